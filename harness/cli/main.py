@@ -1,0 +1,75 @@
+"""The ``harness`` command: parse arguments, call the pipeline, render, map the verdict to an exit code.
+
+Nothing else in the harness exits the process; library errors become messages here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import IntEnum
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from harness import __version__
+from harness.errors import HarnessError, ProfileError
+from harness.results.model import Verdict
+
+app = typer.Typer(
+    name="harness",
+    help="Run acceptance suites against a target, gate on criteria, and write a signed PDF acceptance report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+class ExitCode(IntEnum):
+    PASS = 0  # every selected suite completed and every criterion held
+    FAIL = 1  # at least one criterion failed
+    USAGE = 2  # bad command line, profile or input file; nothing was run
+    INCOMPLETE = 3  # a suite could not run or was stopped (target down, tool missing, Ctrl-C), or no report
+
+
+VERDICT_EXIT = {Verdict.PASS: ExitCode.PASS, Verdict.FAIL: ExitCode.FAIL, Verdict.INCOMPLETE: ExitCode.INCOMPLETE}
+
+
+def fail(error: HarnessError, code: ExitCode = ExitCode.USAGE) -> NoReturn:
+    """Print a harness error (every issue of a profile error on its own line) and exit."""
+    if isinstance(error, ProfileError):
+        for issue in error.issues:
+            stderr.print(f"[red]error[/]: {issue}", markup=True, soft_wrap=True)
+    else:
+        stderr.print(f"[red]error[/]: {error}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"harness {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """acceptance-harness"""
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        sys.exit(ExitCode.INCOMPLETE)
+
+
+def print_json(payload: object) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,113 @@
+"""``harness run``, ``harness validate`` and ``harness report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
+from harness.errors import HarnessError
+from harness.pipeline import RunOutcome, execute
+from harness.plan import Plan, make_plan, select
+from harness.profile import load_profile
+from harness.progress import ConsoleProgress, QuietProgress
+from harness.reports import write_exports
+from harness.reports.summary import build_summary
+from harness.results.metrics import format_metric
+from harness.results.rundir import RunDirectory
+from harness.runners.registry import load_runners
+
+ProfileArg = Annotated[Path, typer.Argument(help="The profile YAML file.", show_default=False)]
+
+_VERDICT_STYLE = {"PASS": "bold green", "FAIL": "bold red", "INCOMPLETE": "bold yellow"}
+
+
+def _plan(profile: Path) -> Plan:
+    try:
+        return make_plan(load_profile(profile), load_runners())
+    except HarnessError as exc:
+        fail(exc)
+
+
+@app.command()
+def run(
+    profile: ProfileArg,
+    suite: Annotated[list[str] | None, typer.Option("--suite", "-s", help="Run only this suite (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Base directory for run directories.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary (with run_dir) on stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output on stderr.")] = False,
+) -> None:
+    """Run a profile's suites, gate on its criteria and write the run directory with report.pdf.
+
+    Exit code: 0 PASS, 1 FAIL, 2 usage or profile error, 3 INCOMPLETE.
+    """
+    plan = _plan(profile)
+    try:
+        selected = select(plan, suite or [])
+        outcome = execute(
+            plan, selected=selected, out_dir=out, progress=QuietProgress() if quiet else ConsoleProgress(stderr)
+        )
+    except HarnessError as exc:
+        fail(exc)
+    for error in outcome.export_errors:
+        stderr.print(f"[red]export failed[/]: {error}")
+    if as_json:
+        print_json({**build_summary(outcome.run), "run_dir": str(outcome.run_dir)})
+    else:
+        _print_outcome(outcome)
+    code = VERDICT_EXIT[outcome.run.verdict]
+    raise typer.Exit(ExitCode.INCOMPLETE if outcome.export_errors and code is ExitCode.PASS else code)
+
+
+def _print_outcome(outcome: RunOutcome) -> None:
+    run = outcome.run
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("suite", "kind", "status", "result"):
+        table.add_column(column)
+    for result in run.suites:
+        metrics = result.metrics
+        if "tests" in metrics:
+            summary = f"{int(metrics['tests'])} tests, {int(metrics.get('failed', 0))} failed"
+        else:
+            summary = ", ".join(f"{k} {format_metric(k, v)}" for k, v in list(metrics.items())[:3])
+        table.add_row(
+            result.name, result.kind, result.status.value, result.error.splitlines()[0] if result.error else summary
+        )
+    stdout.print(table)
+    for criterion in run.criteria:
+        if criterion.outcome.value != "passed":
+            stdout.print(f"  {criterion.outcome.value}: [{criterion.suite}] {criterion.expression} "
+                         f"(measured {criterion.measured_text or '—'}) {criterion.message}")  # fmt: skip
+    stdout.print(f"verdict: [{_VERDICT_STYLE[run.verdict.value]}]{run.verdict.value}[/]")
+    stdout.print(f"run directory: {outcome.run_dir}")
+    report = outcome.run_dir / "report.pdf"
+    if report.is_file():
+        stdout.print(f"report: {report}")
+
+
+@app.command()
+def validate(profile: ProfileArg) -> None:
+    """Check a profile (structure, suite options, criteria) without running anything. Exit 2 on errors."""
+    plan = _plan(profile)
+    names = ", ".join(p.suite.name for p in plan.suites)
+    stdout.print(f"OK: {profile} ({len(plan.suites)} suites: {names})")
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory (reports/<run-id>/).", show_default=False)],
+) -> None:
+    """Rebuild report.pdf and the CI exports of a run directory from its run.json."""
+    try:
+        rundir = RunDirectory.open(run_dir)
+        errors = write_exports(rundir.read_run(), rundir)
+    except HarnessError as exc:
+        fail(exc)
+    for error in errors:
+        stderr.print(f"[red]export failed[/]: {error}")
+    stdout.print(f"report: {rundir.path / 'report.pdf'}")
+    if errors:
+        raise typer.Exit(ExitCode.INCOMPLETE)

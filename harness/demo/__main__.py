@@ -1,0 +1,3 @@
+from harness.demo.server import main
+
+main()

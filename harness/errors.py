@@ -1,0 +1,72 @@
+"""Exceptions the harness raises on purpose.
+
+    HarnessError                 anything the user can act on; cli.py prints it without a traceback
+    ├── ProfileError             the profile is invalid: every problem as FILE:LINE: key.path: message
+    ├── ScopeError               a URL outside the profile's target.scope was about to be contacted
+    ├── TargetError              the target could not be started, reached or logged into
+    ├── RunnerSetupError         a suite could not run (tool missing, bad path); the suite becomes `error`
+    ├── ImportFormatError        a foreign result file is malformed: FILE:LINE: reason
+    ├── ExportError              an exporter could not write its output
+    ├── RunDirectoryError        a run directory is missing, unreadable or from a newer schema
+    └── SigningError             signing or verifying a report failed
+
+A failing test is data (a TestCase with status failed), never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class HarnessError(Exception):
+    """Base of every error the harness reports to the user as a message, not a traceback."""
+
+
+@dataclass(frozen=True)
+class ProfileIssue:
+    """One problem in a profile, located as precisely as the YAML allows."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ProfileError(HarnessError):
+    """Raised when a profile cannot be loaded; carries every issue found, not just the first."""
+
+    def __init__(self, issues: list[ProfileIssue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(issue) for issue in issues))
+
+
+class ScopeError(HarnessError):
+    """Raised before a request to a host that the profile's target.scope does not allow."""
+
+
+class TargetError(HarnessError):
+    """Raised when the target system cannot be started, reached or authenticated against."""
+
+
+class RunnerSetupError(HarnessError):
+    """Raised by a runner whose suite cannot run at all; the pipeline records the suite as `error`."""
+
+
+class ImportFormatError(HarnessError):
+    """Raised by an importer for a malformed file; the message starts with FILE:LINE."""
+
+
+class ExportError(HarnessError):
+    """Raised when an exporter cannot produce its output."""
+
+
+class RunDirectoryError(HarnessError):
+    """Raised for a run directory that cannot be read (missing run.json, newer schema)."""
+
+
+class SigningError(HarnessError):
+    """Raised when a report cannot be signed or its signatures cannot be checked."""

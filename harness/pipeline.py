@@ -1,0 +1,289 @@
+"""Execute a plan: target up, suites one by one, gate, exports, report — and a valid run directory
+however it ends (failed suite, target down, Ctrl-C, SIGTERM)."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import platform
+import signal
+import socket
+import threading
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+
+from harness import __version__
+from harness.errors import RunnerSetupError
+from harness.gates import decide_verdict, evaluate
+from harness.plan import Plan, PlannedSuite
+from harness.profile import LoadedProfile
+from harness.profile.scope import Scope
+from harness.progress import QuietProgress, SuiteProgress
+from harness.redaction import RedactingFilter, Redactor
+from harness.reports import write_exports
+from harness.results.metrics import format_metric
+from harness.results.model import (
+    CriterionResult,
+    ProfileInfo,
+    ProjectInfo,
+    ReportMeta,
+    RunResult,
+    Signatory,
+    SuiteResult,
+    SuiteStatus,
+    TargetInfo,
+)
+from harness.results.rundir import RunDirectory, new_run_id, redact_files
+from harness.runners.base import CancelToken, RunContext
+from harness.target import OpenTarget, TargetHandle, open_target
+
+log = logging.getLogger("harness")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run: RunResult
+    run_dir: Path
+    export_errors: tuple[str, ...] = ()
+
+
+def execute(
+    plan: Plan,
+    *,
+    selected: set[str],
+    out_dir: Path | None = None,
+    progress: SuiteProgress | None = None,
+    environ: Mapping[str, str] | None = None,
+    cancel: CancelToken | None = None,
+) -> RunOutcome:
+    """Run the selected suites of ``plan`` and write the run directory; never raises for test outcomes."""
+    loaded = plan.loaded
+    progress = progress or QuietProgress()
+    cancel = cancel or CancelToken()
+    child_environ = dict(os.environ if environ is None else environ)
+    redactor = Redactor(loaded.secrets)
+    base = out_dir if out_dir is not None else Path(loaded.profile.output.dir)
+    run_id = new_run_id(loaded.name)
+    rundir = RunDirectory.create(base, run_id)
+    run = _initial_run(run_id, loaded)
+    rundir.write_run(run)
+    with ExitStack() as stack:
+        stack.enter_context(_run_log(rundir.log_file, redactor))
+        stack.enter_context(_cancel_on_signals(cancel))
+        log.info("run %s of %s (harness %s)", run_id, loaded.path, __version__)
+        needs_target = any(p.runner.needs_target(p.suite.options) for p in plan.suites if p.suite.name in selected)
+        try:
+            opened = (
+                stack.enter_context(open_target(loaded.profile.target, rundir.path / "target"))
+                if needs_target
+                else None
+            )
+            if opened is not None:
+                run = run.model_copy(update={"target": _target_info(opened, run.target)})
+            for planned in plan.suites:
+                context = _SuiteEnvironment(loaded, opened, rundir, cancel, progress, redactor, child_environ)
+                result = _run_one(planned, planned.suite.name in selected, context)
+                criteria = _criteria_for(planned, result)
+                run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
+                rundir.write_run(run)
+        finally:
+            progress.close()
+            interrupted = cancel.cancelled
+            verdict, reasons = decide_verdict(run.suites, run.criteria, interrupted)
+            run = run.model_copy(
+                update={
+                    "finished": datetime.now(UTC),
+                    "verdict": verdict,
+                    "verdict_reasons": reasons,
+                    "interrupted": interrupted,
+                }
+            )
+            rundir.write_run(run)
+            log.info("verdict %s%s", verdict.value, "".join(f"\n  {r}" for r in reasons))
+            export_errors = write_exports(run, rundir)
+    return RunOutcome(run, rundir.path, tuple(export_errors))
+
+
+def _initial_run(run_id: str, loaded: LoadedProfile) -> RunResult:
+    profile = loaded.profile
+    target = profile.target
+    return RunResult(
+        run_id=run_id,
+        profile=ProfileInfo(name=loaded.name, path=str(loaded.path), sha256=loaded.sha256, resolved=loaded.resolved),
+        project=ProjectInfo(**profile.project.model_dump()),
+        target=TargetInfo(name=target.name, base_url=target.base_url or "", managed=target.start is not None),
+        report=ReportMeta(
+            language=profile.report.language,
+            title=profile.report.title,
+            environment=target.environment,
+            signatories={
+                party: Signatory(**getattr(profile.report.signatories, party).model_dump())
+                for party in ("project", "business", "supervision")
+            },
+        ),
+        started=datetime.now(UTC),
+        host={
+            "hostname": socket.gethostname(),
+            "user": _user(),
+            "os": f"{platform.system()} {platform.release()}",
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+        },
+        tools={"acceptance-harness": __version__},
+    )
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def _target_info(opened: OpenTarget, current: TargetInfo) -> TargetInfo:
+    handle = opened.handle
+    return TargetInfo(
+        name=current.name or handle.name, base_url=handle.base_url, version=handle.version, managed=handle.managed
+    )
+
+
+@dataclass(frozen=True)
+class _SuiteEnvironment:
+    """What every suite of one run shares."""
+
+    loaded: LoadedProfile
+    opened: OpenTarget | None
+    rundir: RunDirectory
+    cancel: CancelToken
+    progress: SuiteProgress
+    redactor: Redactor
+    environ: dict[str, str]
+
+    def target_handle(self) -> TargetHandle:
+        if self.opened is not None:
+            return self.opened.handle
+        target = self.loaded.profile.target
+        return TargetHandle(name=target.name, base_url=target.base_url or "", scope=Scope(target.effective_scope()))
+
+
+def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -> SuiteResult:
+    suite = planned.suite
+    opened, rundir, cancel, progress, redactor = env.opened, env.rundir, env.cancel, env.progress, env.redactor
+    skipped = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.SKIPPED)
+    if not is_selected:
+        return skipped.model_copy(update={"notes": ("not selected for this run",)})
+    if cancel.cancelled:
+        return skipped.model_copy(update={"notes": (f"not started: {cancel.reason}",)})
+    needs_target = planned.runner.needs_target(suite.options)
+    started = datetime.now(UTC)
+    progress.begin_suite(suite.name, suite.kind)
+    if needs_target and (opened is None or opened.problem):
+        reason = opened.problem if opened else "no target"
+        result = SuiteResult(
+            name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=f"target unavailable: {reason}"
+        )
+    else:
+        ctx = RunContext(
+            target=env.target_handle(),
+            run_dir=rundir.path,
+            raw_dir=rundir.raw_dir(suite.name),
+            base_dir=env.loaded.base_dir,
+            progress=progress,
+            cancel=cancel,
+            redactor=redactor,
+            log=log.getChild(suite.name),
+            environ=env.environ,
+        )
+        try:
+            result = planned.runner.run(suite, ctx)
+        except RunnerSetupError as exc:
+            result = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=str(exc))
+        except Exception as exc:  # a runner bug must not cost the other suites their results
+            log.error("runner %s crashed:\n%s", suite.kind, traceback.format_exc())
+            result = SuiteResult(
+                name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=f"runner crashed: {exc!r}"
+            )
+    finished = datetime.now(UTC)
+    raw = rundir.path / "raw" / suite.name
+    if raw.is_dir():
+        redact_files((p for p in raw.rglob("*") if p.is_file()), redactor)
+    metrics = dict(result.metrics)
+    metrics.setdefault("duration", (finished - started).total_seconds())
+    result = result.model_copy(
+        update={
+            "started": started,
+            "finished": finished,
+            "metrics": metrics,
+            "artifacts": rundir.artifacts(raw) if raw.is_dir() else (),
+        }
+    )
+    if redactor:
+        result = SuiteResult.model_validate_json(redactor.redact(result.model_dump_json()))
+    progress.end_suite(suite.name, result.status.value, _summary(result))
+    log.info("suite %s: %s %s", suite.name, result.status.value, result.error)
+    return result
+
+
+def _criteria_for(planned: PlannedSuite, result: SuiteResult) -> list[CriterionResult]:
+    if result.status is SuiteStatus.SKIPPED:
+        return []
+    written = planned.suite.criteria
+    chosen = written or planned.default_criteria
+    return [evaluate(criterion, result, default=not written) for criterion in chosen]
+
+
+def _summary(result: SuiteResult) -> str:
+    metrics = result.metrics
+    if "tests" in metrics:
+        parts = [f"{int(metrics['tests'])} tests"]
+        parts += [f"{int(metrics[k])} {k}" for k in ("failed", "errors", "skipped") if metrics.get(k)]
+        text = ", ".join(parts)
+    else:
+        text = ", ".join(f"{k} {format_metric(k, v)}" for k, v in list(metrics.items())[:4])
+    if result.error:
+        text = f"{text} — {result.error.splitlines()[0]}" if text else result.error.splitlines()[0]
+    return text
+
+
+@contextmanager
+def _run_log(path: Path, redactor: Redactor) -> Iterator[None]:
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(redactor))
+    log.addHandler(handler)
+    previous = log.level
+    log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(previous)
+        handler.close()
+
+
+@contextmanager
+def _cancel_on_signals(cancel: CancelToken) -> Iterator[None]:
+    """First SIGINT/SIGTERM: stop gracefully (current suite stops, results are kept, report is written).
+    A second SIGINT raises KeyboardInterrupt for those who really want out now."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        if cancel.cancelled and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        cancel.cancel(f"{name} received")
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,115 @@
+"""Turn a loaded profile into a runnable plan: runner per suite, options validated, criteria parsed.
+
+This is the second half of ``harness validate``: the profile layer checks structure; here every suite's
+kind, runner options and criteria are checked against the runners that will execute them, with errors
+located at FILE:LINE: key.path like any other profile error.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from harness.errors import ProfileError, ProfileIssue
+from harness.gates import Criterion, CriterionSyntaxError, Reference, parse_criterion
+from harness.gates.syntax import BinaryOp, Expression, Negate
+from harness.profile import LoadedProfile, validation_issues
+from harness.profile.model import CriterionSpec
+from harness.runners.base import PreparedSuite, Runner
+
+
+@dataclass(frozen=True)
+class PlannedSuite:
+    suite: PreparedSuite
+    runner: Runner
+    default_criteria: tuple[Criterion, ...]  # used only when the profile lists none
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    loaded: LoadedProfile
+    suites: tuple[PlannedSuite, ...]
+
+
+def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
+    """Raises ProfileError with every problem in the suites (unknown kinds, options, criteria)."""
+    issues: list[ProfileIssue] = []
+    planned: list[PlannedSuite] = []
+    source = loaded.source
+    for index, suite in enumerate(loaded.profile.suites):
+        here = ("suites", index)
+        runner = runners.get(suite.kind)
+        if runner is None:
+            close = difflib.get_close_matches(suite.kind, list(runners), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; known kinds: {', '.join(sorted(runners))}"
+            issues.append(source.issue((*here, "kind"), f"unknown suite kind {suite.kind!r}{hint}"))
+            continue
+        try:
+            options = runner.options_model.model_validate(suite.options)
+        except ValidationError as exc:
+            issues.extend(validation_issues(exc, source, runner.options_model, (*here, "options")))
+            continue
+        criteria: list[Criterion] = []
+        for position, written in enumerate(suite.criteria):
+            path = (*here, "criteria", position)
+            text, action = (written.expect, written.action) if isinstance(written, CriterionSpec) else (written, None)
+            try:
+                criterion = parse_criterion(text, action)
+            except CriterionSyntaxError as exc:
+                issues.append(source.issue(path, str(exc)))
+                continue
+            unknown = _unknown_metrics(criterion, runner, options)
+            if unknown:
+                issues.append(source.issue(path, unknown))
+                continue
+            criteria.append(criterion)
+        defaults = tuple(parse_criterion(text) for text in runner.default_criteria)
+        prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
+        planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled))
+    if issues:
+        raise ProfileError(issues)
+    return Plan(loaded, tuple(planned))
+
+
+def _references(expression: Expression) -> list[Reference]:
+    if isinstance(expression, Reference):
+        return [expression]
+    if isinstance(expression, Negate):
+        return _references(expression.operand)
+    if isinstance(expression, BinaryOp):
+        return _references(expression.left) + _references(expression.right)
+    return []
+
+
+def _unknown_metrics(criterion: Criterion, runner: Runner, options: object) -> str:
+    """A message naming the first metric the suite will not produce, or ""."""
+    for reference in _references(criterion.left) + _references(criterion.right):
+        if any(segment.args is not None for segment in reference.segments):
+            continue  # endpoint("...") and friends are resolved against results, not known in advance
+        known = runner.metric_names(options)  # type: ignore[arg-type]
+        name = reference.dotted
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; it produces: {', '.join(sorted(known))}"
+            return f"metric {name!r} is not produced by a {runner.kind} suite{hint}"
+    return ""
+
+
+def select(plan: Plan, names: Sequence[str]) -> set[str]:
+    """The suites to run: the named ones, or every enabled one. Raises ProfileError for unknown names."""
+    known = [p.suite.name for p in plan.suites]
+    if not names:
+        return {p.suite.name for p in plan.suites if p.enabled}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ProfileError(
+            [
+                ProfileIssue(str(plan.loaded.path), None, "suites", f"no suite named {n!r}; suites: {', '.join(known)}")
+                for n in unknown
+            ]
+        )
+    return set(names)

@@ -1,0 +1,202 @@
+"""Load a profile file into a validated :class:`Profile`, with every error located as FILE:LINE: key.path."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from harness.errors import ProfileError, ProfileIssue
+from harness.profile.model import Profile
+from harness.profile.scope import Scope
+from harness.profile.source import KeyPath, Source, load_source
+from harness.redaction import REDACTED
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    """A validated profile and what the rest of the run needs to know about where it came from."""
+
+    profile: Profile
+    source: Source
+    name: str  # the file's stem: names the run directory
+    path: Path
+    resolved: dict[str, object]  # the merged, interpolated profile with secrets replaced by ***
+    sha256: str
+    secrets: frozenset[str]  # every secret value, for redaction of logs and captured output
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative paths in a profile are relative to the profile file."""
+        return self.path.parent
+
+
+def load_profile(path: Path, environ: Mapping[str, str] | None = None) -> LoadedProfile:
+    """Read, merge, interpolate and validate a profile.
+
+    Raises:
+        ProfileError: listing every problem found, each with file, line and key path.
+    """
+    if not path.is_file():
+        raise ProfileError([ProfileIssue(str(path), None, "", "profile file not found")])
+    source = load_source(path, environ)
+    try:
+        profile = Profile.model_validate(source.data)
+    except ValidationError as exc:
+        raise ProfileError(validation_issues(exc, source, Profile, ())) from None
+    issues = _semantic_issues(profile, source)
+    if issues:
+        raise ProfileError(issues)
+    resolved = _redacted_dump(profile, source)
+    digest = hashlib.sha256(json.dumps(resolved, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    secrets = frozenset(source.secret_values | _secret_field_values(profile))
+    return LoadedProfile(profile, source, path.stem, path.resolve(), resolved, digest, secrets)
+
+
+def validation_issues(
+    exc: ValidationError, source: Source, model: type[BaseModel], prefix: KeyPath
+) -> list[ProfileIssue]:
+    """Turn pydantic errors into located issues; ``prefix`` is where ``model``'s data sits in the profile."""
+    merged: dict[KeyPath, list[str]] = {}
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        path = (*prefix, *_data_path(source.data, prefix, loc))
+        if error["type"] == "extra_forbidden":
+            message = _unknown_key_message(model, loc)
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+        messages = merged.setdefault(path, [])
+        if message not in messages:
+            messages.append(message)
+    return [source.issue(path, " or ".join(messages)) for path, messages in merged.items()]
+
+
+def _data_path(data: object, prefix: KeyPath, loc: KeyPath) -> KeyPath:
+    """Drop pydantic's union-member tags from ``loc`` so it names keys that exist in the YAML."""
+    current: object = data
+    for segment in prefix:
+        current = _child(current, segment)
+    path: list[str | int] = []
+    for position, segment in enumerate(loc):
+        child = _child(current, segment)
+        if child is not _MISSING:
+            path.append(segment)
+            current = child
+        elif position == len(loc) - 1 and isinstance(current, dict):
+            path.append(segment)  # a missing key: name it, locate its parent
+    return tuple(path)
+
+
+_MISSING = object()
+
+
+def _child(value: object, segment: str | int) -> object:
+    if isinstance(value, dict) and segment in value:
+        return value[segment]
+    if isinstance(value, list) and isinstance(segment, int) and 0 <= segment < len(value):
+        return value[segment]
+    return _MISSING
+
+
+def _unknown_key_message(model: type[BaseModel], loc: KeyPath) -> str:
+    key = str(loc[-1])
+    allowed = _fields_at(model, loc[:-1])
+    if not allowed:
+        return f"unknown key {key!r}"
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key {key!r} (did you mean {close[0]!r}?)"
+    return f"unknown key {key!r}; allowed keys: {', '.join(sorted(allowed))}"
+
+
+def _fields_at(annotation: object, loc: KeyPath) -> list[str]:
+    """The keys allowed at ``loc`` inside ``annotation``, following pydantic's loc conventions."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _fields_at(typing.get_args(annotation)[0], loc)
+    if origin in (typing.Union, types.UnionType):
+        members = [m for m in typing.get_args(annotation) if m is not type(None)]
+        if loc:
+            for member in members:  # a discriminated union puts the tag into the loc
+                if isinstance(member, type) and issubclass(member, BaseModel):
+                    tag = member.model_fields.get("type")
+                    if tag is not None and loc[0] in typing.get_args(tag.annotation):
+                        return _fields_at(member, loc[1:])
+        for member in members:
+            found = _fields_at(member, loc)
+            if found:
+                return found
+        return []
+    if origin in (list, tuple, set, frozenset):
+        return _fields_at(typing.get_args(annotation)[0], loc[1:]) if loc else []
+    if origin is dict:
+        return _fields_at(typing.get_args(annotation)[1], loc[1:]) if loc else []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not loc:
+            return list(annotation.model_fields)
+        field = annotation.model_fields.get(str(loc[0]))
+        return _fields_at(field.annotation, loc[1:]) if field else []
+    return []
+
+
+def _semantic_issues(profile: Profile, source: Source) -> list[ProfileIssue]:
+    issues: list[ProfileIssue] = []
+    seen: dict[str, int] = {}
+    for index, suite in enumerate(profile.suites):
+        if suite.name in seen:
+            issues.append(source.issue(("suites", index, "name"), f"suite name {suite.name!r} is already used"))
+        seen.setdefault(suite.name, index)
+    target = profile.target
+    if target.base_url:
+        host = urlsplit(target.base_url).hostname or ""
+        if not Scope(target.effective_scope()).allows_host(host):
+            issues.append(
+                source.issue(
+                    ("target", "base_url"),
+                    f"host {host!r} is outside target.scope {target.effective_scope()}; "
+                    "the harness refuses to contact it",
+                )
+            )
+    return issues
+
+
+def _redacted_dump(profile: Profile, source: Source) -> dict[str, object]:
+    dumped = profile.model_dump(mode="json")
+    for path in source.secret_paths:
+        parent: object = dumped
+        for segment in path[:-1]:
+            parent = _child(parent, segment)
+        last = path[-1]
+        if isinstance(parent, dict) and last in parent:
+            parent[last] = REDACTED
+        elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+            parent[last] = REDACTED
+    return dumped
+
+
+def _secret_field_values(model: object) -> set[str]:
+    found: set[str] = set()
+    if isinstance(model, SecretStr):
+        value = model.get_secret_value()
+        if value:
+            found.add(value)
+    elif isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            found |= _secret_field_values(getattr(model, name))
+    elif isinstance(model, list | tuple):
+        for item in model:
+            found |= _secret_field_values(item)
+    elif isinstance(model, dict):
+        for item in model.values():
+            found |= _secret_field_values(item)
+    return found

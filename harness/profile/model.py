@@ -1,0 +1,200 @@
+"""The profile: what to test, against what, how to judge it and who signs (pydantic v2 models).
+
+Suite ``options`` stay a mapping here: each runner validates its own options (see runners/base.py), so
+this module need not know every suite kind.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+
+from harness.demo.weaknesses import WEAKNESSES
+from harness.redaction import REDACTED
+from harness.results.model import CriterionAction, Signatory
+
+Stage = Literal["initiation", "design", "development", "testing", "training", "go-live", "operations"]
+STAGES: tuple[str, ...] = Stage.__args__  # type: ignore[attr-defined]
+
+Secret = Annotated[SecretStr, PlainSerializer(lambda _: REDACTED, return_type=str, when_used="always")]
+"""A secret value: read with ``.get_secret_value()``, shown and stored as ``***``."""
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class Strict(BaseModel):
+    """Profile sections reject unknown keys (the loader adds "did you mean" suggestions)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Project(Strict):
+    name: str = Field(min_length=1)
+    system: str = ""
+    version: str = ""
+    stage: Stage = "testing"
+
+
+class BearerAuth(Strict):
+    type: Literal["bearer"]
+    token: Secret
+
+
+class HeaderAuth(Strict):
+    type: Literal["header"]
+    name: str = Field(min_length=1)
+    value: Secret
+
+
+class BasicAuth(Strict):
+    type: Literal["basic"]
+    username: str
+    password: Secret
+
+
+class LoginAuth(Strict):
+    """Log in once before the suites and send the returned token as ``Authorization: Bearer``."""
+
+    type: Literal["login"]
+    url: str = "/api/auth/token"
+    username: str
+    password: Secret
+    token_field: str = "access_token"
+
+
+Auth = Annotated[BearerAuth | HeaderAuth | BasicAuth | LoginAuth, Field(discriminator="type")]
+
+
+class DemoTarget(Strict):
+    """Options of the bundled demo target (``target.start: demo``)."""
+
+    weaknesses: list[str] | Literal["all", "none"] = "all"
+
+    @field_validator("weaknesses")
+    @classmethod
+    def _known(cls, value: list[str] | str) -> list[str] | str:
+        if isinstance(value, list):
+            unknown = [w for w in value if w not in WEAKNESSES]
+            if unknown:
+                raise ValueError(f"unknown weakness {unknown[0]!r}; known: {', '.join(WEAKNESSES)}")
+        return value
+
+    def enabled_weaknesses(self) -> tuple[str, ...]:
+        if self.weaknesses == "all":
+            return tuple(WEAKNESSES)
+        if self.weaknesses == "none":
+            return ()
+        return tuple(self.weaknesses)
+
+
+class Target(Strict):
+    name: str = ""
+    environment: str = ""
+    start: Literal["demo"] | None = None
+    demo: DemoTarget = DemoTarget()
+    base_url: str | None = None
+    scope: list[str] = Field(default_factory=list)
+    auth: Auth | None = None
+    timeout: float = Field(default=10.0, gt=0, le=600)
+    verify_tls: bool = True
+    version_path: str | None = Field(default=None, description="GET path answering the target's version")
+    startup_timeout: float = Field(default=30.0, gt=0, le=600)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value.rstrip("/")
+
+    @field_validator("scope")
+    @classmethod
+    def _check_scope(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if "/" in entry:
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ValueError(f"{entry!r} is neither a host name, a wildcard nor a CIDR network") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_way_to_reach(self) -> Target:
+        if (self.start is None) == (self.base_url is None):
+            raise ValueError("give exactly one of target.start (a system the harness starts) or target.base_url")
+        return self
+
+    def effective_scope(self) -> list[str]:
+        """The declared scope, or the base URL's own host (loopback for a started demo)."""
+        if self.scope:
+            return list(self.scope)
+        if self.base_url:
+            return [urlsplit(self.base_url).hostname or ""]
+        return ["127.0.0.1", "localhost"]
+
+
+class CriterionSpec(Strict):
+    """A criterion written as a mapping: ``{expect: "p95 < 500ms", action: warn}``."""
+
+    expect: str = Field(min_length=1)
+    action: CriterionAction = CriterionAction.FAIL
+    description: str = ""
+
+
+Criterion = str | CriterionSpec
+
+
+class Suite(Strict):
+    name: str
+    kind: str
+    enabled: bool = True
+    description: str = ""
+    options: dict[str, object] = Field(default_factory=dict)
+    criteria: list[Criterion] = Field(default_factory=list)
+    timeout: float | None = Field(default=None, gt=0, description="wall-clock limit for the suite, seconds")
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("use letters, digits, '.', '_' and '-' (it names a directory)")
+        return value
+
+
+class Signatories(Strict):
+    project: Signatory = Signatory()
+    business: Signatory = Signatory()
+    supervision: Signatory = Signatory()
+
+
+class Report(Strict):
+    language: Literal["zh-CN", "en"] = "zh-CN"
+    title: str = ""
+    signatories: Signatories = Signatories()
+
+
+class Output(Strict):
+    dir: str = "reports"
+
+
+class Profile(Strict):
+    project: Project
+    target: Target
+    suites: list[Suite] = Field(min_length=1)
+    report: Report = Report()
+    output: Output = Output()

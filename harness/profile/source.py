@@ -1,0 +1,263 @@
+"""YAML profile sources: parse with line numbers, follow ``extends:``, deep-merge, interpolate ``${VAR}``.
+
+The result is plain data plus a map from every key path to the file and line it came from, so that any
+later check (pydantic, runner options, criteria syntax) can point at ``FILE:LINE: key.path``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from harness.errors import ProfileError, ProfileIssue
+
+KeyPath = tuple[str | int, ...]
+
+_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|PASSPHRASE|API_?KEY|PRIVATE|CREDENTIAL", re.IGNORECASE)
+_VARIABLE = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}")
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int
+
+
+@dataclass
+class Source:
+    """A profile's merged data with the origin of every key path."""
+
+    data: dict[str, object]
+    locations: dict[KeyPath, Location]
+    root: Path  # the top profile file
+    secret_values: set[str] = field(default_factory=set)  # interpolated from secret-looking variables
+    secret_paths: set[KeyPath] = field(default_factory=set)
+
+    def locate(self, path: KeyPath) -> Location:
+        """The location of ``path`` or of its nearest ancestor present in the YAML."""
+        segments = list(path)
+        while segments:
+            found = self.locations.get(tuple(segments))
+            if found:
+                return found
+            segments.pop()
+        return self.locations.get((), Location(str(self.root), 1))
+
+    def issue(self, path: KeyPath, message: str) -> ProfileIssue:
+        where = self.locate(path)
+        return ProfileIssue(where.file, where.line, format_path(path), message)
+
+
+def format_path(path: KeyPath) -> str:
+    """``("suites", 2, "options")`` -> ``suites[2].options``."""
+    text = ""
+    for segment in path:
+        text += f"[{segment}]" if isinstance(segment, int) else (f".{segment}" if text else segment)
+    return text
+
+
+def load_source(path: Path, environ: Mapping[str, str] | None = None) -> Source:
+    """Load a profile file, its ``extends:`` chain and interpolate variables.
+
+    Raises:
+        ProfileError: with every problem found (YAML syntax, extends cycles, unset variables).
+    """
+    env = os.environ if environ is None else environ
+    path = path.resolve()
+    data, locations = _load_with_extends(path, chain=())
+    source = Source(data=data, locations=locations, root=path)
+    issues: list[ProfileIssue] = []
+    source.data = _interpolate(data, (), source, env, issues)  # type: ignore[assignment]
+    if issues:
+        raise ProfileError(issues)
+    return source
+
+
+def _load_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, object], dict[KeyPath, Location]]:
+    if path in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, path))
+        raise ProfileError([ProfileIssue(str(chain[-1]), None, "extends", f"extends cycle: {cycle}")])
+    data, locations = _parse_file(path)
+    parents = data.pop("extends", None)
+    if parents is None:
+        return data, locations
+    parent_list = parents if isinstance(parents, list) else [parents]
+    merged: dict[str, object] = {}
+    merged_locations: dict[KeyPath, Location] = {}
+    for index, parent in enumerate(parent_list):
+        key: KeyPath = ("extends", index) if isinstance(parents, list) else ("extends",)
+        where = locations.get(key, Location(str(path), 1))
+        if not isinstance(parent, str):
+            raise ProfileError([ProfileIssue(where.file, where.line, "extends", "must be a relative file path")])
+        parent_path = (path.parent / parent).resolve()
+        if not parent_path.is_file():
+            raise ProfileError([ProfileIssue(where.file, where.line, "extends", f"file not found: {parent}")])
+        parent_data, parent_locations = _load_with_extends(parent_path, (*chain, path))
+        merged, merged_locations = _deep_merge(merged, merged_locations, parent_data, parent_locations, ())
+    locations = {k: v for k, v in locations.items() if not k or k[0] != "extends"}
+    return _deep_merge(merged, merged_locations, data, locations, ())
+
+
+def _parse_file(path: Path) -> tuple[dict[str, object], dict[KeyPath, Location]]:
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError([ProfileIssue(file, None, "", f"cannot read profile: {exc.strerror}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ProfileError([ProfileIssue(file, None, "", f"not UTF-8 text: {exc.reason}")]) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ProfileError([ProfileIssue(file, 1, "", "the profile is empty")])
+        locations: dict[KeyPath, Location] = {(): Location(file, node.start_mark.line + 1)}
+        issues: list[ProfileIssue] = []
+        data = _to_python(node, (), loader, file, locations, issues)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise ProfileError([ProfileIssue(file, line, "", f"invalid YAML: {reason}")]) from None
+    finally:
+        loader.dispose()
+    if issues:
+        raise ProfileError(issues)
+    if not isinstance(data, dict):
+        raise ProfileError([ProfileIssue(file, 1, "", "the profile must be a mapping of keys to values")])
+    return data, locations
+
+
+def _to_python(
+    node: yaml.Node,
+    path: KeyPath,
+    loader: yaml.SafeLoader,
+    file: str,
+    locations: dict[KeyPath, Location],
+    issues: list[ProfileIssue],
+) -> object:
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                issues.append(ProfileIssue(file, line, format_path(path), f"keys must be text, got {key!r}"))
+                continue
+            if key in result:
+                issues.append(ProfileIssue(file, line, format_path((*path, key)), "duplicate key"))
+                continue
+            locations[(*path, key)] = Location(file, line)
+            result[key] = _to_python(value_node, (*path, key), loader, file, locations, issues)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            locations[(*path, index)] = Location(file, item.start_mark.line + 1)
+            items.append(_to_python(item, (*path, index), loader, file, locations, issues))
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+def _merge_by_name(items: list[object]) -> bool:
+    return bool(items) and all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items)
+
+
+def _deep_merge(
+    base: dict[str, object],
+    base_locations: dict[KeyPath, Location],
+    overlay: dict[str, object],
+    overlay_locations: dict[KeyPath, Location],
+    prefix: KeyPath,
+) -> tuple[dict[str, object], dict[KeyPath, Location]]:
+    """Overlay wins; mappings merge recursively; lists of named mappings (suites) merge by ``name``."""
+    merged = dict(base)
+    locations = dict(base_locations)
+    for key, value in overlay.items():
+        path = (*prefix, key)
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            sub_base = {k[len(path) :]: v for k, v in locations.items() if k[: len(path)] == path}
+            sub_overlay = {k[len(path) :]: v for k, v in overlay_locations.items() if k[: len(path)] == path}
+            merged_value, sub = _deep_merge(old, sub_base, value, sub_overlay, ())
+            locations = {k: v for k, v in locations.items() if k[: len(path)] != path}
+            locations.update({(*path, *k): v for k, v in sub.items()})
+            merged[key] = merged_value
+        elif isinstance(old, list) and isinstance(value, list) and _merge_by_name(old) and _merge_by_name(value):
+            merged[key], locations = _merge_named_lists(old, value, path, locations, overlay_locations)
+        else:
+            merged[key] = value
+            locations = {k: v for k, v in locations.items() if k[: len(path)] != path}
+            locations.update({k: v for k, v in overlay_locations.items() if k[: len(path)] == path})
+    if prefix == ():
+        locations.setdefault((), overlay_locations.get((), base_locations.get((), Location("", 1))))
+    return merged, locations
+
+
+def _merge_named_lists(
+    old: list[object],
+    new: list[object],
+    path: KeyPath,
+    locations: dict[KeyPath, Location],
+    overlay_locations: dict[KeyPath, Location],
+) -> tuple[list[object], dict[KeyPath, Location]]:
+    """Items of ``new`` replace-merge the same-named items of ``old``; new names are appended."""
+    result: list[object] = list(old)
+    index_of = {item["name"]: i for i, item in enumerate(old)}  # type: ignore[index]
+    out_locations = dict(locations)
+    for new_index, item in enumerate(new):
+        assert isinstance(item, dict)
+        item_path = (*path, new_index)
+        item_locs = {k[len(item_path) :]: v for k, v in overlay_locations.items() if k[: len(item_path)] == item_path}
+        name = item["name"]
+        if name in index_of:
+            target = index_of[name]
+            target_path = (*path, target)
+            old_locs = {
+                k[len(target_path) :]: v for k, v in out_locations.items() if k[: len(target_path)] == target_path
+            }
+            merged_item, merged_locs = _deep_merge(result[target], old_locs, item, item_locs, ())  # type: ignore[arg-type]
+            result[target] = merged_item
+            out_locations = {k: v for k, v in out_locations.items() if k[: len(target_path)] != target_path}
+            out_locations.update({(*target_path, *k): v for k, v in merged_locs.items()})
+        else:
+            index_of[name] = len(result)
+            target_path = (*path, len(result))
+            result.append(item)
+            out_locations.update({(*target_path, *k): v for k, v in item_locs.items()})
+    return result, out_locations
+
+
+def _interpolate(
+    value: object, path: KeyPath, source: Source, env: Mapping[str, str], issues: list[ProfileIssue]
+) -> object:
+    if isinstance(value, dict):
+        return {k: _interpolate(v, (*path, k), source, env, issues) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interpolate(v, (*path, i), source, env, issues) for i, v in enumerate(value)]
+    if not isinstance(value, str) or "${" not in value:
+        return value
+
+    def replace(match: re.Match[str]) -> str:
+        escaped, name, operator, default = match.groups()
+        if escaped:
+            return match.group(0)[1:]  # $${X} is a literal ${X}
+        current = env.get(name)
+        if current is None or (operator == ":-" and current == ""):
+            if operator is None:
+                issues.append(source.issue(path, f"environment variable {name} is not set (and has no default)"))
+                return ""
+            current = default
+        elif _SECRET_NAME.search(name):
+            source.secret_paths.add(path)
+            if current:
+                source.secret_values.add(current)
+        return current
+
+    return _VARIABLE.sub(replace, value)

@@ -1,0 +1,89 @@
+"""``junit.xml`` for CI: one <testsuite> per suite, plus the acceptance criteria as a suite of their own,
+so any CI that shows JUnit shows why the gate failed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from lxml import etree
+
+from harness.results.model import CaseStatus, CriterionOutcome, RunResult, SuiteResult, SuiteStatus
+from harness.results.rundir import RunDirectory, write_atomic
+
+CRITERIA_SUITE = "acceptance-criteria"
+
+
+def _suite_element(parent: etree._Element, suite: SuiteResult) -> None:
+    cases = suite.cases
+    element = etree.SubElement(parent, "testsuite", name=suite.name)
+    counts = {status: sum(1 for c in cases if c.status is status) for status in CaseStatus}
+    if suite.status in (SuiteStatus.ERROR, SuiteStatus.INCOMPLETE):
+        # A suite that could not run shows as one errored case, so CI does not report it as green.
+        case = etree.SubElement(element, "testcase", classname=suite.name, name=f"{suite.name} ({suite.status.value})")
+        etree.SubElement(
+            case, "error", message=(suite.error.splitlines() or [suite.status.value])[0]
+        ).text = suite.error
+        counts[CaseStatus.ERROR] += 1
+    for test in cases:
+        case = etree.SubElement(
+            element, "testcase", classname=test.classname or suite.name, name=test.name, time=f"{test.duration:.3f}"
+        )
+        if test.file:
+            case.set("file", test.file)
+        if test.status in (CaseStatus.FAILED, CaseStatus.ERROR):
+            tag = "failure" if test.status is CaseStatus.FAILED else "error"
+            etree.SubElement(case, tag, message=test.message[:1000]).text = test.details
+        elif test.status is CaseStatus.SKIPPED:
+            etree.SubElement(case, "skipped", message=test.message[:1000])
+    element.set("tests", str(sum(counts.values())))
+    element.set("failures", str(counts[CaseStatus.FAILED]))
+    element.set("errors", str(counts[CaseStatus.ERROR]))
+    element.set("skipped", str(counts[CaseStatus.SKIPPED]))
+    element.set("time", f"{suite.metrics.get('duration', 0.0):.3f}")
+    if suite.started:
+        element.set("timestamp", suite.started.replace(tzinfo=None).isoformat(timespec="seconds"))
+
+
+def _criteria_element(parent: etree._Element, run: RunResult) -> None:
+    element = etree.SubElement(parent, "testsuite", name=CRITERIA_SUITE)
+    failures = errors = 0
+    for criterion in run.criteria:
+        case = etree.SubElement(
+            element, "testcase", classname=f"{CRITERIA_SUITE}.{criterion.suite}", name=criterion.expression
+        )
+        detail = f"expected {criterion.expression}; measured {criterion.measured_text or '—'}"
+        if criterion.outcome is CriterionOutcome.FAILED:
+            failures += 1
+            etree.SubElement(case, "failure", message=detail).text = criterion.message or detail
+        elif criterion.outcome is CriterionOutcome.ERROR:
+            errors += 1
+            etree.SubElement(case, "error", message=criterion.message or "not evaluated").text = criterion.message
+        elif criterion.outcome is CriterionOutcome.WARNED:
+            etree.SubElement(case, "system-out").text = f"warning: {detail}"
+    element.set("tests", str(len(run.criteria)))
+    element.set("failures", str(failures))
+    element.set("errors", str(errors))
+    element.set("skipped", "0")
+
+
+def render_junit(run: RunResult) -> bytes:
+    root = etree.Element("testsuites", name=run.run_id)
+    for suite in run.suites:
+        if suite.status is not SuiteStatus.SKIPPED:
+            _suite_element(root, suite)
+    _criteria_element(root, run)
+    for attribute in ("tests", "failures", "errors", "skipped"):
+        root.set(attribute, str(sum(int(s.get(attribute, "0")) for s in root)))
+    rendered: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return rendered
+
+
+class JUnitExporter:
+    name: ClassVar[str] = "junit"
+    needs_manifest: ClassVar[bool] = False
+
+    def export(self, run: RunResult, rundir: RunDirectory) -> list[Path]:
+        path = rundir.path / "junit.xml"
+        write_atomic(path, render_junit(run))
+        return [path]

@@ -1,0 +1,37 @@
+"""What every report section reads: the run, the translator, the styles, and where signature boxes land."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.reports.pdf.i18n import Translator
+from harness.reports.pdf.styles import Styles
+from harness.results.model import RunResult
+
+
+@dataclass(frozen=True)
+class BoxPosition:
+    """A rectangle on a page in PDF user space (points, origin bottom-left); ``page`` is 0-based."""
+
+    page: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass
+class ReportContext:
+    run: RunResult
+    t: Translator
+    styles: Styles
+    signature_boxes: dict[str, BoxPosition] = field(default_factory=dict)
+
+    def stage(self) -> str:
+        return self.t.optional(f"stage_{self.run.project.stage}", self.run.project.stage)
+
+    def kind(self, kind: str) -> str:
+        return self.t.optional(f"kind_{kind}", kind)
+
+    def status(self, status: str) -> str:
+        return self.t.optional(f"status_{status}", status)

@@ -1,0 +1,66 @@
+"""Find and register the CJK TrueType font the report is set in (embedded as a subset).
+
+Every piece of text uses it, including Latin text, so no non-embedded standard font (Helvetica) is
+left in the PDF. ``make setup`` installs WenQuanYi Zen Hei (Debian ``fonts-wqy-zenhei``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from harness.errors import ExportError
+
+FONT = "HarnessCJK"
+MONO = "HarnessCJKMono"
+
+# (path, sub-font index of the proportional face, of the monospaced face)
+_CANDIDATES: tuple[tuple[str, int, int], ...] = (
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, 1),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0, 1),
+    ("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc", 0, 1),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2, 2),
+    ("/System/Library/Fonts/STHeiti Light.ttc", 0, 0),
+)
+
+
+def _font_file() -> tuple[str, int, int]:
+    override = os.environ.get("HARNESS_CJK_FONT")
+    if override:
+        return override, 0, 0
+    for path, regular, mono in _CANDIDATES:
+        if Path(path).is_file():
+            return path, regular, mono
+    if shutil.which("fc-match"):
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}", ":lang=zh-cn:fontformat=TrueType"], capture_output=True, text=True
+        ).stdout.strip()
+        if found and Path(found).is_file():
+            return found, 0, 0
+    raise ExportError(
+        "no CJK TrueType font found for the PDF report: run `make setup` (installs fonts-wqy-zenhei) "
+        "or set HARNESS_CJK_FONT to a .ttf/.ttc file"
+    )
+
+
+@cache
+def register_fonts() -> str:
+    """Register the report fonts once per process; returns the font file used."""
+    path, regular, mono = _font_file()
+    try:
+        pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=regular))
+        pdfmetrics.registerFont(TTFont(MONO, path, subfontIndex=mono))
+    except Exception as exc:  # reportlab raises bare TTFError/ValueError for unusable files
+        raise ExportError(f"cannot use font {path}: {exc}") from None
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(FONT, bold, italic, FONT)  # the CJK face has no bold: <b> keeps the same face
+            addMapping(MONO, bold, italic, MONO)
+    return path

@@ -1,0 +1,101 @@
+"""Cover page: title, project facts, the verdict stamp and the reasons behind it."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
+
+from harness.reports.pdf.context import ReportContext
+from harness.reports.pdf.styles import (
+    AMBER,
+    FRAME_WIDTH,
+    HEADER_BG,
+    NAVY,
+    RULE,
+    VERDICT_COLOURS,
+    coloured,
+    table_style,
+    text,
+)
+from harness.results.model import Verdict
+
+
+def _when(value: object) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S UTC") if hasattr(value, "strftime") else "—"
+
+
+def build(ctx: ReportContext) -> list[Flowable]:
+    run, t, s = ctx.run, ctx.t, ctx.styles
+    title = run.report.title or t("report_title")
+    facts = [
+        (t("project"), run.project.name),
+        (t("system"), run.project.system or "—"),
+        (t("version"), run.project.version or "—"),
+        (t("stage"), ctx.stage()),
+        (t("environment"), run.report.environment or "—"),
+        (t("target"), run.target.base_url or "—"),
+        (t("target_version"), run.target.version or "—"),
+        (t("run_id"), run.run_id),
+        (t("started"), _when(run.started)),
+        (t("finished"), _when(run.finished)),
+    ]
+    table = Table(
+        [[Paragraph(text(k), s.cell_head), Paragraph(text(v), s.body)] for k, v in facts],
+        colWidths=[FRAME_WIDTH * 0.3, FRAME_WIDTH * 0.7],
+    )
+    table.setStyle(
+        table_style(
+            [
+                ("BACKGROUND", (0, 0), (0, -1), HEADER_BG),
+                ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    flowables: list[Flowable] = [
+        Spacer(1, 28 * mm),
+        Paragraph(text(title), s.title),
+        Spacer(1, 4 * mm),
+        Paragraph(text(run.project.name), s.subtitle),
+        Spacer(1, 14 * mm),
+        table,
+        Spacer(1, 12 * mm),
+        verdict_stamp(ctx),
+        Spacer(1, 8 * mm),
+    ]
+    if run.verdict is Verdict.INCOMPLETE:
+        flowables.append(Paragraph(coloured(t("incomplete_banner"), AMBER), s.body))
+        flowables.append(Spacer(1, 3 * mm))
+    flowables.append(Paragraph(text(t("verdict_reasons")), s.h2))
+    reasons = run.verdict_reasons or (t("all_criteria_met"),)
+    flowables += [
+        Paragraph(f"• {text(reason)}" if run.verdict_reasons else text(reason), s.body) for reason in reasons[:12]
+    ]
+    if len(reasons) > 12:
+        flowables.append(Paragraph(text(f"… (+{len(reasons) - 12})"), s.body))
+    flowables.append(PageBreak())
+    return flowables
+
+
+def verdict_stamp(ctx: ReportContext) -> Table:
+    verdict = ctx.run.verdict.value
+    colour = VERDICT_COLOURS[verdict]
+    label = (
+        f'<font size="11" color="{NAVY.hexval()}">{text(ctx.t("verdict"))}</font><br/>'
+        f'<font size="24" color="{colour.hexval()}">{text(ctx.t("verdict_" + verdict))}</font>'
+    )
+    stamp = Table([[Paragraph(label, ctx.styles.subtitle)]], colWidths=[70 * mm], rowHeights=[26 * mm])
+    stamp.setStyle(
+        table_style(
+            [
+                ("BOX", (0, 0), (-1, -1), 2.0, colour),
+                ("INNERGRID", (0, 0), (-1, -1), 0, colour),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ]
+        )
+    )
+    stamp.hAlign = "CENTER"
+    return stamp

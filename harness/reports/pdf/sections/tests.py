@@ -1,0 +1,62 @@
+"""The generic per-suite section: status, error, and every failed or errored test case in full."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
+
+from harness.reports.pdf.context import ReportContext
+from harness.reports.pdf.styles import AMBER, STATUS_COLOURS, coloured, data_table, text
+from harness.results.model import CaseStatus, SuiteResult
+
+MAX_FAILURES = 200  # beyond this the PDF points to junit.xml / run.json instead of growing without end
+MAX_DETAIL_LINES = 30
+
+
+def heading(ctx: ReportContext) -> list[Flowable]:
+    return [PageBreak(), Paragraph(text(ctx.t("suite_results")), ctx.styles.h1)]
+
+
+def suite_heading(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
+    status = coloured(ctx.status(suite.status.value), STATUS_COLOURS.get(suite.status.value, STATUS_COLOURS["skipped"]))
+    tool = f" — {text(suite.tool.name)} {text(suite.tool.version)}" if suite.tool else ""
+    flowables: list[Flowable] = [
+        CondPageBreak(40 * mm),
+        Paragraph(
+            f"{text(suite.name)} <font size='9'>({text(ctx.kind(suite.kind))}{tool})</font> · {status}", ctx.styles.h2
+        ),
+    ]
+    if suite.error:
+        flowables.append(Paragraph(coloured(ctx.t("suite_error"), AMBER) + text(suite.error), ctx.styles.body))
+    flowables += [Paragraph(text(note), ctx.styles.small) for note in suite.notes]
+    return flowables
+
+
+def _detail(details: str) -> str:
+    lines = details.strip().splitlines()
+    if len(lines) > MAX_DETAIL_LINES:
+        lines = [*lines[: MAX_DETAIL_LINES // 2], "…", *lines[-MAX_DETAIL_LINES // 2 :]]
+    return text("\n".join(lines))
+
+
+def build(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
+    t, s = ctx.t, ctx.styles
+    flowables = suite_heading(suite, ctx)
+    if not suite.cases:
+        return flowables
+    bad = [c for c in suite.cases if c.status in (CaseStatus.FAILED, CaseStatus.ERROR)]
+    if not bad:
+        skipped = sum(1 for c in suite.cases if c.status is CaseStatus.SKIPPED)
+        flowables.append(Paragraph(text(t("no_failures", count=len(suite.cases) - skipped, skipped=skipped)), s.body))
+        return flowables
+    flowables.append(Paragraph(text(t("failures")), s.body))
+    rows: list[list[object]] = []
+    for case in bad[:MAX_FAILURES]:
+        status = coloured(ctx.status(case.status.value), STATUS_COLOURS[case.status.value])
+        message = f"<b>{text(case.message)}</b>" if case.message else ""
+        detail = f"<font name='HarnessCJKMono' size='7'>{_detail(case.details)}</font>" if case.details else ""
+        rows.append([f"{text(case.id)}<br/>{status}", "<br/>".join(p for p in (message, detail) if p) or "—"])
+    flowables.append(data_table([t("case"), t("message")], rows, [3.2, 6.8], s))
+    if len(bad) > MAX_FAILURES:
+        flowables.append(Paragraph(text(t("more_failures", count=len(bad) - MAX_FAILURES)), s.small))
+    return flowables

@@ -1,0 +1,69 @@
+"""``summary.json``: the run in a small, stable, versioned shape for CI systems and dashboards.
+
+Shape (``summary_version`` 1; fields are only ever added within a version):
+
+    summary_version, run_id, verdict, verdict_reasons[], exit_code, started, finished, interrupted,
+    profile {name, sha256}, project {name, system, version, stage}, target {name, base_url, version},
+    suites[] {name, kind, status, error, metrics{}, tests{total, passed, failed, errors, skipped}},
+    criteria[] {suite, expression, action, expected, measured, measured_text, outcome, default, message}
+
+Times are seconds, ratios fractions (as in run.json).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from harness.results.model import RunResult, Verdict
+from harness.results.rundir import RunDirectory, write_json_atomic
+
+SUMMARY_VERSION = 1
+EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCOMPLETE: 3}
+
+
+def build_summary(run: RunResult) -> dict[str, object]:
+    return {
+        "summary_version": SUMMARY_VERSION,
+        "run_id": run.run_id,
+        "verdict": run.verdict.value,
+        "verdict_reasons": list(run.verdict_reasons),
+        "exit_code": EXIT_CODES[run.verdict],
+        "started": run.started.isoformat(),
+        "finished": run.finished.isoformat() if run.finished else None,
+        "interrupted": run.interrupted,
+        "profile": {"name": run.profile.name, "sha256": run.profile.sha256},
+        "project": run.project.model_dump(mode="json"),
+        "target": {"name": run.target.name, "base_url": run.target.base_url, "version": run.target.version},
+        "suites": [
+            {
+                "name": suite.name,
+                "kind": suite.kind,
+                "status": suite.status.value,
+                "error": suite.error,
+                "metrics": suite.metrics,
+                "tests": {
+                    key: int(suite.metrics.get(metric, 0))
+                    for key, metric in (
+                        ("total", "tests"),
+                        ("passed", "passed"),
+                        ("failed", "failed"),
+                        ("errors", "errors"),
+                        ("skipped", "skipped"),
+                    )
+                },
+            }
+            for suite in run.suites
+        ],
+        "criteria": [criterion.model_dump(mode="json") for criterion in run.criteria],
+    }
+
+
+class SummaryExporter:
+    name: ClassVar[str] = "summary"
+    needs_manifest: ClassVar[bool] = False
+
+    def export(self, run: RunResult, rundir: RunDirectory) -> list[Path]:
+        path = rundir.path / "summary.json"
+        write_json_atomic(path, build_summary(run))
+        return [path]

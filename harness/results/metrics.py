@@ -1,0 +1,91 @@
+"""Metric names, their dimensions, and the metrics every test-case suite derives from its cases.
+
+A metric's dimension decides which units a criterion may use with it (``p95 < 500ms`` but not
+``p95 < 500``) and how reports format it. Dimensions follow from the name, so a new runner's metrics get
+the right treatment without registering anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+
+from harness.results.model import CaseStatus, TestCase
+
+
+class Dimension(StrEnum):
+    TIME = "time"  # seconds
+    RATIO = "ratio"  # fraction, 0.01 == 1 %
+    RATE = "rate"  # per second
+    COUNT = "count"  # plain number
+
+
+_TIME = re.compile(r"^(p\d{1,2}(\.\d+)?|avg|average|mean|min|max|median)$|(^|_)(duration|time)$")
+_RATIO = re.compile(r"(^|_)(rate|ratio|coverage)$")
+_RATE = re.compile(r"(^|_)rps$|_per_s$")
+
+
+def dimension_of(name: str) -> Dimension:
+    """The dimension of a metric, from the last segment of its (possibly dotted) name."""
+    leaf = name.rsplit(".", 1)[-1]
+    if _RATE.search(leaf):
+        return Dimension.RATE
+    if _RATIO.search(leaf):
+        return Dimension.RATIO
+    if _TIME.search(leaf):
+        return Dimension.TIME
+    return Dimension.COUNT
+
+
+def format_value(value: float | None, dimension: Dimension) -> str:
+    """Human formatting: ``0.1234`` seconds -> ``123 ms``, ratio ``0.995`` -> ``99.5 %``."""
+    if value is None:
+        return "—"
+    if dimension is Dimension.TIME:
+        if abs(value) < 1:
+            return f"{value * 1000:.0f} ms" if abs(value) >= 0.01 else f"{value * 1000:.1f} ms"
+        return f"{value:.2f} s"
+    if dimension is Dimension.RATIO:
+        return f"{value * 100:.4g} %"
+    if dimension is Dimension.RATE:
+        return f"{value:.1f}/s"
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.4g}"
+
+
+def format_metric(name: str, value: float | None) -> str:
+    return format_value(value, dimension_of(name))
+
+
+def case_metrics(cases: Iterable[TestCase]) -> dict[str, float]:
+    """Counts, pass rate and duration of a suite made of test cases.
+
+    ``pass_rate`` is passed / (all - skipped); a suite whose every case was skipped has no pass rate
+    rather than a misleading 0 % or 100 %.
+    """
+    counts = dict.fromkeys(CaseStatus, 0)
+    duration = 0.0
+    for case in cases:
+        counts[case.status] += 1
+        duration += case.duration
+    total = sum(counts.values())
+    metrics: dict[str, float] = {
+        "tests": total,
+        "passed": counts[CaseStatus.PASSED],
+        "failed": counts[CaseStatus.FAILED],
+        "errors": counts[CaseStatus.ERROR],
+        "skipped": counts[CaseStatus.SKIPPED],
+        "tests_duration": duration,
+    }
+    ran = total - counts[CaseStatus.SKIPPED]
+    if ran:
+        metrics["pass_rate"] = counts[CaseStatus.PASSED] / ran
+    return metrics
+
+
+CASE_METRICS: frozenset[str] = frozenset(
+    {"tests", "passed", "failed", "errors", "skipped", "tests_duration", "pass_rate", "duration"}
+)
+"""Metrics every test-case suite produces (``duration`` is wall-clock time, added by the pipeline)."""

@@ -1,0 +1,241 @@
+"""The normalised result model every runner and importer produces (DESIGN §3).
+
+Units are SI everywhere: times in seconds, ratios as fractions (0.01 == 1 %), rates per second.
+Presentation layers convert (the PDF shows "123 ms"); criteria carry their own units (``p95 < 500ms``).
+
+This module imports nothing else of the harness, so every stage of the pipeline may depend on it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+"""Bumped on every incompatible change to run.json; readers refuse newer versions."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Verdict(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    INCOMPLETE = "INCOMPLETE"
+
+
+class SuiteStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"  # the suite could not run (setup broken, target down)
+    SKIPPED = "skipped"  # not selected for this run
+    INCOMPLETE = "incomplete"  # started but stopped early (Ctrl-C, time limit, tool died)
+
+
+class CaseStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+class Risk(StrEnum):
+    """Finding risk, highest first. ``critical`` exists for Nessus severity 4."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+
+class RuleAction(StrEnum):
+    """What a finding does to the gate, as in zap-baseline's rule configuration file."""
+
+    FAIL = "FAIL"
+    WARN = "WARN"
+    INFO = "INFO"
+    IGNORE = "IGNORE"
+
+
+class CriterionAction(StrEnum):
+    FAIL = "fail"  # a violated criterion fails the run
+    WARN = "warn"  # a violated criterion is reported but does not fail the run
+    ABORT = "abort"  # like fail, and a live watcher may stop the suite early
+
+
+class CriterionOutcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    WARNED = "warned"  # violated, but the criterion's action is warn
+    ERROR = "error"  # could not be evaluated (metric missing, suite did not run)
+
+
+class Artifact(_Frozen):
+    """A file in the run directory, addressed relative to it."""
+
+    path: str
+    size: int
+    sha256: str
+    description: str = ""
+
+
+class ToolInfo(_Frozen):
+    name: str
+    version: str = ""
+
+
+class TestCase(_Frozen):
+    __test__ = False  # keep pytest from collecting this class when a test imports it
+
+    id: str
+    name: str
+    classname: str = ""
+    file: str = ""
+    status: CaseStatus
+    duration: float = 0.0
+    message: str = ""
+    details: str = ""
+    stdout: str = ""
+    stderr: str = ""
+    properties: dict[str, str] = Field(default_factory=dict)
+
+
+class Instance(_Frozen):
+    """One place where a finding was observed."""
+
+    url: str = ""
+    method: str = ""
+    param: str = ""
+    attack: str = ""
+    evidence: str = ""
+    other: str = ""
+
+
+class Finding(_Frozen):
+    rule_id: str
+    name: str
+    risk: Risk
+    confidence: str = ""
+    cwe: int | None = None
+    wasc: int | None = None
+    description: str = ""
+    solution: str = ""
+    references: tuple[str, ...] = ()
+    instances: tuple[Instance, ...] = ()
+    action: RuleAction = RuleAction.WARN
+    fingerprint: str = ""
+    source: str = ""  # engine or importer that reported it, e.g. "zap 2.16.0"
+
+
+class Endpoint(_Frozen):
+    """Per-endpoint performance figures; ``metrics`` uses the same names as suite metrics."""
+
+    name: str
+    metrics: dict[str, float] = Field(default_factory=dict)
+
+
+class TimePoint(_Frozen):
+    """One interval of a performance timeseries; ``t`` is seconds since the suite started."""
+
+    t: float
+    values: dict[str, float] = Field(default_factory=dict)
+
+
+class SuiteResult(_Frozen):
+    name: str
+    kind: str
+    status: SuiteStatus
+    started: datetime | None = None
+    finished: datetime | None = None
+    tool: ToolInfo | None = None
+    cases: tuple[TestCase, ...] = ()
+    metrics: dict[str, float] = Field(default_factory=dict)
+    endpoints: tuple[Endpoint, ...] = ()
+    timeseries: tuple[TimePoint, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    artifacts: tuple[Artifact, ...] = ()
+    error: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def completed(self) -> bool:
+        """True when the suite ran to its end (whatever its tests said)."""
+        return self.status in (SuiteStatus.PASSED, SuiteStatus.FAILED)
+
+
+class CriterionResult(_Frozen):
+    suite: str
+    expression: str
+    action: CriterionAction = CriterionAction.FAIL
+    expected: str = ""  # the right-hand side as written, e.g. "500ms"
+    measured: float | None = None
+    measured_text: str = ""  # the measured value formatted in the criterion's unit
+    outcome: CriterionOutcome
+    message: str = ""
+    default: bool = False  # implied by the suite kind, not written in the profile
+
+
+class Signatory(_Frozen):
+    name: str = ""
+    organisation: str = ""
+    title: str = ""
+
+
+Party = Annotated[str, Field(pattern="^(project|business|supervision)$")]
+PARTIES: tuple[str, ...] = ("project", "business", "supervision")
+
+
+class ReportMeta(_Frozen):
+    """What the report needs from the profile, kept in run.json so ``harness report`` can rebuild it."""
+
+    language: str = "zh-CN"
+    title: str = ""
+    environment: str = ""
+    signatories: dict[Party, Signatory] = Field(default_factory=dict)
+
+
+class ProjectInfo(_Frozen):
+    name: str
+    system: str = ""
+    version: str = ""
+    stage: str = "testing"
+
+
+class ProfileInfo(_Frozen):
+    name: str
+    path: str
+    sha256: str  # of the resolved profile with secrets redacted
+    resolved: dict[str, object] = Field(default_factory=dict)
+
+
+class TargetInfo(_Frozen):
+    name: str = ""
+    base_url: str = ""
+    version: str = ""  # as reported by the target (e.g. its /version endpoint)
+    managed: bool = False  # started and stopped by the harness
+
+
+class RunResult(_Frozen):
+    schema_version: int = SCHEMA_VERSION
+    run_id: str
+    profile: ProfileInfo
+    project: ProjectInfo
+    target: TargetInfo = TargetInfo()
+    report: ReportMeta = ReportMeta()
+    started: datetime
+    finished: datetime | None = None
+    host: dict[str, str] = Field(default_factory=dict)
+    tools: dict[str, str] = Field(default_factory=dict)
+    suites: tuple[SuiteResult, ...] = ()
+    criteria: tuple[CriterionResult, ...] = ()
+    verdict: Verdict = Verdict.INCOMPLETE
+    verdict_reasons: tuple[str, ...] = ()
+    interrupted: bool = False
+
+    def suite(self, name: str) -> SuiteResult | None:
+        return next((s for s in self.suites if s.name == name), None)

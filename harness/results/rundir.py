@@ -1,0 +1,159 @@
+"""The run directory (DESIGN §3): ``reports/<profile>-<UTC yyyymmddTHHMMSS>-<4 hex>/``.
+
+Layout::
+
+    run.json        the RunResult, rewritten atomically after every suite
+    manifest.json   size and sha256 of every artifact (raw files, exports, run.json, log)
+    raw/<suite>/    what each tool produced
+    harness.log     the run's log (secrets redacted)
+    report.pdf, junit.xml, summary.json, ...   exports
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from harness.errors import RunDirectoryError
+from harness.redaction import Redactor
+from harness.results.model import SCHEMA_VERSION, Artifact, RunResult
+
+RUN_FILE = "run.json"
+MANIFEST_FILE = "manifest.json"
+LOG_FILE = "harness.log"
+RAW_DIR = "raw"
+MANIFEST_EXCLUDES = frozenset({MANIFEST_FILE, "report.pdf"})  # the PDF embeds the manifest; it cannot list itself
+
+
+def new_run_id(profile_name: str, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{profile_name}-{stamp}-{secrets.token_hex(2)}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory and rename: readers never see half a file."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, payload: object) -> None:
+    write_atomic(path, (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class RunDirectory:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def create(cls, base: Path, run_id: str) -> RunDirectory:
+        path = base.resolve() / run_id  # absolute: tools run with other working directories
+        path.mkdir(parents=True, exist_ok=False)
+        (path / RAW_DIR).mkdir()
+        return cls(path)
+
+    @classmethod
+    def open(cls, path: Path) -> RunDirectory:
+        """An existing run directory.
+
+        Raises:
+            RunDirectoryError: ``path`` is not a directory with a run.json.
+        """
+        if not (path / RUN_FILE).is_file():
+            raise RunDirectoryError(f"{path} is not a run directory (no {RUN_FILE})")
+        return cls(path)
+
+    @property
+    def run_file(self) -> Path:
+        return self.path / RUN_FILE
+
+    @property
+    def log_file(self) -> Path:
+        return self.path / LOG_FILE
+
+    def raw_dir(self, suite: str) -> Path:
+        directory = self.path / RAW_DIR / suite
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory
+
+    def write_run(self, run: RunResult) -> None:
+        write_atomic(self.run_file, (run.model_dump_json(indent=2) + "\n").encode())
+
+    def read_run(self) -> RunResult:
+        """Raises RunDirectoryError for an unreadable run.json or one written by a newer harness."""
+        try:
+            raw = json.loads(self.run_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RunDirectoryError(f"{self.run_file}: cannot read: {exc}") from None
+        version = raw.get("schema_version") if isinstance(raw, dict) else None
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise RunDirectoryError(
+                f"{self.run_file}: schema_version {version!r} is newer than this harness understands "
+                f"({SCHEMA_VERSION}); upgrade the harness"
+            )
+        try:
+            return RunResult.model_validate(raw)
+        except ValidationError as exc:
+            raise RunDirectoryError(f"{self.run_file}: not a valid run result: {exc.errors()[0]['msg']}") from None
+
+    def artifacts(self, under: Path) -> tuple[Artifact, ...]:
+        """Every file below ``under`` (a path inside the run directory), sorted, hashed."""
+        return tuple(self._artifact(p) for p in sorted(under.rglob("*")) if p.is_file() and not p.name.startswith("."))
+
+    def _artifact(self, path: Path) -> Artifact:
+        return Artifact(path=path.relative_to(self.path).as_posix(), size=path.stat().st_size, sha256=sha256_file(path))
+
+    def write_manifest(self) -> tuple[Artifact, ...]:
+        """Hash every file of the run except the manifest itself and the PDF that embeds it."""
+        entries = tuple(
+            a for a in self.artifacts(self.path) if a.path not in MANIFEST_EXCLUDES and not a.path.startswith(".")
+        )
+        write_json_atomic(
+            self.path / MANIFEST_FILE,
+            {"algorithm": "sha256", "files": [a.model_dump() for a in entries]},
+        )
+        return entries
+
+    def read_manifest(self) -> tuple[Artifact, ...]:
+        path = self.path / MANIFEST_FILE
+        if not path.is_file():
+            return ()
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        return tuple(Artifact.model_validate(entry) for entry in payload.get("files", []))
+
+
+def redact_files(paths: Iterable[Path], redactor: Redactor) -> None:
+    """Rewrite text files that contain a secret with the secret replaced by ``***``."""
+    if not redactor:
+        return
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue  # binary artifacts cannot carry our textual secrets in a findable form
+        cleaned = redactor.redact(text)
+        if cleaned != text:
+            write_atomic(path, cleaned.encode("utf-8"))

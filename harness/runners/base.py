@@ -1,0 +1,108 @@
+"""The runner plug-in contract (DESIGN §4).
+
+A runner turns one suite of the profile into one :class:`SuiteResult`. Built-in runners register under
+the entry-point group ``harness.runners`` exactly as third-party ones do; the entry-point name is the
+suite ``kind`` written in profiles, and the registered class is instantiated with that kind.
+
+Contract:
+- ``run`` returns a result for whatever happened to the tests: failing tests are data.
+- ``run`` raises :class:`~harness.errors.RunnerSetupError` only when the suite cannot run at all; the
+  pipeline records the suite as ``error`` and goes on with the next one.
+- ``run`` checks ``ctx.cancel`` between steps, stops its subprocesses when it is set, and then returns
+  what it gathered with status ``incomplete``.
+- Everything a runner writes goes into ``ctx.raw_dir``; the pipeline hashes it into the manifest.
+- A runner contacts only URLs that ``ctx.target.scope`` allows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Protocol, TypeVar, runtime_checkable
+
+from pydantic import BaseModel
+
+from harness.gates import Criterion
+from harness.progress import Progress
+from harness.redaction import Redactor
+from harness.results.model import SuiteResult
+from harness.target.handle import TargetHandle
+
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
+
+
+class CancelToken:
+    """Set once when the run must stop (Ctrl-C, SIGTERM); runners poll it or wait on it."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.reason = ""
+
+    def cancel(self, reason: str) -> None:
+        if not self._event.is_set():
+            self.reason = reason
+            self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep up to ``timeout`` seconds; True if cancelled meanwhile."""
+        return self._event.wait(timeout)
+
+
+@dataclass(frozen=True)
+class PreparedSuite:
+    """A profile suite with its options validated by its runner and its criteria parsed."""
+
+    name: str
+    kind: str
+    options: BaseModel
+    criteria: tuple[Criterion, ...] = ()
+    timeout: float | None = None
+    description: str = ""
+
+    def options_as(self, model: type[OptionsT]) -> OptionsT:
+        if not isinstance(self.options, model):
+            raise TypeError(f"suite {self.name!r} options are {type(self.options).__name__}, not {model.__name__}")
+        return self.options
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Everything a runner may use; runners reach nothing else of the run."""
+
+    target: TargetHandle
+    run_dir: Path
+    raw_dir: Path  # raw/<suite>/, created before the runner starts
+    base_dir: Path  # the profile's directory: relative paths in options are relative to it
+    progress: Progress
+    cancel: CancelToken
+    redactor: Redactor
+    log: logging.Logger
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False)  # for subprocesses
+
+
+@runtime_checkable
+class Runner(Protocol):
+    kind: str
+    options_model: ClassVar[type[BaseModel]]
+    default_criteria: ClassVar[tuple[str, ...]]
+    """Criteria applied when a suite lists none (e.g. no failed tests for a test suite)."""
+
+    def needs_target(self, options: BaseModel) -> bool:
+        """Whether the suite sends requests to the target (and so cannot run when it is down)."""
+        ...
+
+    def metric_names(self, options: BaseModel) -> frozenset[str]:
+        """The metrics this suite will produce, so ``validate`` catches a misspelt criterion early.
+
+        Per-endpoint values (``endpoint("GET /x").p95``) are checked against results instead.
+        """
+        ...
+
+    def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult: ...

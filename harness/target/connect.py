@@ -1,0 +1,78 @@
+"""Reach a target: check it answers, authenticate, read its version — all inside the declared scope."""
+
+from __future__ import annotations
+
+import base64
+import socket
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from harness.errors import TargetError
+from harness.profile.model import Auth, BasicAuth, BearerAuth, HeaderAuth, LoginAuth
+from harness.profile.scope import Scope
+
+
+def unreachable_reason(base_url: str, timeout: float) -> str:
+    """Why a TCP connection to the target's host and port fails, or "" when it succeeds."""
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+            return ""
+    except OSError as exc:
+        return f"{base_url} is unreachable: {exc.strerror or exc}"
+
+
+def auth_headers(auth: Auth | None, base_url: str, scope: Scope, timeout: float, verify_tls: bool) -> dict[str, str]:
+    """The headers that authenticate a request; a ``login`` auth logs in once to obtain a token.
+
+    Raises:
+        TargetError: the login request failed or returned no token (the message never holds the password).
+        ScopeError: the login URL is outside the scope.
+    """
+    if auth is None:
+        return {}
+    if isinstance(auth, BearerAuth):
+        return {"Authorization": f"Bearer {auth.token.get_secret_value()}"}
+    if isinstance(auth, HeaderAuth):
+        return {auth.name: auth.value.get_secret_value()}
+    if isinstance(auth, BasicAuth):
+        pair = f"{auth.username}:{auth.password.get_secret_value()}".encode()
+        return {"Authorization": f"Basic {base64.b64encode(pair).decode()}"}
+    assert isinstance(auth, LoginAuth)
+    url = urljoin(base_url + "/", auth.url.lstrip("/"))
+    scope.check_url(url)
+    try:
+        response = requests.post(
+            url,
+            json={"username": auth.username, "password": auth.password.get_secret_value()},
+            timeout=timeout,
+            verify=verify_tls,
+        )
+    except requests.RequestException as exc:
+        raise TargetError(f"login at {url} failed: {type(exc).__name__}") from None
+    if response.status_code != 200:
+        raise TargetError(f"login at {url} as {auth.username!r} answered HTTP {response.status_code}")
+    try:
+        token = response.json()[auth.token_field]
+    except (ValueError, KeyError, TypeError):
+        raise TargetError(f"login at {url} returned no {auth.token_field!r} field") from None
+    return {"Authorization": f"Bearer {token}"}
+
+
+def read_version(base_url: str, path: str, headers: dict[str, str], timeout: float, verify_tls: bool) -> str:
+    """The target's self-reported version from a JSON ``{"version": ...}`` or plain-text endpoint; "" if none."""
+    try:
+        response = requests.get(
+            urljoin(base_url + "/", path.lstrip("/")), headers=headers, timeout=timeout, verify=verify_tls
+        )
+    except requests.RequestException:
+        return ""
+    if response.status_code != 200:
+        return ""
+    try:
+        payload = response.json()
+    except ValueError:
+        return response.text.strip()[:64]
+    return str(payload.get("version", ""))[:64] if isinstance(payload, dict) else ""

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Create .venv and install the harness (editable) with everything it needs. Idempotent and quiet when
+# nothing is missing. Debian packages (CJK font, poppler) are installed only when running as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+
+DEB_PACKAGES=(fonts-wqy-zenhei poppler-utils)
+missing=()
+for package in "${DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "installing Debian packages: ${missing[*]}"
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "warning: missing Debian packages ${missing[*]} (install them, or run make setup as root)" >&2
+    fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+# pip's notes about unreadable extra index locations on some machines are noise, not errors
+quiet_pip() { .venv/bin/python -m pip install --quiet "$@" 2> >(grep -v "^WARNING: Location" >&2); }
+quiet_pip --upgrade "pip>=24"
+quiet_pip -e ".[dev]"
+.venv/bin/python -c "import harness" || { echo "installation failed" >&2; exit 1; }
+echo "ready: .venv/bin/harness $(.venv/bin/harness --version 2>/dev/null || true)"
