@@ -1,0 +1,84 @@
+"""Shared fixtures of the harness's own tests.
+
+- ``repo``           the repository root
+- ``demo_url``       a real demo target (uvicorn + SQLite) on 127.0.0.1, one per test session
+- ``write_profile``  writes a profile YAML into tmp_path and returns its path
+- ``run_cli``        runs ``harness ...`` in a subprocess (the real console script) and returns the result
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from harness.target.managed import demo_target
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from harness.demo.weaknesses import WEAKNESSES
+
+    with demo_target(tmp_path_factory.mktemp("demo"), tuple(WEAKNESSES)) as url:
+        yield url
+
+
+@pytest.fixture
+def write_profile(tmp_path: Path) -> Callable[..., Path]:
+    """``write_profile(text, name="profile.yaml")``: dedented YAML written into tmp_path.
+
+    ``{repo}`` in the text is replaced by the repository root, so profiles can point at suites/.
+    """
+
+    def write(text: str, name: str = "profile.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).replace("{repo}", str(REPO)), encoding="utf-8")
+        return path
+
+    return write
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict[str, object]:
+        payload = json.loads(self.stdout)
+        assert isinstance(payload, dict)
+        return payload
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> Callable[..., CliResult]:
+    """``run_cli("run", str(profile), "--json", env={...}, timeout=120)`` via the installed console script."""
+
+    def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None) -> CliResult:
+        environment = {**os.environ, **(env or {})}
+        script = Path(sys.executable).with_name("harness")
+        completed = subprocess.run(
+            [str(script), *args],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=timeout,
+            cwd=cwd or tmp_path,
+        )
+        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
