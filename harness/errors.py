@@ -37,10 +37,14 @@ class ProfileIssue:
 
 
 class ProfileError(HarnessError):
-    """Raised when a profile cannot be loaded; carries every issue found, not just the first."""
+    """Raised when a profile cannot be loaded; carries every issue found, not just the first.
 
-    def __init__(self, issues: list[ProfileIssue]) -> None:
+    ``source`` (the parsed YAML, when parsing got that far) lets later checks add their issues too.
+    """
+
+    def __init__(self, issues: list[ProfileIssue], source: object = None) -> None:
         self.issues = issues
+        self.source = source
         super().__init__("\n".join(str(issue) for issue in issues))
 
 

@@ -13,7 +13,7 @@ import threading
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -73,24 +73,12 @@ def execute(
     rundir = RunDirectory.create(base, run_id)
     run = _initial_run(run_id, loaded)
     rundir.write_run(run)
-    with ExitStack() as stack:
-        stack.enter_context(_run_log(rundir.log_file, redactor))
-        stack.enter_context(_cancel_on_signals(cancel))
+    with _run_log(rundir.log_file, redactor), _cancel_on_signals(cancel):
         log.info("run %s of %s (harness %s)", run_id, loaded.path, __version__)
-        needs_target = any(p.runner.needs_target(p.suite.options) for p in plan.suites if p.suite.name in selected)
+        environment = _SuiteEnvironment(loaded, None, rundir, cancel, progress, redactor, child_environ)
         try:
-            opened = (
-                stack.enter_context(open_target(loaded.profile.target, rundir.path / "target"))
-                if needs_target
-                else None
-            )
-            if opened is not None:
-                run = run.model_copy(update={"target": _target_info(opened, run.target)})
-            for planned in plan.suites:
-                context = _SuiteEnvironment(loaded, opened, rundir, cancel, progress, redactor, child_environ)
-                result = _run_one(planned, planned.suite.name in selected, context)
-                criteria = _criteria_for(planned, result)
-                run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
+            for current in _suite_runs(plan, selected, run, environment):
+                run = current  # kept when a later suite raises: the report shows what was gathered
                 rundir.write_run(run)
         finally:
             progress.close()
@@ -108,6 +96,23 @@ def execute(
             log.info("verdict %s%s", verdict.value, "".join(f"\n  {r}" for r in reasons))
             export_errors = write_exports(run, rundir)
     return RunOutcome(run, rundir.path, tuple(export_errors))
+
+
+def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: _SuiteEnvironment) -> Iterator[RunResult]:
+    """Yield the run after each suite. The target lives exactly as long as this generator, so it is
+    stopped (and its files are final) before the verdict and the exports."""
+    needs_target = any(p.runner.needs_target(p.suite.options) for p in plan.suites if p.suite.name in selected)
+    with ExitStack() as stack:
+        if needs_target:
+            opened = stack.enter_context(open_target(env.loaded.profile.target, env.rundir.path / "target"))
+            env = replace(env, opened=opened)
+            run = run.model_copy(update={"target": _target_info(opened, run.target)})
+            yield run
+        for planned in plan.suites:
+            result = _run_one(planned, planned.suite.name in selected, env)
+            criteria = _criteria_for(planned, result)
+            run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
+            yield run
 
 
 def _initial_run(run_id: str, loaded: LoadedProfile) -> RunResult:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
 from harness.gates import Criterion, CriterionSyntaxError, Reference, parse_criterion
 from harness.gates.syntax import BinaryOp, Expression, Negate
-from harness.profile import LoadedProfile, validation_issues
-from harness.profile.model import CriterionSpec
+from harness.profile import LoadedProfile, load_profile, validation_issues
+from harness.profile.loader import valid_suites
+from harness.profile.model import CriterionSpec, Suite
+from harness.profile.source import Source
 from harness.runners.base import PreparedSuite, Runner
 
 
@@ -35,12 +38,33 @@ class Plan:
     suites: tuple[PlannedSuite, ...]
 
 
+def load_plan(path: Path, runners: dict[str, Runner]) -> Plan:
+    """Load a profile and plan it; a ProfileError lists every problem of every layer, in file order."""
+    try:
+        loaded = load_profile(path)
+    except ProfileError as exc:
+        if not isinstance(exc.source, Source):
+            raise
+        _, more = plan_suites(exc.source, valid_suites(exc.source), runners)
+        issues = sorted(exc.issues + more, key=lambda i: (i.file, i.line or 0))
+        raise ProfileError(issues, source=exc.source) from None
+    return make_plan(loaded, runners)
+
+
 def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
     """Raises ProfileError with every problem in the suites (unknown kinds, options, criteria)."""
+    planned, issues = plan_suites(loaded.source, list(enumerate(loaded.profile.suites)), runners)
+    if issues:
+        raise ProfileError(issues, source=loaded.source)
+    return Plan(loaded, tuple(planned))
+
+
+def plan_suites(
+    source: Source, suites: list[tuple[int, Suite]], runners: dict[str, Runner]
+) -> tuple[list[PlannedSuite], list[ProfileIssue]]:
     issues: list[ProfileIssue] = []
     planned: list[PlannedSuite] = []
-    source = loaded.source
-    for index, suite in enumerate(loaded.profile.suites):
+    for index, suite in suites:
         here = ("suites", index)
         runner = runners.get(suite.kind)
         if runner is None:
@@ -70,9 +94,7 @@ def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
         defaults = tuple(parse_criterion(text) for text in runner.default_criteria)
         prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
         planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled))
-    if issues:
-        raise ProfileError(issues)
-    return Plan(loaded, tuple(planned))
+    return planned, issues
 
 
 def _references(expression: Expression) -> list[Reference]:

@@ -11,8 +11,7 @@ from rich.table import Table
 from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.pipeline import RunOutcome, execute
-from harness.plan import Plan, make_plan, select
-from harness.profile import load_profile
+from harness.plan import Plan, load_plan, select
 from harness.progress import ConsoleProgress, QuietProgress
 from harness.reports import write_exports
 from harness.reports.summary import build_summary
@@ -27,7 +26,7 @@ _VERDICT_STYLE = {"PASS": "bold green", "FAIL": "bold red", "INCOMPLETE": "bold 
 
 def _plan(profile: Path) -> Plan:
     try:
-        return make_plan(load_profile(profile), load_runners())
+        return load_plan(profile, load_runners())
     except HarnessError as exc:
         fail(exc)
 

@@ -55,6 +55,7 @@ _TOKEN = re.compile(
 )
 
 COMPARATORS = ("<", "<=", ">", ">=", "==", "!=")
+FUNCTIONS = frozenset({"endpoint"})  # endpoint("GET /path").metric: per-endpoint performance figures
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,8 @@ def _tokenize(text: str) -> list[_Token]:
         kind = match.lastgroup if match.lastgroup not in (None, "unit") else "number"
         assert kind is not None
         start = match.start(kind)
-        tokens.append(_Token(kind, match.group(kind), start + 1, match.group("unit")))
+        token_text = text[start : match.end()]  # a number keeps its unit: "500ms"
+        tokens.append(_Token(kind, token_text, start + 1, match.group("unit")))
         position = match.end()
     return tokens
 
@@ -257,6 +259,9 @@ class _Parser:
         token = self.peek()
         if token is None or token.text != "(":
             return Segment(name.text)
+        if name.text not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise CriterionSyntaxError(f"unknown function {name.text!r} (known: {known})", self.text, name.column)
         self.take()
         args: list[str] = []
         while (token := self.take()).text != ")":
@@ -272,7 +277,7 @@ class _Parser:
 
 
 def _number(token: _Token) -> Number:
-    digits = token.text
+    digits = token.text.removesuffix(token.unit or "")
     if token.unit is None:
         return Number(float(digits), None, digits)
     factor, dimension = _UNITS[token.unit]
@@ -293,13 +298,25 @@ def parse_criterion(text: str, action: CriterionAction | None = None) -> Criteri
 
 
 def check_dimensions(criterion: Criterion) -> None:
+    """Both sides must be the same kind of quantity.
+
+    A bare number against a time or a ratio is refused with a hint (``p95 < 500`` is ambiguous), and so is
+    a plain expression against a time; a plain expression against a percentage is a ratio
+    (``failed / tests < 1%``).
+    """
     left = _dimension(criterion.left, criterion.text)
     right = _dimension(criterion.right, criterion.text)
+    if left == right:
+        return
     for known, other, side in ((left, right, criterion.right), (right, left, criterion.left)):
-        if known in (Dimension.TIME, Dimension.RATIO) and other is None:
-            raise CriterionSyntaxError(_unit_hint(known, side), criterion.text)
-    if left is not None and right is not None and left != right:
-        raise CriterionSyntaxError(f"cannot compare a {left} with a {right}", criterion.text)
+        if known is not None and other is None:
+            if isinstance(side, Number):
+                raise CriterionSyntaxError(_unit_hint(known, side), criterion.text)
+            if known is Dimension.RATIO:
+                return
+    raise CriterionSyntaxError(
+        f"cannot compare a {left or 'plain number'} with a {right or 'plain number'}", criterion.text
+    )
 
 
 def _unit_hint(dimension: Dimension, bare: Expression) -> str:

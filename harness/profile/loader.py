@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
-from harness.profile.model import Profile
+from harness.profile.model import Profile, Suite, Target
 from harness.profile.scope import Scope
 from harness.profile.source import KeyPath, Source, load_source
 from harness.redaction import REDACTED
@@ -51,10 +52,11 @@ def load_profile(path: Path, environ: Mapping[str, str] | None = None) -> Loaded
     try:
         profile = Profile.model_validate(source.data)
     except ValidationError as exc:
-        raise ProfileError(validation_issues(exc, source, Profile, ())) from None
-    issues = _semantic_issues(profile, source)
+        issues = validation_issues(exc, source, Profile, ())
+        raise ProfileError(issues + _issues_of_valid_parts(source), source=source) from None
+    issues = _duplicate_suites(list(enumerate(profile.suites)), source) + _scope_issues(profile.target, source)
     if issues:
-        raise ProfileError(issues)
+        raise ProfileError(issues, source=source)
     resolved = _redacted_dump(profile, source)
     digest = hashlib.sha256(json.dumps(resolved, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     secrets = frozenset(source.secret_values | _secret_field_values(profile))
@@ -149,25 +151,44 @@ def _fields_at(annotation: object, loc: KeyPath) -> list[str]:
     return []
 
 
-def _semantic_issues(profile: Profile, source: Source) -> list[ProfileIssue]:
+def valid_suites(source: Source) -> list[tuple[int, Suite]]:
+    """The suites that are valid on their own, with their index (to check them further when others are not)."""
+    raw = source.data.get("suites")
+    found: list[tuple[int, Suite]] = []
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            found.append((index, Suite.model_validate(item)))
+        except ValidationError:
+            continue
+    return found
+
+
+def _issues_of_valid_parts(source: Source) -> list[ProfileIssue]:
+    """Semantic checks of the parts that validated, so one `validate` shows every problem at once."""
+    issues = _duplicate_suites(valid_suites(source), source)
+    with contextlib.suppress(ValidationError):
+        issues += _scope_issues(Target.model_validate(source.data.get("target")), source)
+    return issues
+
+
+def _duplicate_suites(suites: list[tuple[int, Suite]], source: Source) -> list[ProfileIssue]:
     issues: list[ProfileIssue] = []
-    seen: dict[str, int] = {}
-    for index, suite in enumerate(profile.suites):
+    seen: set[str] = set()
+    for index, suite in suites:
         if suite.name in seen:
             issues.append(source.issue(("suites", index, "name"), f"suite name {suite.name!r} is already used"))
-        seen.setdefault(suite.name, index)
-    target = profile.target
-    if target.base_url:
-        host = urlsplit(target.base_url).hostname or ""
-        if not Scope(target.effective_scope()).allows_host(host):
-            issues.append(
-                source.issue(
-                    ("target", "base_url"),
-                    f"host {host!r} is outside target.scope {target.effective_scope()}; "
-                    "the harness refuses to contact it",
-                )
-            )
+        seen.add(suite.name)
     return issues
+
+
+def _scope_issues(target: Target, source: Source) -> list[ProfileIssue]:
+    if not target.base_url:
+        return []
+    host = urlsplit(target.base_url).hostname or ""
+    if Scope(target.effective_scope()).allows_host(host):
+        return []
+    message = f"host {host!r} is outside target.scope {target.effective_scope()}; the harness refuses to contact it"
+    return [source.issue(("target", "base_url"), message)]
 
 
 def _redacted_dump(profile: Profile, source: Source) -> dict[str, object]:

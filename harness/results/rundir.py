@@ -30,7 +30,9 @@ RUN_FILE = "run.json"
 MANIFEST_FILE = "manifest.json"
 LOG_FILE = "harness.log"
 RAW_DIR = "raw"
-MANIFEST_EXCLUDES = frozenset({MANIFEST_FILE, "report.pdf"})  # the PDF embeds the manifest; it cannot list itself
+# The manifest cannot list itself, nor the PDF that embeds it, nor the log that is still being written
+# while the exports run.
+MANIFEST_EXCLUDES = frozenset({MANIFEST_FILE, "report.pdf", LOG_FILE})
 
 
 def new_run_id(profile_name: str, now: datetime | None = None) -> str:

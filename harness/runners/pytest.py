@@ -95,7 +95,18 @@ class PytestRunner:
         self, options: PytestOptions, paths: list[Path], raw: Path, junit: Path, coverage_file: Path
     ) -> list[str]:
         argv = [sys.executable, "-m", "pytest", *map(str, paths), "-p", PLUGIN, f"--junitxml={junit}"]
-        argv += ["-o", "junit_family=xunit2", "-o", "junit_logging=all", "-p", "no:cacheprovider", "-q", "-rfE"]
+        argv += [
+            "-o",
+            "junit_family=xunit2",
+            "-o",
+            "junit_logging=all",
+            "-o",
+            "junit_log_passing_tests=False",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-rfE",
+        ]
         if options.allure:
             argv.append(f"--alluredir={raw / 'allure-results'}")
         if options.markers:

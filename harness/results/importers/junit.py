@@ -59,11 +59,14 @@ def iter_junit(path: Path) -> Iterator[TestCase]:
                     suites.pop()
                     element.clear()
             elif tag == "testcase" and event == "end":
-                case = _case(element, suites[-1] if suites else "", seen)
+                # pytest writes a bare <testcase/> for the test a Ctrl-C interrupted: it names nothing.
+                named = element.get("name") or element.get("classname")
+                case = _case(element, suites[-1] if suites else "", seen) if named else None
                 element.clear()
                 while element.getprevious() is not None:  # drop finished siblings: bounded memory
                     del element.getparent()[0]
-                yield case
+                if case is not None:
+                    yield case
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
         raise ImportFormatError(f"{path}:{line}: malformed XML: {exc.msg}") from None

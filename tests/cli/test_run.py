@@ -1,0 +1,244 @@
+"""`harness run / validate / report` as users and CI run them: exit codes, run directories, the PDF."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from harness.results.rundir import sha256_file
+
+HARNESS = str(Path(sys.executable).with_name("harness"))
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def run_dirs(base: Path) -> list[Path]:
+    return [p for p in base.iterdir() if p.is_dir()] if base.exists() else []
+
+
+@pytest.mark.slow
+def test_the_demo_profile_passes_and_writes_a_complete_run_directory(repo: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("run", str(repo / "profiles" / "demo.yaml"), "--json", "--out", str(tmp_path / "reports"))
+    assert result.code == 0, result.stdout + result.stderr
+    summary = result.json()
+    assert summary["verdict"] == "PASS"
+    run_dir = Path(str(summary["run_dir"]))
+    assert run_dir.parent == tmp_path / "reports"
+    assert re.fullmatch(r"demo-\d{8}T\d{6}-[0-9a-f]{4}", run_dir.name)
+    for name in ("run.json", "manifest.json", "harness.log", "report.pdf", "junit.xml", "summary.json"):
+        assert (run_dir / name).is_file(), name
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["schema_version"] == 1
+    assert {s["name"]: s["status"] for s in run["suites"]}["integration"] == "passed"
+    assert sum(s["metrics"].get("tests", 0) for s in run["suites"]) >= 40
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        assert sha256_file(run_dir / entry["path"]) == entry["sha256"], entry["path"]
+    assert "raw/integration/junit.xml" in {e["path"] for e in manifest["files"]}
+
+    text = pdf_text(run_dir / "report.pdf")
+    for expected in ("软件测试验收报告", "项目组", "业务方", "监理单位", "陈明", "赵强", "通过", run_dir.name):
+        assert expected in text, expected
+    assert re.search(r"第\s*1\s*页\s*/\s*共\s*\d+\s*页", text)
+    fonts = subprocess.run(["pdffonts", str(run_dir / "report.pdf")], capture_output=True, text=True, check=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert rows and all(" yes yes " in row for row in rows), fonts.stdout
+    assert "Helvetica" not in fonts.stdout
+
+
+@pytest.mark.slow
+def test_an_unreachable_target_makes_the_run_incomplete(repo: Path, write_profile, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    profile = write_profile(
+        """\
+        project: {name: Down}
+        target: {base_url: "http://127.0.0.1:9"}
+        suites:
+          - {name: unit, kind: unit, options: {paths: ["{repo}/suites/unit"]}}
+          - {name: integration, kind: integration, options: {paths: ["{repo}/suites/integration"]}}
+        report: {language: en}
+        """
+    )
+    result = run_cli("run", str(profile), "--json", "--quiet")
+    assert result.code == 3
+    summary = result.json()
+    assert summary["verdict"] == "INCOMPLETE"
+    suites = {s["name"]: s for s in summary["suites"]}  # type: ignore[union-attr]
+    assert suites["unit"]["status"] == "passed"
+    assert suites["integration"]["status"] == "error"
+    assert "127.0.0.1:9 is unreachable" in suites["integration"]["error"]
+    text = pdf_text(Path(str(summary["run_dir"])) / "report.pdf")
+    assert "INCOMPLETE" in text
+    assert "unreachable" in text
+
+
+def _port_closed(url: str) -> bool:
+    parts = urlsplit(url)
+    with socket.socket() as probe:
+        return probe.connect_ex((parts.hostname or "", parts.port or 80)) != 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_suite_and_the_target_and_keeps_the_results(tmp_path: Path, write_profile) -> None:  # type: ignore[no-untyped-def]
+    suite = tmp_path / "slow"
+    suite.mkdir()
+    (suite / "test_slow.py").write_text(
+        "import time\n\ndef test_quick():\n    pass\n\ndef test_long():\n    time.sleep(120)\n"
+    )
+    profile = write_profile(
+        """\
+        project: {name: Interrupted}
+        target: {start: demo}
+        suites:
+          - {name: slow, kind: integration, options: {paths: [slow]}}
+          - {name: later, kind: unit, options: {paths: [slow]}}
+        """
+    )
+    process = subprocess.Popen(
+        [HARNESS, "run", str(profile), "--json", "--out", str(tmp_path / "reports")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    run_json = None
+    while time.monotonic() < deadline:  # wait until the slow test is running
+        dirs = run_dirs(tmp_path / "reports")
+        if dirs and (dirs[0] / "raw" / "slow" / "pytest.log").exists():
+            run_json = dirs[0] / "run.json"
+            break
+        time.sleep(0.2)
+    assert run_json is not None
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 3, stderr
+    summary = json.loads(stdout)
+    assert summary["verdict"] == "INCOMPLETE"
+    assert summary["interrupted"] is True
+    statuses = {s["name"]: s["status"] for s in summary["suites"]}
+    assert statuses == {"slow": "incomplete", "later": "skipped"}
+    assert summary["suites"][0]["tests"]["passed"] == 1
+    run = json.loads(run_json.read_text())
+    assert run["verdict"] == "INCOMPLETE"
+    assert _port_closed(run["target"]["base_url"])
+    assert (run_json.parent / "report.pdf").is_file()
+    leftovers = subprocess.run(["pgrep", "-f", str(suite)], capture_output=True, text=True).stdout
+    assert leftovers == ""
+
+
+def test_a_broken_profile_exits_2_with_file_and_line_and_no_run_directory(
+    write_profile, run_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9"}
+        suites:
+          - name: unit
+            kind: unit
+            options: {paths: [x], users: 3}
+            criteria: ["p95 < 500"]
+        """
+    )
+    result = run_cli("run", str(profile))
+    assert result.code == 2
+    assert f"{profile}:6: suites[0].options.users: unknown key 'users'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not run_dirs(tmp_path / "reports")
+
+
+def test_validate_reports_every_error_or_ok(write_profile, run_cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9"}
+        suites:
+          - name: unit
+            kind: unit
+            options: {paths: [x]}
+            criteria: ["pass_rate >= 95", "passrate >= 95%", "duration < 1min"]
+        """
+    )
+    result = run_cli("validate", str(profile))
+    assert result.code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"error: {profile}:7: suites[0].criteria[0]: 95 needs a percent sign: ratios are written as "
+        "percentages, e.g. 1% in 'pass_rate >= 95'",
+        f"error: {profile}:7: suites[0].criteria[1]: metric 'passrate' is not produced by a unit suite "
+        "(did you mean 'pass_rate'?)",
+    ]
+    ok = run_cli("validate", str(repo / "profiles" / "demo.yaml"))
+    assert ok.code == 0
+    assert ok.stdout.startswith("OK:")
+
+
+def test_a_missing_environment_variable_is_a_profile_error(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    profile = write_profile("project: {name: X}\ntarget: {base_url: '${NOT_SET_ANYWHERE}'}\nsuites: []\n")
+    result = run_cli("validate", str(profile), env={"NOT_SET_ANYWHERE": ""} and {})
+    assert result.code == 2
+    assert f"{profile}:2: target.base_url: environment variable NOT_SET_ANYWHERE is not set" in result.stderr
+
+
+def test_a_target_outside_the_scope_is_refused(write_profile, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target: {base_url: "https://www.example.org", scope: [127.0.0.1]}
+        suites: [{name: it, kind: integration, options: {paths: [x]}}]
+        """
+    )
+    result = run_cli("run", str(profile))
+    assert result.code == 2
+    assert "outside target.scope" in result.stderr
+    assert not run_dirs(tmp_path / "reports")
+
+
+def test_unknown_suite_selection_is_a_usage_error(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("run", str(repo / "profiles" / "demo.yaml"), "--suite", "nope")
+    assert result.code == 2
+    assert "no suite named 'nope'" in result.stderr
+
+
+@pytest.mark.slow
+def test_selected_suites_only_and_report_rebuild(repo: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("run", str(repo / "profiles" / "demo.yaml"), "--suite", "unit", "--json", "--quiet")
+    assert result.code == 0, result.stderr
+    summary = result.json()
+    assert {s["name"]: s["status"] for s in summary["suites"]} == {"unit": "passed", "integration": "skipped"}  # type: ignore[union-attr]
+    run_dir = Path(str(summary["run_dir"]))
+    (run_dir / "report.pdf").unlink()
+    (run_dir / "junit.xml").unlink()
+    rebuilt = run_cli("report", str(run_dir))
+    assert rebuilt.code == 0, rebuilt.stderr
+    assert (run_dir / "report.pdf").is_file()
+    assert (run_dir / "junit.xml").is_file()
+    assert run_cli("report", str(tmp_path)).code == 2
+
+
+def test_version_and_help(run_cli) -> None:  # type: ignore[no-untyped-def]
+    version = run_cli("--version")
+    assert version.code == 0
+    assert re.fullmatch(r"harness \d+\.\d+\.\d+\S*\n", version.stdout)
+    for command in ("run", "validate", "report"):
+        helped = run_cli(command, "--help")
+        assert helped.code == 0, command
+        assert "Usage" in helped.stdout
+
+
+def test_no_run_directory_env_leaks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The harness never writes into os.environ (it passes env= to children)."""
+    before = dict(os.environ)
+    from harness.cli import app  # noqa: F401  (importing the CLI must have no side effects)
+
+    assert dict(os.environ) == before

@@ -1,0 +1,202 @@
+"""Profile loading: extends, interpolation, secrets, and errors located as FILE:LINE: key.path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from harness.errors import ProfileError
+from harness.profile import load_profile
+
+MINIMAL = """\
+project: {name: Permit service, stage: testing}
+target:
+  base_url: http://127.0.0.1:8080
+suites:
+  - name: unit
+    kind: unit
+    options: {paths: [tests]}
+"""
+
+
+def issues_of(path: Path, environ: dict[str, str] | None = None) -> list[str]:
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path, environ or {})
+    return [str(issue) for issue in caught.value.issues]
+
+
+def test_minimal_profile_loads_with_defaults(write_profile: Callable[..., Path]) -> None:
+    loaded = load_profile(write_profile(MINIMAL), {})
+    assert loaded.name == "profile"
+    assert loaded.profile.project.stage == "testing"
+    assert loaded.profile.report.language == "zh-CN"
+    assert loaded.profile.target.effective_scope() == ["127.0.0.1"]
+    assert len(loaded.sha256) == 64
+
+
+def test_extends_deep_merges_and_merges_suites_by_name(write_profile: Callable[..., Path]) -> None:
+    write_profile(
+        """\
+        project: {name: Base, version: "1.0"}
+        target: {base_url: "http://127.0.0.1:8080", timeout: 5}
+        suites:
+          - {name: unit, kind: unit, options: {paths: [a]}, criteria: ["pass_rate >= 100%"]}
+          - {name: integration, kind: integration, options: {paths: [b]}}
+        """,
+        name="base.yaml",
+    )
+    child = write_profile(
+        """\
+        extends: base.yaml
+        project: {version: "2.0"}
+        target: {timeout: 30}
+        suites:
+          - {name: integration, options: {paths: [c]}}
+          - {name: extra, kind: unit, options: {paths: [d]}}
+        """,
+        name="child.yaml",
+    )
+    profile = load_profile(child, {}).profile
+    assert profile.project.name == "Base"
+    assert profile.project.version == "2.0"
+    assert profile.target.timeout == 30
+    assert profile.target.base_url == "http://127.0.0.1:8080"
+    assert [s.name for s in profile.suites] == ["unit", "integration", "extra"]
+    assert profile.suites[0].criteria == ["pass_rate >= 100%"]
+    assert profile.suites[1].options == {"paths": ["c"]}
+    assert profile.suites[1].kind == "integration"
+
+
+def test_errors_in_a_base_file_point_into_the_base_file(write_profile: Callable[..., Path]) -> None:
+    base = write_profile("project: {name: Base}\ntarget: {base_url: 'http://127.0.0.1:1', timeuot: 5}\n", name="b.yaml")
+    child = write_profile("extends: b.yaml\nsuites: [{name: u, kind: unit, options: {paths: [x]}}]\n", name="c.yaml")
+    assert issues_of(child) == [f"{base}:2: target.timeuot: unknown key 'timeuot' (did you mean 'timeout'?)"]
+
+
+def test_extends_cycle_and_missing_file_are_reported(write_profile: Callable[..., Path]) -> None:
+    write_profile("extends: b.yaml\n", name="a.yaml")
+    looped = write_profile("extends: a.yaml\n", name="b.yaml")
+    assert "extends cycle" in issues_of(looped)[0]
+    missing = write_profile("extends: nowhere.yaml\n", name="m.yaml")
+    assert issues_of(missing) == [f"{missing}:1: extends: file not found: nowhere.yaml"]
+
+
+def test_interpolation_with_defaults_and_escapes(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(
+        MINIMAL.replace("name: Permit service", "name: '${PROJECT}'")
+        .replace("stage: testing", "stage: '${STAGE:-design}', system: '$${NOT_A_VAR}'")
+        .replace("8080", "${PORT:-9090}")
+    )
+    profile = load_profile(path, {"PROJECT": "Tax portal", "PORT": ""}).profile
+    assert profile.project.name == "Tax portal"
+    assert profile.project.stage == "design"
+    assert profile.project.system == "${NOT_A_VAR}"
+    assert profile.target.base_url == "http://127.0.0.1:9090"  # ":-" also replaces an empty value
+
+
+def test_unset_variable_without_default_names_line_and_key(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(MINIMAL.replace("http://127.0.0.1:8080", "${TARGET_URL}"))
+    assert issues_of(path) == [
+        f"{path}:3: target.base_url: environment variable TARGET_URL is not set (and has no default)"
+    ]
+
+
+def test_secrets_are_redacted_in_the_resolved_profile(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(
+        MINIMAL
+        + "  - name: api\n    kind: integration\n    options:\n      paths: [t]\n      env: {KEY: '${SERVICE_API_KEY}'}\n"
+    )
+    text = path.read_text().replace(
+        "base_url: http://127.0.0.1:8080", "base_url: http://127.0.0.1:8080\n  auth: {type: bearer, token: '${TOKEN}'}"
+    )
+    path.write_text(text)
+    loaded = load_profile(path, {"TOKEN": "tok-123456", "SERVICE_API_KEY": "key-abcdef"})
+    assert loaded.profile.target.auth is not None
+    assert loaded.resolved["target"]["auth"]["token"] == "***"  # type: ignore[index]
+    assert loaded.resolved["suites"][1]["options"]["env"]["KEY"] == "***"  # type: ignore[index]
+    assert "tok-123456" not in repr(loaded.resolved)
+    assert {"tok-123456", "key-abcdef"} <= loaded.secrets
+    other = load_profile(path, {"TOKEN": "different-token", "SERVICE_API_KEY": "key-abcdef"})
+    assert other.sha256 == loaded.sha256  # the fingerprint does not depend on secret values
+
+
+def test_every_problem_is_reported_at_once(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(
+        """\
+        project: {name: X, stage: testng}
+        target:
+          base_url: http://127.0.0.1:8080
+          timout: 3
+        suites:
+          - name: unit
+            kind: unit
+            options: {paths: [x]}
+        report: {language: fr}
+        """
+    )
+    issues = issues_of(path)
+    assert len(issues) == 3
+    assert issues[0].startswith(f"{path}:1: project.stage: Input should be 'initiation'")
+    assert issues[1] == f"{path}:4: target.timout: unknown key 'timout' (did you mean 'timeout'?)"
+    assert issues[2] == f"{path}:9: report.language: Input should be 'zh-CN' or 'en'"
+
+
+def test_unknown_key_without_a_close_match_lists_the_allowed_keys(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(MINIMAL + "zzz: 1\n")
+    assert issues_of(path) == [
+        f"{path}:8: zzz: unknown key 'zzz'; allowed keys: output, project, report, suites, target"
+    ]
+
+
+def test_broken_yaml_gives_the_line(write_profile: Callable[..., Path]) -> None:
+    path = write_profile("project: {name: X\ntarget: [\n")
+    (issue,) = issues_of(path)
+    assert issue.startswith(f"{path}:")
+    assert "invalid YAML" in issue
+
+
+def test_duplicate_keys_are_errors(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(MINIMAL + "project: {name: Again}\n")
+    assert issues_of(path) == [f"{path}:8: project: duplicate key"]
+
+
+def test_wrong_types_name_the_key(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(
+        MINIMAL.replace("base_url: http://127.0.0.1:8080", "base_url: http://127.0.0.1\n  timeout: soon")
+    )
+    (issue,) = issues_of(path)
+    assert issue.startswith(f"{path}:4: target.timeout: Input should be a valid number")
+
+
+def test_target_needs_exactly_one_of_start_and_base_url(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(
+        MINIMAL.replace("  base_url: http://127.0.0.1:8080\n", "  start: demo\n  base_url: http://x.org\n")
+    )
+    assert "give exactly one of target.start" in issues_of(path)[0]
+
+
+def test_host_outside_scope_is_refused(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(MINIMAL.replace("127.0.0.1:8080", "example.org\n  scope: [127.0.0.1, localhost]"))
+    assert issues_of(path) == [
+        f"{path}:3: target.base_url: host 'example.org' is outside target.scope ['127.0.0.1', 'localhost']; "
+        "the harness refuses to contact it"
+    ]
+
+
+def test_duplicate_suite_names(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(MINIMAL + "  - {name: unit, kind: integration, options: {paths: [y]}}\n")
+    assert issues_of(path) == [f"{path}:8: suites[1].name: suite name 'unit' is already used"]
+
+
+def test_missing_file() -> None:
+    with pytest.raises(ProfileError, match="profile file not found"):
+        load_profile(Path("/nonexistent/profile.yaml"), {})
+
+
+def test_shipped_profiles_are_valid(repo: Path) -> None:
+    assert load_profile(repo / "profiles" / "demo.yaml", {}).profile.target.start == "demo"
+    remote = load_profile(repo / "profiles" / "example-remote.yaml", {"STAGING_API_TOKEN": "t0ken-value"})
+    assert remote.profile.target.base_url == "http://127.0.0.1:8080"
+    assert remote.resolved["target"]["auth"]["token"] == "***"  # type: ignore[index]

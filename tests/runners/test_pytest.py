@@ -1,0 +1,168 @@
+"""The pytest runner, end to end through `harness run`: real pytest subprocesses, real JUnit XML."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def write_suite(directory: Path, **files: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        (directory / f"{name}.py").write_text(body, encoding="utf-8")
+    return directory
+
+
+def run_json(run_dir: str) -> dict:  # type: ignore[type-arg]
+    return json.loads((Path(run_dir) / "run.json").read_text())
+
+
+def test_a_failing_test_fails_the_run_with_its_message(tmp_path, write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    write_suite(
+        tmp_path / "checks",
+        test_fees="def test_ok():\n    assert True\n\n"
+        "def test_fee():\n    assert 2800 == 2500, 'construction fee for 1200 m2 is wrong'\n",
+    )
+    profile = write_profile(
+        """\
+        project: {name: Fee service}
+        target: {base_url: "http://127.0.0.1:9"}
+        suites:
+          - {name: unit, kind: unit, options: {paths: [checks]}}
+        report: {language: en}
+        """
+    )
+    result = run_cli("run", str(profile), "--json", "--quiet")
+    assert result.code == 1, result.stderr
+    summary = result.json()
+    assert summary["verdict"] == "FAIL"
+    run = run_json(str(summary["run_dir"]))
+    (failed,) = [c for c in run["suites"][0]["cases"] if c["status"] == "failed"]
+    assert failed["name"] == "test_fee"
+    assert "construction fee for 1200 m2 is wrong" in failed["message"]
+    assert run["criteria"][0]["expression"] == "failed + errors == 0"
+    assert run["criteria"][0]["default"] is True
+    pdf_text = subprocess.run(
+        ["pdftotext", str(Path(summary["run_dir"]) / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "construction fee for 1200 m2 is wrong" in pdf_text
+    assert "FAIL" in pdf_text
+
+
+def test_a_suite_that_cannot_start_is_an_error_and_the_run_goes_on(tmp_path, write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    write_suite(tmp_path / "broken", test_imports="import no_such_module_anywhere\n\ndef test_x():\n    pass\n")
+    write_suite(tmp_path / "good", test_ok="def test_ok():\n    pass\n")
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9"}
+        suites:
+          - {name: broken, kind: unit, options: {paths: [broken]}}
+          - {name: missing, kind: unit, options: {paths: [nowhere]}}
+          - {name: good, kind: unit, options: {paths: [good]}}
+        """
+    )
+    result = run_cli("run", str(profile), "--json", "--quiet")
+    assert result.code == 3, result.stderr
+    suites = {s["name"]: s for s in result.json()["suites"]}  # type: ignore[union-attr]
+    assert suites["broken"]["status"] == "error"
+    assert "collection" in suites["broken"]["error"]
+    assert "no_such_module_anywhere" in suites["broken"]["error"]
+    assert suites["missing"]["status"] == "error"
+    assert suites["missing"]["error"].startswith("test path not found:")
+    assert suites["good"]["status"] == "passed"
+
+
+def test_a_suite_over_its_time_limit_is_stopped_and_keeps_what_ran(tmp_path, write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    write_suite(
+        tmp_path / "slow",
+        test_a="def test_quick():\n    pass\n",
+        test_b="import time\n\ndef test_sleepy():\n    time.sleep(60)\n",
+    )
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9"}
+        suites:
+          - {name: slow, kind: unit, timeout: 4, options: {paths: [slow]}}
+        """
+    )
+    result = run_cli("run", str(profile), "--json", "--quiet", timeout=60)
+    assert result.code == 3
+    (suite,) = result.json()["suites"]  # type: ignore[misc]
+    assert suite["status"] == "incomplete"
+    assert suite["error"] == "stopped: time limit of 4s reached"
+    assert suite["tests"]["passed"] == 1
+
+
+TARGET_TESTS = """
+import pytest
+from harness.errors import ScopeError
+
+
+def test_api_joins_the_base_url_and_is_authenticated(api, base_url, target):
+    assert base_url.startswith("http://127.0.0.1:")
+    assert api.headers["Authorization"].startswith("Bearer ")
+    assert api.get("/api/me").json()["username"] == "officer"
+    assert target.version == "1.4.2"
+
+
+def test_api_refuses_hosts_outside_the_scope(api):
+    with pytest.raises(ScopeError):
+        api.get("http://example.org/")
+
+
+def test_sessions_without_auth(target):
+    with target.session(auth=False) as anonymous:
+        assert anonymous.get("/api/me").status_code == 401
+"""
+
+
+def test_fixtures_hand_tests_the_target(tmp_path, write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    write_suite(tmp_path / "api", test_target=TARGET_TESTS)
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target:
+          start: demo
+          auth: {type: login, username: officer, password: demo-officer-pw}
+        suites:
+          - name: api
+            kind: integration
+            options: {paths: [api]}
+            criteria: [pass_rate >= 100%]
+        """
+    )
+    result = run_cli("run", str(profile), "--json", "--quiet")
+    assert result.code == 0, result.stdout + result.stderr
+    summary = result.json()
+    assert summary["suites"][0]["tests"]["passed"] == 3  # type: ignore[index]
+    assert summary["target"]["version"] == "1.4.2"  # type: ignore[index]
+    raw = Path(str(summary["run_dir"])) / "raw" / "api"
+    assert (raw / "junit.xml").is_file()
+    assert list((raw / "allure-results").glob("*-result.json"))
+
+
+def test_coverage_becomes_a_metric(repo: Path, write_profile: Callable[..., Path], run_cli) -> None:  # type: ignore[no-untyped-def]
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9"}
+        suites:
+          - name: unit
+            kind: unit
+            options: {paths: ["{repo}/suites/unit"], coverage: [harness.demo.domain], markers: workflow}
+            criteria: ["coverage >= 10%", "tests >= 5"]
+        """
+    )
+    result = run_cli("run", str(profile), "--json", "--quiet")
+    assert result.code == 0, result.stdout + result.stderr
+    metrics = result.json()["suites"][0]["metrics"]  # type: ignore[index]
+    assert 0.1 <= metrics["coverage"] < 1.0  # the workflow tests alone cover part of the module
+    assert metrics["tests"] < 63  # -m workflow selected a subset
