@@ -184,10 +184,16 @@ def test_validate_reports_every_error_or_ok(write_profile, run_cli, repo: Path) 
 
 
 def test_a_missing_environment_variable_is_a_profile_error(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
-    profile = write_profile("project: {name: X}\ntarget: {base_url: '${NOT_SET_ANYWHERE}'}\nsuites: []\n")
-    result = run_cli("validate", str(profile), env={"NOT_SET_ANYWHERE": ""} and {})
+    profile = write_profile(
+        "project: {name: X}\ntarget: {base_url: '${NOT_SET_ANYWHERE}'}\n"
+        "suites: [{name: u, kind: unit, options: {paths: [x]}}]\n"
+    )
+    result = run_cli("validate", str(profile), env={"NOT_SET_ANYWHERE": "http://127.0.0.1:9"})
+    assert result.code == 0, result.stderr
+    profile.write_text(profile.read_text().replace("NOT_SET_ANYWHERE", "HARNESS_TEST_UNSET_VARIABLE"))
+    result = run_cli("validate", str(profile))
     assert result.code == 2
-    assert f"{profile}:2: target.base_url: environment variable NOT_SET_ANYWHERE is not set" in result.stderr
+    assert f"{profile}:2: target.base_url: environment variable HARNESS_TEST_UNSET_VARIABLE is not set" in result.stderr
 
 
 def test_a_target_outside_the_scope_is_refused(write_profile, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

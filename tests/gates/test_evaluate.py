@@ -38,7 +38,7 @@ def test_a_violated_criterion_fails_or_warns() -> None:
         ("rps <= 49.9", "failed"),
         ("failed + errors == 0", "passed"),
         ("-rps < 0", "passed"),
-    ],  # fmt: skip
+    ],
 )
 def test_operators(text: str, outcome: str) -> None:
     assert evaluate(parse_criterion(text), suite(rps=50.0, failed=0, errors=0)).outcome.value == outcome

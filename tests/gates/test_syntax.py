@@ -19,7 +19,7 @@ from harness.results.model import CriterionAction
         ("pass_rate >= 100%", 1.0),
         ("rps >= 50", 50.0),
         ("alerts.high == 0", 0.0),
-    ],  # fmt: skip
+    ],
 )
 def test_limits_are_stored_in_si_units(text: str, value: float) -> None:
     criterion = parse_criterion(text)

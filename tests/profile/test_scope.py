@@ -32,7 +32,7 @@ def test_wildcards_do_not_match_ip_addresses() -> None:
 def test_check_url_refuses_other_schemes_and_hosts() -> None:
     scope = Scope(["127.0.0.1"])
     scope.check_url("http://127.0.0.1:8080/api?q=1")
-    with pytest.raises(ScopeError, match="outside target.scope"):
+    with pytest.raises(ScopeError, match=r"outside target\.scope"):
         scope.check_url("https://example.org/")
     with pytest.raises(ScopeError, match="only http and https"):
         scope.check_url("file:///etc/passwd")
