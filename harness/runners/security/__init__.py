@@ -122,15 +122,18 @@ def scan_plan(suite: str, options: SecurityOptions, ctx: RunContext) -> ScanPlan
     target_url = urljoin(base + "/", options.path.lstrip("/"))
     openapi_url = None
     openapi_file = None
+    openapi = options.openapi or ""
+    if openapi.startswith("/"):
+        openapi = urljoin(base + "/", openapi.lstrip("/"))  # a path on the target
     try:
         ctx.target.scope.check_url(target_url)
-        if options.openapi and "://" in options.openapi:
-            ctx.target.scope.check_url(options.openapi)
-            openapi_url = options.openapi
+        if "://" in openapi and not openapi.startswith("file:"):
+            ctx.target.scope.check_url(openapi)
+            openapi_url = openapi
     except ScopeError as exc:
         raise RunnerSetupError(str(exc)) from None
-    if options.openapi and openapi_url is None:
-        openapi_file = (ctx.base_dir / options.openapi).resolve()
+    if openapi and openapi_url is None:
+        openapi_file = (ctx.base_dir / openapi.removeprefix("file://").removeprefix("file:")).resolve()
         if not openapi_file.is_file():
             raise RunnerSetupError(f"OpenAPI file not found: {openapi_file}")
         _check_openapi_servers(openapi_file, ctx)

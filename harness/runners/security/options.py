@@ -105,7 +105,11 @@ class SecurityOptions(_Strict):
     engine: Engine = Field(default="auto", description="zap, wapiti, or auto (ZAP when available)")
     mode: Mode = "baseline"
     path: str = Field(default="/", description="where scanning starts, relative to the target's base URL")
-    openapi: str | None = Field(default=None, description="api mode: OpenAPI document URL or file")
+    openapi: str | None = Field(
+        default=None,
+        description="api mode: the OpenAPI document: a URL, a path on the target ('/openapi.json'), "
+        "or a file relative to the profile ('file:/abs/path' for absolute)",
+    )
     max_minutes: float = Field(default=10.0, gt=0, le=24 * 60, description="bound on the attack phase")
     include: list[str] = Field(default_factory=list, description="extra URL regexes in the scan context")
     exclude: list[str] = Field(default_factory=list, description="URL regexes never requested")

@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +112,12 @@ class WapitiEngine:
                 "or set options.wapiti.executable"
             )
         outcome.tool = ToolInfo(name="wapiti", version=wapiti_version(executable))
-        workdir = ctx.run_dir / "work" / plan.suite / "wapiti"  # session databases: not evidence
-        workdir.mkdir(parents=True, exist_ok=True)
+        # wapiti's session databases hold every request, auth header included: kept out of the run
+        # directory and deleted afterwards.
+        with tempfile.TemporaryDirectory(prefix="harness-wapiti-") as temporary:
+            self._run(executable, plan, ctx, outcome, Path(temporary))
+
+    def _run(self, executable: str, plan: ScanPlan, ctx: RunContext, outcome: ScanOutcome, workdir: Path) -> None:
         report = ctx.raw_dir / "wapiti-report.json"
         log_path = ctx.raw_dir / "wapiti.log"
         argv = self.argv(executable, plan, workdir, report)

@@ -105,7 +105,7 @@ class ZapScan:
 
     # -- the scan ----------------------------------------------------------------------------------
     def run(self) -> None:
-        version = str(self.setup_call("core/view/version", self.client.core.version))
+        version = str(self.setup_call("core/view/version", lambda: self.client.core.version))
         self.outcome.tool = ToolInfo(name="ZAP", version=version)
         self.ctx.log.info("ZAP %s at %s: %s scan of %s", version, self.api.url, self.plan.mode, self.plan.target_url)
         self.prepare()
@@ -158,7 +158,7 @@ class ZapScan:
         minutes = max(1, math.ceil(self.zap.spider_minutes))
         self.setup_call("spider/action/setOptionMaxDuration", lambda: spider.set_option_max_duration(minutes))
         if self.plan.mode in ("full", "api") and self.zap.policy:
-            names = self.setup_call("ascan/view/scanPolicyNames", self.client.ascan.scan_policy_names)
+            names = self.setup_call("ascan/view/scanPolicyNames", lambda: self.client.ascan.scan_policy_names)
             if self.zap.policy not in (names if isinstance(names, list) else []):
                 raise RunnerSetupError(
                     f"ZAP at {self.api.url} has no scan policy {self.zap.policy!r}; it has: {', '.join(map(str, names))}"
@@ -220,7 +220,7 @@ class ZapScan:
         )
         deadline = Deadline(self.zap.ajax_spider_minutes * 60 + 30)
         while True:
-            status = str(self.scan_call("ajaxSpider/view/status", ajax.status))
+            status = str(self.scan_call("ajaxSpider/view/status", lambda: ajax.status))
             self.ctx.progress.update(total=None, detail=f"AJAX spider {status}")
             self.collect()
             if status != "running":
@@ -236,7 +236,7 @@ class ZapScan:
         deadline = Deadline(self.zap.passive_wait_minutes * 60)
         first: int | None = None
         while True:
-            left = _count(self.scan_call("pscan/view/recordsToScan", pscan.records_to_scan))
+            left = _count(self.scan_call("pscan/view/recordsToScan", lambda: pscan.records_to_scan))
             first = left if first is None else max(first, left)
             done = (first - left) if first else 0
             self.ctx.progress.update(total=max(first, 1), completed=done, detail=f"passive scan: {left} records left")

@@ -101,7 +101,7 @@ def _wait_for_api(api: ZapApi, child: ChildProcess, timeout: float, cancel: Canc
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-1500:]
             raise RunnerSetupError(f"ZAP exited with code {child.returncode} while starting:\n{tail}")
         try:
-            return str(api.call("core/view/version", api.client.core.version))
+            return str(api.call("core/view/version", lambda: api.client.core.version))
         except (ZapUnavailable, ZapError):
             time.sleep(0.5)
     reason = "the run was cancelled" if cancel.cancelled else f"its API did not answer within {timeout:g}s"
