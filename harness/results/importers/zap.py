@@ -95,7 +95,11 @@ class ZapJsonImporter:
                         raise ImportFormatError(f"{path}:1: an alert of site {site.get('@name', '')!r} has no pluginid")
                     rule = _rule(item)
                     other = plain_text(str(item.get("otherinfo", "") or ""))
-                    instances = _as_list(item.get("instances"))
+                    instances = [
+                        inner
+                        for raw in _as_list(item.get("instances"))
+                        for inner in (_as_list(raw.get("instance")) if isinstance(raw, dict) and "instance" in raw else [raw])
+                    ]  # XML-converted reports (before 2.9) nest {"instance": ...}
                     for raw in instances:
                         if isinstance(raw, dict):
                             findings.add(rule, _instance(raw, other))
