@@ -94,7 +94,10 @@ def sarif_run(suite: SuiteResult) -> dict[str, Any]:
     }
     if not suite.completed:
         run["invocations"] = [
-            {"executionSuccessful": False, "toolExecutionNotifications": [{"message": {"text": suite.error or suite.status.value}}]}
+            {
+                "executionSuccessful": False,
+                "toolExecutionNotifications": [{"message": {"text": suite.error or suite.status.value}}],
+            }
         ]
     return run
 
@@ -103,7 +106,9 @@ def build_sarif(run: RunResult) -> dict[str, Any]:
     """The SARIF log of ``run``: a run per suite that has findings or is of kind security."""
     runs = [sarif_run(s) for s in run.suites if s.findings or (s.kind == "security" and s.status.value != "skipped")]
     if not runs:  # a valid, empty log tells CI "scanned nothing" rather than failing to find the file
-        runs = [{"tool": {"driver": {"name": "acceptance-harness", "version": __version__, "rules": []}}, "results": []}]
+        runs = [
+            {"tool": {"driver": {"name": "acceptance-harness", "version": __version__, "rules": []}}, "results": []}
+        ]
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": runs}
 
 

@@ -459,12 +459,19 @@ class ZapDouble:
 
     def _replacer(self, kind: str, name: str, params: dict[str, str]) -> Any:
         if (kind, name) == ("action", "addRule"):
-            description, _, match_type, _, match_string = self._need(
+            description, _, match_type, _, _ = self._need(
                 params, "description", "enabled", "matchType", "matchRegex", "matchString"
             )
             if description in self.state.replacer:
                 raise ApiError("already_exists", "description")
-            if match_type not in ("REQ_HEADER", "REQ_HEADER_STR", "REQ_BODY_STR", "RESP_HEADER", "RESP_HEADER_STR", "RESP_BODY_STR"):
+            if match_type not in (
+                "REQ_HEADER",
+                "REQ_HEADER_STR",
+                "REQ_BODY_STR",
+                "RESP_HEADER",
+                "RESP_HEADER_STR",
+                "RESP_BODY_STR",
+            ):
                 raise ApiError("illegal_parameter", "matchType")
             self.state.replacer[description] = dict(params)
             return {"Result": "OK"}
@@ -515,7 +522,13 @@ class ZapDouble:
             origin = f"{parts.scheme}://{parts.netloc}"
             site = sites.setdefault(
                 origin,
-                {"@name": origin, "@host": parts.hostname or "", "@port": str(parts.port or 80), "@ssl": "false", "alerts": {}},
+                {
+                    "@name": origin,
+                    "@host": parts.hostname or "",
+                    "@port": str(parts.port or 80),
+                    "@ssl": "false",
+                    "alerts": {},
+                },
             )
             item = site["alerts"].setdefault(
                 alert["pluginId"],
@@ -538,7 +551,16 @@ class ZapDouble:
                 },
             )
             item["instances"].append(
-                {k: alert[a] for k, a in (("uri", "url"), ("method", "method"), ("param", "param"), ("attack", "attack"), ("evidence", "evidence"))}
+                {
+                    k: alert[a]
+                    for k, a in (
+                        ("uri", "url"),
+                        ("method", "method"),
+                        ("param", "param"),
+                        ("attack", "attack"),
+                        ("evidence", "evidence"),
+                    )
+                }
             )
             item["count"] = str(len(item["instances"]))
         return {
@@ -556,7 +578,7 @@ def _handler(double: ZapDouble) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
         def _serve(self, body: bytes = b"") -> None:

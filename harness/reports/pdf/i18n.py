@@ -141,8 +141,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec_param": ("参数", "Parameter"),
     "sec_evidence": ("证据", "Evidence"),
     "sec_fingerprint": ("指纹", "Fingerprint"),
-    "sec_more_instances": ("另有 {count} 处，详见 sarif.json 与 run.json。", "{count} more places: see sarif.json and run.json."),
-    "sec_more_rules": ("另有 {count} 条规则的发现项，详见 sarif.json 与 run.json。", "{count} more rules with findings: see sarif.json and run.json."),
+    "sec_more_instances": (
+        "另有 {count} 处，详见 sarif.json 与 run.json。",
+        "{count} more places: see sarif.json and run.json.",
+    ),
+    "sec_more_rules": (
+        "另有 {count} 条规则的发现项，详见 sarif.json 与 run.json。",
+        "{count} more rules with findings: see sarif.json and run.json.",
+    ),
     "sec_no_findings": ("未发现安全问题。", "No security findings."),
     "sec_ignored_list": ("按规则配置忽略：{names}", "Ignored by the rule configuration: {names}"),
 }

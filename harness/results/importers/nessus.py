@@ -90,7 +90,11 @@ def _finding(item: etree._Element, host: str, path: Path) -> Finding:
     if risk is None:
         raise ImportFormatError(f"{path}:{item.sourceline}: severity {severity!r} is not 0-4")
     references = tuple(
-        text for tag in ("see_also", "xref", "cve") for e in item.findall(tag) for text in (e.text or "").split() if text
+        text
+        for tag in ("see_also", "xref", "cve")
+        for e in item.findall(tag)
+        for text in (e.text or "").split()
+        if text
     )
     key = f"nessus|{plugin}|{host}|{port}/{protocol}"
     return Finding(

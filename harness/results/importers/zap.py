@@ -98,7 +98,9 @@ class ZapJsonImporter:
                     instances = [
                         inner
                         for raw in _as_list(item.get("instances"))
-                        for inner in (_as_list(raw.get("instance")) if isinstance(raw, dict) and "instance" in raw else [raw])
+                        for inner in (
+                            _as_list(raw.get("instance")) if isinstance(raw, dict) and "instance" in raw else [raw]
+                        )
                     ]  # XML-converted reports (before 2.9) nest {"instance": ...}
                     for raw in instances:
                         if isinstance(raw, dict):

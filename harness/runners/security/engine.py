@@ -26,7 +26,7 @@ class ScanPlan:
     headers: Mapping[str, str] = field(repr=False, default_factory=dict)  # auth, secret
     openapi_url: str | None = None
     openapi_file: Path | None = None
-    options: SecurityOptions = SecurityOptions()
+    options: SecurityOptions = field(default_factory=SecurityOptions)
 
     @property
     def mode(self) -> str:

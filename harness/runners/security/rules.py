@@ -92,7 +92,9 @@ def parse_rules_file(path: Path, default: RuleAction = RuleAction.WARN) -> RuleC
         action = columns[1].strip().upper()
         if not rule_ids or action not in ACTIONS:
             issues.append(
-                ProfileIssue(str(path), number, "", f"unknown action {columns[1].strip()!r}; use one of {', '.join(ACTIONS)}")
+                ProfileIssue(
+                    str(path), number, "", f"unknown action {columns[1].strip()!r}; use one of {', '.join(ACTIONS)}"
+                )
             )
             continue
         if action == OUT_OF_SCOPE:

@@ -131,7 +131,9 @@ class WapitiEngine:
             code = child.wait(timeout=limit, cancel=ctx.cancel, poll=0.2)
             if code is None:
                 outcome.incomplete = (
-                    f"stopped: {ctx.cancel.reason}" if ctx.cancel.cancelled else f"wapiti exceeded {limit:g}s and was stopped"
+                    f"stopped: {ctx.cancel.reason}"
+                    if ctx.cancel.cancelled
+                    else f"wapiti exceeded {limit:g}s and was stopped"
                 )
                 child.stop(grace=5.0)
                 code = child.returncode

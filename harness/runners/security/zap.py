@@ -14,6 +14,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -131,19 +132,27 @@ class ZapScan:
         core, context = self.client.core, self.client.context
         if self.zap.new_session:
             self.setup_call("core/action/newSession", lambda: core.new_session(overwrite=True))
-        self.context_id = str(self.setup_call("context/action/newContext", lambda: context.new_context(self.context_name)))
+        self.context_id = str(
+            self.setup_call("context/action/newContext", lambda: context.new_context(self.context_name))
+        )
         for regex in self.plan.include:
-            self.setup_call("context/action/includeInContext", lambda r=regex: context.include_in_context(self.context_name, r))  # type: ignore[misc]
-        self.setup_call("context/action/setContextInScope", lambda: context.set_context_in_scope(self.context_name, True))
+            self.setup_call(
+                "context/action/includeInContext", partial(context.include_in_context, self.context_name, regex)
+            )
+        self.setup_call(
+            "context/action/setContextInScope", lambda: context.set_context_in_scope(self.context_name, True)
+        )
         excludes = list(self.plan.exclude)
         guard = scope_guard(self.ctx.target.scope.entries)
         if guard:
             excludes.append(guard)
         for regex in excludes:
-            self.setup_call("context/action/excludeFromContext", lambda r=regex: context.exclude_from_context(self.context_name, r))  # type: ignore[misc]
-            self.setup_call("spider/action/excludeFromScan", lambda r=regex: self.client.spider.exclude_from_scan(r))  # type: ignore[misc]
-            self.setup_call("ascan/action/excludeFromScan", lambda r=regex: self.client.ascan.exclude_from_scan(r))  # type: ignore[misc]
-            self.setup_call("core/action/excludeFromProxy", lambda r=regex: core.exclude_from_proxy(r))  # type: ignore[misc]
+            self.setup_call(
+                "context/action/excludeFromContext", partial(context.exclude_from_context, self.context_name, regex)
+            )
+            self.setup_call("spider/action/excludeFromScan", partial(self.client.spider.exclude_from_scan, regex))
+            self.setup_call("ascan/action/excludeFromScan", partial(self.client.ascan.exclude_from_scan, regex))
+            self.setup_call("core/action/excludeFromProxy", partial(core.exclude_from_proxy, regex))
         target_regex = "^" + re.escape(self.plan.base_url) + ".*"
         for number, (header, value) in enumerate(self.plan.headers.items()):
             self.setup_call(
@@ -213,7 +222,10 @@ class ZapScan:
 
     def ajax_spider(self) -> None:
         ajax = self.client.ajaxSpider
-        self.scan_call("ajaxSpider/action/setOptionMaxDuration", lambda: ajax.set_option_max_duration(max(1, math.ceil(self.zap.ajax_spider_minutes))))
+        self.scan_call(
+            "ajaxSpider/action/setOptionMaxDuration",
+            lambda: ajax.set_option_max_duration(max(1, math.ceil(self.zap.ajax_spider_minutes))),
+        )
         self.scan_call(
             "ajaxSpider/action/scan",
             lambda: ajax.scan(url=self.plan.target_url, inscope=True, contextname=self.context_name),
@@ -298,7 +310,8 @@ class ZapScan:
         for _ in range(100_000):  # bounded: at most 100k pages
             start = len(self.alerts) + self.out_of_scope_alerts
             page = self.scan_call(
-                "core/view/alerts", lambda s=start: core.alerts(baseurl=self.plan.base_url, start=s, count=size)  # type: ignore[misc]
+                "core/view/alerts",
+                lambda s=start: core.alerts(baseurl=self.plan.base_url, start=s, count=size),  # type: ignore[misc]
             )
             if not isinstance(page, list):
                 raise ScanStopped(f"ZAP at {self.api.url} answered core/view/alerts with {type(page).__name__}")
@@ -328,7 +341,10 @@ class ZapScan:
                 written = self.api.call(
                     "reports/action/generate",
                     lambda t=template, n=name: reports.generate(  # type: ignore[misc]
-                        title=f"ZAP scan of {self.plan.target_url}", template=t, reportdir=str(raw), reportfilename=n,
+                        title=f"ZAP scan of {self.plan.target_url}",
+                        template=t,
+                        reportdir=str(raw),
+                        reportfilename=n,
                         contexts=self.context_name,
                     ),
                 )

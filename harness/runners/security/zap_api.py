@@ -75,13 +75,17 @@ class ZapApi:
         if not ok:
             assert isinstance(value, BaseException)
             if isinstance(value, requests.RequestException):
-                raise ZapUnavailable(
-                    f"ZAP API at {self.url} is unreachable ({what}: {type(value).__name__})"
-                ) from None
+                raise ZapUnavailable(f"ZAP API at {self.url} is unreachable ({what}: {type(value).__name__})") from None
             if isinstance(value, ValueError):  # not JSON: something else listens there
-                raise ZapError(f"ZAP API at {self.url} answered {what} with something that is not ZAP's JSON", "bad_format")
+                raise ZapError(
+                    f"ZAP API at {self.url} answered {what} with something that is not ZAP's JSON", "bad_format"
+                )
             raise value
         if isinstance(value, str) and value in ERROR_CODES:
-            hint = " (check the API key in the environment variable named by zap.api_key_env)" if value == "bad_api_key" else ""
+            hint = (
+                " (check the API key in the environment variable named by zap.api_key_env)"
+                if value == "bad_api_key"
+                else ""
+            )
             raise ZapError(f"ZAP API at {self.url} refused {what}: {value}{hint}", value)
         return value  # type: ignore[return-value]

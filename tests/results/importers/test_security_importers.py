@@ -30,7 +30,10 @@ def test_nessus_severity_maps_to_risk_per_host_port_and_plugin() -> None:
     assert len({f.fingerprint for f in findings.values()}) == 5
 
 
-@pytest.mark.parametrize(("name", "message"), [("bomb.nessus", "DTDs and entity declarations are refused"), ("truncated.nessus", "malformed XML")])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("bomb.nessus", "DTDs and entity declarations are refused"), ("truncated.nessus", "malformed XML")],
+)
 def test_bad_nessus_files_are_clear_errors(name: str, message: str) -> None:
     with pytest.raises(ImportFormatError, match=message) as raised:
         list(iter_nessus(DATA / name))

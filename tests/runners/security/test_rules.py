@@ -12,7 +12,9 @@ from harness.runners.security.rules import from_mapping, generate_rules_file, pa
 
 
 def finding(rule_id: str, *urls: str) -> Finding:
-    return Finding(rule_id=rule_id, name=f"rule {rule_id}", risk=Risk.LOW, instances=tuple(Instance(url=u) for u in urls))
+    return Finding(
+        rule_id=rule_id, name=f"rule {rule_id}", risk=Risk.LOW, instances=tuple(Instance(url=u) for u in urls)
+    )
 
 
 def test_baseline_file_actions_and_out_of_scope(tmp_path: Path) -> None:
@@ -28,14 +30,23 @@ def test_baseline_file_actions_and_out_of_scope(tmp_path: Path) -> None:
     assert config.action_for("10038") is RuleAction.INFO
     assert config.action_for("99999") is RuleAction.WARN  # default, as zap-baseline
     applied = config.apply(
-        [finding("10010", "http://h/static/a.js", "http://h/page"), finding("10054", "http://h/static/b"), finding("1", "http://h/logout")]
+        [
+            finding("10010", "http://h/static/a.js", "http://h/page"),
+            finding("10054", "http://h/static/b"),
+            finding("1", "http://h/logout"),
+        ]
     )
     assert [(f.rule_id, [i.url for i in f.instances]) for f in applied] == [("10010", ["http://h/page"])]
 
 
 @pytest.mark.parametrize(
     ("line", "message"),
-    [("10020 FAIL (space separated)", "expected"), ("10020\tBLOCK\t(x)", "unknown action"), ("10020\tOUTOFSCOPE", "URL regex"), ("1\tOUTOFSCOPE\t(unclosed", "invalid")],
+    [
+        ("10020 FAIL (space separated)", "expected"),
+        ("10020\tBLOCK\t(x)", "unknown action"),
+        ("10020\tOUTOFSCOPE", "URL regex"),
+        ("1\tOUTOFSCOPE\t(unclosed", "invalid"),
+    ],
 )
 def test_bad_lines_are_reported_with_file_and_line(tmp_path: Path, line: str, message: str) -> None:
     path = tmp_path / "rules.tsv"
