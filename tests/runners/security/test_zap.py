@@ -199,9 +199,7 @@ def test_header_token_from_an_environment_variable_becomes_a_replacer_rule(
     zap_double, security_profile, run_cli, tmp_path, demo_url
 ):
     options = zap_options(zap_double, extra="auth: {header: X-Api-Token, value_env: SCAN_TOKEN}")
-    code, suite, _ = run_scan(
-        run_cli, security_profile(options), tmp_path, env={"SCAN_TOKEN": "token-value-9f8e7d"}
-    )
+    code, suite, _ = run_scan(run_cli, security_profile(options), tmp_path, env={"SCAN_TOKEN": "token-value-9f8e7d"})
     assert code == 0
     rule = next(iter(zap_double.state.replacer.values()))
     assert rule["matchType"] == "REQ_HEADER" and rule["matchString"] == "X-Api-Token"
