@@ -29,4 +29,13 @@ quiet_pip() { .venv/bin/python -m pip install --quiet "$@" 2> >(grep -v "^WARNIN
 quiet_pip --upgrade "pip>=24"
 quiet_pip -e ".[dev]"
 .venv/bin/python -c "import harness" || { echo "installation failed" >&2; exit 1; }
+
+# wapiti3, the security suites' engine when no ZAP is available, pins httpx/mitmproxy/... versions that
+# clash with ours: it gets its own virtualenv, where the security runner looks for it.
+WAPITI_VENV=.venv/tools/wapiti
+if ! "$WAPITI_VENV/bin/wapiti" --version >/dev/null 2>&1; then
+    "$PYTHON" -m venv "$WAPITI_VENV"
+    "$WAPITI_VENV/bin/python" -m pip install --quiet "wapiti3>=3.2.3,<3.3" 2> >(grep -v "^WARNING: Location" >&2)
+    "$WAPITI_VENV/bin/wapiti" --version >/dev/null 2>&1 || { echo "wapiti installation failed" >&2; exit 1; }
+fi
 echo "ready: .venv/bin/harness $(.venv/bin/harness --version 2>/dev/null || true)"

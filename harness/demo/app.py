@@ -7,6 +7,7 @@ expected to find them. None of them lets anything leave 127.0.0.1.
 # No `from __future__ import annotations`: FastAPI must evaluate the route signatures, which use
 # aliases defined inside create_app.
 import html
+import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -285,7 +286,16 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
         ]
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def portal() -> str:
+    def portal(response: Response) -> str:
+        # The portal keeps an anonymous visitor session (search history, language) from the first page
+        # on, as such portals do; it is the cookie a crawling scanner sees without logging in.
+        secure_cookie = "cookie-flags" not in weaknesses
+        response.set_cookie(
+            "portal_session",
+            secrets.token_urlsafe(16),
+            httponly=secure_cookie,
+            samesite="strict" if secure_cookie else None,
+        )
         return _PORTAL
 
     @app.get("/portal/search", response_class=HTMLResponse, include_in_schema=False)

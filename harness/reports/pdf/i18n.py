@@ -115,6 +115,42 @@ TEXT: dict[str, tuple[str, str]] = {
         "本次运行未完成：部分测试套件未能执行，报告不能作为验收依据。",
         "This run is INCOMPLETE: some suites could not run; this report cannot support acceptance.",
     ),
+    # --- security suites (issue 5: ZAP / wapiti / Nessus findings) ---
+    "risk_critical": ("严重", "Critical"),
+    "risk_high": ("高危", "High"),
+    "risk_medium": ("中危", "Medium"),
+    "risk_low": ("低危", "Low"),
+    "risk_info": ("提示", "Info"),
+    "action_FAIL": ("不通过 (FAIL)", "FAIL"),
+    "action_WARN": ("警告 (WARN)", "WARN"),
+    "action_INFO": ("提示 (INFO)", "INFO"),
+    "action_IGNORE": ("忽略 (IGNORE)", "IGNORE"),
+    "sec_engine": ("扫描引擎：{engine}", "Scan engine: {engine}"),
+    "sec_counts_note": (
+        "按风险等级统计的发现项（同一规则在同一位置计为一项；已忽略的规则不计入）。",
+        "Findings by risk (one rule at one place counts once; ignored rules are not counted).",
+    ),
+    "sec_fail": ("判定失败", "FAIL"),
+    "sec_ignored": ("已忽略", "Ignored"),
+    "sec_findings": ("安全发现项（按风险等级）", "Findings by risk"),
+    "sec_action": ("规则处理", "Rule action"),
+    "sec_description": ("描述：", "Description:"),
+    "sec_solution": ("整改建议：", "Solution:"),
+    "sec_method": ("方法", "Method"),
+    "sec_url": ("URL / 位置", "URL / location"),
+    "sec_param": ("参数", "Parameter"),
+    "sec_evidence": ("证据", "Evidence"),
+    "sec_fingerprint": ("指纹", "Fingerprint"),
+    "sec_more_instances": (
+        "另有 {count} 处，详见 sarif.json 与 run.json。",
+        "{count} more places: see sarif.json and run.json.",
+    ),
+    "sec_more_rules": (
+        "另有 {count} 条规则的发现项，详见 sarif.json 与 run.json。",
+        "{count} more rules with findings: see sarif.json and run.json.",
+    ),
+    "sec_no_findings": ("未发现安全问题。", "No security findings."),
+    "sec_ignored_list": ("按规则配置忽略：{names}", "Ignored by the rule configuration: {names}"),
 }
 
 

@@ -1,0 +1,151 @@
+"""Options of a ``kind: security`` suite (validated by ``harness validate`` with FILE:LINE errors)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from harness.results.model import RuleAction
+from harness.runners.security.rules import from_mapping
+
+Engine = Literal["auto", "zap", "wapiti"]
+Mode = Literal["baseline", "full", "api"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ZapOptions(_Strict):
+    """How to reach ZAP: a running daemon (``api_url``) or one the harness starts from an installation."""
+
+    api_url: str | None = Field(default=None, description="a running ZAP daemon, e.g. http://127.0.0.1:8090")
+    api_key_env: str = Field(default="ZAP_API_KEY", description="environment variable holding its API key")
+    home: str | None = Field(default=None, description="ZAP installation directory (default: $ZAP_HOME, PATH)")
+    startup_timeout: float = Field(default=180.0, gt=0, le=1800, description="seconds to wait for a started ZAP")
+    new_session: bool = Field(default=True, description="start from an empty ZAP session (no old alerts)")
+    spider_minutes: float = Field(default=2.0, gt=0, le=600, description="spider time limit")
+    spider_depth: int = Field(default=5, ge=1, le=100)
+    ajax_spider: bool = Field(default=False, description="also run the AJAX spider (needs a browser in ZAP)")
+    ajax_spider_minutes: float = Field(default=2.0, gt=0, le=600)
+    passive_wait_minutes: float = Field(default=2.0, gt=0, le=600, description="bound on the passive-scan wait")
+    policy: str | None = Field(default=None, description="active-scan policy name (default: ZAP's default)")
+    poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    page_size: int = Field(default=500, ge=1, le=10_000, description="alerts fetched per API call")
+    request_timeout: float = Field(default=60.0, gt=0, le=600, description="seconds one API call may take")
+
+    @field_validator("api_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+/?$", value):
+            raise ValueError("must be the daemon's http(s)://host:port")
+        return value.rstrip("/") if value else value
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
+            raise ValueError("must be the name of an environment variable, not the key itself")
+        return value
+
+
+WAPITI_PASSIVE = ("cookieflags", "csp", "http_headers")
+WAPITI_ACTIVE = ("xss", "sql", "exec", "file", "redirect", "crlf", "permanentxss")
+WAPITI_REFUSED = {
+    "wapp": "downloads its fingerprint and CVE databases from the internet",
+    "htp": "downloads its database from the internet",
+    "nikto": "downloads its database from the internet",
+    "log4shell": "resolves and contacts an external DNS endpoint",
+    "takeover": "queries DNS for other hosts",
+    "ssrf": "needs an external endpoint outside the target scope",
+    "xxe": "needs an external endpoint outside the target scope",
+    "brute_login_form": "tries password lists against the target (not a scan)",
+}
+
+
+class WapitiOptions(_Strict):
+    executable: str | None = Field(default=None, description="wapiti command (default: the harness's tool venv)")
+    modules: list[str] | None = Field(default=None, description="wapiti modules (default by mode)")
+    depth: int = Field(default=5, ge=1, le=100)
+    scope: Literal["url", "page", "folder", "domain"] = "folder"
+    level: Literal[1, 2] = Field(default=1, description="attack level (2 = more payloads)")
+    request_timeout: float = Field(default=10.0, gt=0, le=300)
+    exclude_urls: list[str] = Field(
+        default_factory=list, description="URLs (with * wildcards) wapiti must not request; wapiti takes no regexes"
+    )
+
+    @field_validator("modules")
+    @classmethod
+    def _safe(cls, value: list[str] | None) -> list[str] | None:
+        for module in value or []:
+            if module in WAPITI_REFUSED:
+                raise ValueError(f"module {module!r} is refused: it {WAPITI_REFUSED[module]}")
+            if not re.match(r"^[a-z0-9_]+$", module):
+                raise ValueError(f"{module!r} is not a wapiti module name")
+        return value
+
+
+class HeaderAuthOptions(_Strict):
+    """A token sent as a request header on every in-scope request (a ZAP replacer rule / wapiti -H)."""
+
+    header: str = Field(default="Authorization", min_length=1)
+    value_env: str = Field(description="environment variable holding the header value, e.g. 'Bearer ...'")
+
+    @field_validator("value_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
+            raise ValueError("must be the name of an environment variable, not the secret itself")
+        return value
+
+
+class SecurityOptions(_Strict):
+    engine: Engine = Field(default="auto", description="zap, wapiti, or auto (ZAP when available)")
+    mode: Mode = "baseline"
+    path: str = Field(default="/", description="where scanning starts, relative to the target's base URL")
+    openapi: str | None = Field(
+        default=None,
+        description="api mode: the OpenAPI document: a URL, a path on the target ('/openapi.json'), "
+        "or a file relative to the profile ('file:/abs/path' for absolute)",
+    )
+    max_minutes: float = Field(default=10.0, gt=0, le=24 * 60, description="bound on the attack phase")
+    include: list[str] = Field(default_factory=list, description="extra URL regexes in the scan context")
+    exclude: list[str] = Field(default_factory=list, description="URL regexes never requested")
+    rules_file: str | None = Field(default=None, description="zap-baseline -c rule file, relative to the profile")
+    rules: dict[str, str] = Field(default_factory=dict, description="rule id -> IGNORE|INFO|WARN|FAIL")
+    out_of_scope: dict[str, list[str]] = Field(default_factory=dict, description="rule id or * -> URL regexes")
+    default_action: RuleAction = RuleAction.WARN
+    auth: HeaderAuthOptions | None = None
+    use_target_auth: bool = Field(default=True, description="send the target's auth headers while scanning")
+    zap: ZapOptions = ZapOptions()
+    wapiti: WapitiOptions = WapitiOptions()
+
+    @field_validator("path")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if "://" in value or not value.startswith("/"):
+            raise ValueError("must be a path starting with '/' (the host comes from the target)")
+        return value
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        for regex in value:
+            try:
+                re.compile(regex)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {regex!r}: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SecurityOptions:
+        from_mapping(self.rules, self.out_of_scope, self.default_action)  # raises ValueError for bad entries
+        if self.mode == "api" and not self.openapi:
+            raise ValueError("mode 'api' needs 'openapi': the OpenAPI document's URL or file")
+        if self.mode != "api" and self.openapi:
+            raise ValueError("'openapi' is only used in mode 'api'")
+        if self.engine == "wapiti" and self.zap != ZapOptions():
+            raise ValueError("'zap' options have no effect with engine 'wapiti'")
+        return self

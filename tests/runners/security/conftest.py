@@ -1,0 +1,46 @@
+"""Fixtures of the security suite tests: the ZAP JSON-API double and profiles that point at it."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.zapdouble import Behaviour, ZapDouble
+
+API_KEY = "double-api-key-5f1c"
+
+
+@pytest.fixture
+def zap_double(request: pytest.FixtureRequest) -> Iterator[ZapDouble]:
+    """A ZAP 2.9.0 double; parametrize indirectly with a Behaviour to change it."""
+    behaviour = getattr(request, "param", None) or Behaviour()
+    with ZapDouble(api_key=API_KEY, behaviour=behaviour) as double:
+        yield double
+
+
+@pytest.fixture
+def security_profile(write_profile: Callable[..., Path], demo_url: str) -> Callable[..., Path]:
+    """``security_profile(options_yaml)``: a profile whose only suite is a security scan of the demo."""
+
+    def make(options: str, criteria: str = "", extra_suites: str = "") -> Path:
+        body = textwrap.indent(textwrap.dedent(options).strip(), " " * 6)
+        text = (
+            "project: {name: security-tests}\n"
+            f"target: {{base_url: '{demo_url}', scope: [127.0.0.1]}}\n"
+            "suites:\n"
+            "  - name: security\n"
+            "    kind: security\n"
+            "    options:\n"
+            f"{body}\n"
+        )
+        if criteria:
+            text += "    criteria:\n" + "".join(f"      - {json.dumps(c)}\n" for c in criteria.split(";"))
+        text += extra_suites
+        text += "report: {language: en}\n"
+        return write_profile(text)
+
+    return make
