@@ -27,7 +27,7 @@ from harness.profile.scope import Scope
 from harness.progress import QuietProgress, SuiteProgress
 from harness.redaction import RedactingFilter, Redactor
 from harness.reports import write_exports
-from harness.results.metrics import format_metric
+from harness.results.metrics import headline
 from harness.results.model import (
     CriterionResult,
     ProfileInfo,
@@ -230,7 +230,7 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -
     )
     if redactor:
         result = SuiteResult.model_validate_json(redactor.redact(result.model_dump_json()))
-    progress.end_suite(suite.name, result.status.value, _summary(result))
+    progress.end_suite(suite.name, result.status.value, headline(result))
     log.info("suite %s: %s %s", suite.name, result.status.value, result.error)
     return result
 
@@ -241,19 +241,6 @@ def _criteria_for(planned: PlannedSuite, result: SuiteResult) -> list[CriterionR
     written = planned.suite.criteria
     chosen = written or planned.default_criteria
     return [evaluate(criterion, result, default=not written) for criterion in chosen]
-
-
-def _summary(result: SuiteResult) -> str:
-    metrics = result.metrics
-    if "tests" in metrics:
-        parts = [f"{int(metrics['tests'])} tests"]
-        parts += [f"{int(metrics[k])} {k}" for k in ("failed", "errors", "skipped") if metrics.get(k)]
-        text = ", ".join(parts)
-    else:
-        text = ", ".join(f"{k} {format_metric(k, v)}" for k, v in list(metrics.items())[:4])
-    if result.error:
-        text = f"{text} — {result.error.splitlines()[0]}" if text else result.error.splitlines()[0]
-    return text
 
 
 @contextmanager

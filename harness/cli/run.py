@@ -15,7 +15,7 @@ from harness.plan import Plan, load_plan, select
 from harness.progress import ConsoleProgress, QuietProgress
 from harness.reports import write_exports
 from harness.reports.summary import build_summary
-from harness.results.metrics import format_metric
+from harness.results.metrics import headline
 from harness.results.rundir import RunDirectory
 from harness.runners.registry import load_runners
 
@@ -67,14 +67,7 @@ def _print_outcome(outcome: RunOutcome) -> None:
     for column in ("suite", "kind", "status", "result"):
         table.add_column(column)
     for result in run.suites:
-        metrics = result.metrics
-        if "tests" in metrics:
-            summary = f"{int(metrics['tests'])} tests, {int(metrics.get('failed', 0))} failed"
-        else:
-            summary = ", ".join(f"{k} {format_metric(k, v)}" for k, v in list(metrics.items())[:3])
-        table.add_row(
-            result.name, result.kind, result.status.value, result.error.splitlines()[0] if result.error else summary
-        )
+        table.add_row(result.name, result.kind, result.status.value, headline(result))
     stdout.print(table)
     for criterion in run.criteria:
         if criterion.outcome.value != "passed":

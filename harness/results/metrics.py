@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 
-from harness.results.model import CaseStatus, TestCase
+from harness.results.model import CaseStatus, SuiteResult, TestCase
 
 
 class Dimension(StrEnum):
@@ -89,3 +89,29 @@ CASE_METRICS: frozenset[str] = frozenset(
     {"tests", "passed", "failed", "errors", "skipped", "tests_duration", "pass_rate", "duration"}
 )
 """Metrics every test-case suite produces (``duration`` is wall-clock time, added by the pipeline)."""
+
+
+# The figures that say most about a suite, in order; a suite shows those it has.
+_HEADLINE = (
+    "requests", "rps", "p95", "error_rate",
+    "alerts.critical", "alerts.high", "alerts.medium", "alerts.fail",
+    "uat.passed", "uat.failed", "uat.blocked", "uat.pending",
+    "coverage",
+)  # fmt: skip
+
+
+def headline(suite: SuiteResult) -> str:
+    """One line on what a suite found: test counts, or its most telling metrics; then its error, if any."""
+    metrics = suite.metrics
+    if "tests" in metrics:
+        parts = [f"{int(metrics['tests'])} tests"]
+        parts += [f"{int(metrics[k])} {k}" for k in ("failed", "errors", "skipped") if metrics.get(k)]
+        if "coverage" in metrics:
+            parts.append(f"coverage {format_metric('coverage', metrics['coverage'])}")
+    else:
+        parts = [f"{name} {format_metric(name, metrics[name])}" for name in _HEADLINE if name in metrics][:5]
+    text = ", ".join(parts)
+    if suite.error:
+        first = suite.error.splitlines()[0]
+        text = f"{text} — {first}" if text else first
+    return text
