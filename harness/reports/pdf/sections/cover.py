@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
 
@@ -68,7 +69,8 @@ def build(ctx: ReportContext) -> list[Flowable]:
     if run.verdict is Verdict.INCOMPLETE:
         flowables.append(Paragraph(coloured(t("incomplete_banner"), AMBER), s.body))
         flowables.append(Spacer(1, 3 * mm))
-    flowables.append(Paragraph(text(t("verdict_reasons")), s.h2))
+    # the cover's own heading style: not listed in the contents
+    flowables.append(Paragraph(text(t("verdict_reasons")), ParagraphStyle("cover_h2", parent=s.h2)))
     reasons = run.verdict_reasons or (t("all_criteria_met"),)
     flowables += [
         Paragraph(f"• {text(reason)}" if run.verdict_reasons else text(reason), s.body) for reason in reasons[:12]
