@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -87,11 +87,21 @@ def make_authority(label: str = "DEMO Acceptance Root CA", *, days: int = 3650) 
     return Authority(key, certificate)
 
 
+SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+
 def issue(
-    authority: Authority, common_name: str, organisation: str, *, unit: str = "", timestamping: bool = False
-) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    """A new key and its certificate from ``authority``: for signing, or for a time-stamping authority."""
-    key = ec.generate_private_key(ec.SECP256R1())
+    authority: Authority,
+    common_name: str,
+    organisation: str,
+    *,
+    unit: str = "",
+    timestamping: bool = False,
+    key: SigningKey | None = None,
+) -> tuple[SigningKey, x509.Certificate]:
+    """A certificate from ``authority`` for ``key`` (default: a new P-256 key), for signing or, with
+    ``timestamping``, for a time-stamping authority."""
+    key = key or ec.generate_private_key(ec.SECP256R1())
     now = datetime.now(UTC)
     builder = (
         x509.CertificateBuilder()
@@ -111,7 +121,7 @@ def issue(
 
 
 def pkcs12_bytes(
-    key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate, authority: Authority, password: str, label: str
+    key: SigningKey, certificate: x509.Certificate, authority: Authority, password: str, label: str
 ) -> bytes:
     return pkcs12.serialize_key_and_certificates(
         label.encode(),
@@ -168,7 +178,8 @@ def make_demo_keys(out: Path, signatories: Mapping[str, Signatory] | None = None
         targets["ca"].write_bytes(authority.certificate.public_bytes(serialization.Encoding.PEM))
         for party in PARTIES:
             who = chosen[party]
-            key, certificate = issue(authority, f"{who.name} (DEMO)", who.organisation, unit=who.title)
+            holder = who.name if "DEMO" in who.name else f"{who.name} (DEMO)"
+            key, certificate = issue(authority, holder, who.organisation, unit=who.title)
             targets[party].write_bytes(pkcs12_bytes(key, certificate, authority, DEMO_PASSWORD, f"DEMO {party}"))
             targets[party].chmod(0o600)
         (out / README_FILE).write_text(_readme(chosen), encoding="utf-8")

@@ -10,6 +10,7 @@ Trust anchors are always passed in; nothing is fetched from the network.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +34,7 @@ from harness.signing.sign import subject_part
 
 ALLOWED_AFTER_SIGNING = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
 _KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+_PAGE = re.compile(r"^\.Root\.Pages\.Kids\[(\d+)\]")
 _COVERAGE = {
     SignatureCoverageLevel.ENTIRE_FILE: "entire file",
     SignatureCoverageLevel.ENTIRE_REVISION: "its revision (later updates follow)",
@@ -115,16 +117,27 @@ def _describe_changes(status: ModificationInfo, signed_after: list[str]) -> tupl
         changes += [f"form field {name} filled" for name in fields]
         if level is ModificationLevel.LTA_UPDATES and not changes:
             changes.append("metadata or unreferenced objects only")
+    elif result is not None:
+        changes = [f"unexplained modification: {_suspicious(str(result))}"]
     else:
-        first = str(result).strip().splitlines()[0] if result is not None else "difference analysis unavailable"
-        changes = [f"unexplained modification: {first}"]
+        changes = ["difference analysis unavailable"]
     problems = []
     if level is None or level not in ALLOWED_AFTER_SIGNING or status.docmdp_ok is False:
         problems.append(
-            f"the document was modified after this signature beyond signing and form filling "
-            f"({level.name if level else 'unknown'}): {'; '.join(changes)}"
+            "the document was modified after this signature beyond signing and form filling "
+            f"(modification level {level.name if level else 'unknown'})"
         )
     return changes, problems
+
+
+def _suspicious(message: str) -> str:
+    """pyHanko's SuspiciousModification in one line: its first sentence and where the objects it could
+    not explain are used (e.g. ``.Root.Pages.Kids[0]``: the first page)."""
+    lines = message.strip().splitlines()
+    first = re.sub(r":\s*Reference\(.*$", "", lines[0]) if lines else "unexplained change"
+    places = list(dict.fromkeys(re.findall(r"PathInRevision\('([^']+)'\)", message)))
+    places = [_PAGE.sub(lambda m: f"page {int(m.group(1)) + 1}", place) for place in places]
+    return f"{first} (objects used at {', '.join(places)})" if places else first
 
 
 def _trust_problems(status: SignatureStatus, trust: ValidationContext | None) -> list[str]:
