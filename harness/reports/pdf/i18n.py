@@ -135,6 +135,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "project|business|supervision --key party.p12. The first signer certifies the document allowing form filling "
         "only, so the other parties can still sign and any other change is detected by harness verify.",
     ),
+    "label_sep": ("：", ": "),
+    "item": ("项目", "Item"),
+    "value": ("内容", "Value"),
+    "suite_facts": (
+        "用例 {tests} 个：通过 {passed}，失败 {failed}，错误 {errors}，跳过 {skipped}。",
+        "{tests} tests: {passed} passed, {failed} failed, {errors} errors, {skipped} skipped.",
+    ),
+    "suite_window": ("执行时间：{started} 至 {finished}（{duration}）。", "Ran {started} to {finished} ({duration})."),
     "date_by_signature": ("以数字签名时间为准", "as in the digital signature"),
     "appearance_signed": ("已数字签名", "Digitally signed"),
     "appearance_signer": ("签署人", "Signer"),

@@ -84,17 +84,19 @@ def build(ctx: ReportContext) -> list[Flowable]:
 def verdict_stamp(ctx: ReportContext) -> Table:
     verdict = ctx.run.verdict.value
     colour = VERDICT_COLOURS[verdict]
-    label = (
-        f'<font size="11" color="{NAVY.hexval()}">{text(ctx.t("verdict"))}</font><br/>'
-        f'<font size="24" color="{colour.hexval()}">{text(ctx.t("verdict_" + verdict))}</font>'
+    label = ParagraphStyle("stamp_label", parent=ctx.styles.subtitle, fontSize=10.5, leading=14, textColor=NAVY)
+    word = ParagraphStyle("stamp_verdict", parent=ctx.styles.subtitle, fontSize=26, leading=32, textColor=colour)
+    stamp = Table(
+        [[Paragraph(text(ctx.t("verdict")), label)], [Paragraph(text(ctx.t("verdict_" + verdict)), word)]],
+        colWidths=[70 * mm],
+        rowHeights=[9 * mm, 15 * mm],
     )
-    stamp = Table([[Paragraph(label, ctx.styles.subtitle)]], colWidths=[70 * mm], rowHeights=[26 * mm])
     stamp.setStyle(
         table_style(
             [
                 ("BOX", (0, 0), (-1, -1), 2.0, colour),
-                ("INNERGRID", (0, 0), (-1, -1), 0, colour),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
             ]
         )

@@ -89,7 +89,7 @@ def build(ctx: ReportContext) -> list[Flowable]:
         Paragraph(text(t("verify_hint")), s.small),
         Spacer(1, 3 * mm),
     ]
-    compact = ParagraphStyle("evidence_cell", parent=s.cell, fontSize=6.8, leading=8.6)
+    compact = ParagraphStyle("evidence_cell", parent=s.cell, fontSize=6.5, leading=8.4)
     rows, commands = _rows(ctx, compact)
     header = [t("file"), t("size"), "SHA-256", t("in_pdf")]
     flowables.append(data_table(header, rows, [186, 40, 222, 34], s, extra=_COMPACT + commands))

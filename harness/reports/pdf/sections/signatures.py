@@ -56,11 +56,12 @@ def _party_block(party: str, who: Signatory, ctx: ReportContext) -> Flowable:
         Paragraph(text(t(f"party_statement_{party}")), s.small),
         Spacer(1, 2 * mm),
         *[
-            Paragraph(f"{text(t(key))}：{text(value or '')}", s.body)
+            Paragraph(f"{text(t(key))}{text(t('label_sep'))}{text(value or '')}", s.body)
             for key, value in (("name", who.name), ("organisation", who.organisation), ("title", who.title))
         ],
         Paragraph(
-            f"{text(t('date'))}：<font color='{GREY.hexval()}' size='8.5'>{text(t('date_by_signature'))}</font>", s.body
+            f"{text(t('date'))}{text(t('label_sep'))}<font color='{GREY.hexval()}' size='8.5'>{text(t('date_by_signature'))}</font>",
+            s.body,
         ),
     ]
     table = Table(
