@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PROFILE ?= profiles/demo.yaml
 RUN ?= $(shell ls -1dt reports/*/ 2>/dev/null | head -n 1)
 TRUST ?=
+REQUIRE_ALL ?=
 
 .PHONY: setup acceptance test report verify bench lint clean
 
@@ -24,9 +25,11 @@ report: setup
 	@test -n "$(RUN)" || { echo "no run directory: make report RUN=reports/<run>"; exit 2; }
 	$(BIN)/harness report $(RUN)
 
+# make verify [RUN=reports/<run>] [TRUST="ca.pem other-ca.pem"] [REQUIRE_ALL=1] — latest run by default
 verify: setup
 	@test -n "$(RUN)" || { echo "no run directory: make verify RUN=reports/<run>"; exit 2; }
-	$(BIN)/harness verify $(RUN)/report.pdf $(if $(TRUST),--trust $(TRUST),)
+	$(BIN)/harness verify $(RUN:/=)/report.pdf --evidence $(RUN:/=) $(foreach ca,$(TRUST),--trust $(ca)) \
+		$(if $(REQUIRE_ALL),--require-all,)
 
 bench: setup
 	$(BIN)/python -m benchmarks

@@ -131,6 +131,7 @@ def _initial_run(run_id: str, loaded: LoadedProfile) -> RunResult:
                 party: Signatory(**getattr(profile.report.signatories, party).model_dump())
                 for party in ("project", "business", "supervision")
             },
+            attachment_limit_mb=profile.report.attachment_limit_mb,
         ),
         started=datetime.now(UTC),
         host={

@@ -3,6 +3,7 @@
 from harness.cli import (
     run,  # noqa: F401  (registers run, validate, report)
     security,  # noqa: F401  (registers zap rules)
+    signing,  # noqa: F401  (registers sign, verify, keys)
 )
 from harness.cli.main import ExitCode, app, main
 

@@ -186,6 +186,12 @@ class Report(Strict):
     language: Literal["zh-CN", "en"] = "zh-CN"
     title: str = ""
     signatories: Signatories = Signatories()
+    attachment_limit_mb: float = Field(
+        default=10.0,
+        ge=0,
+        le=1024,
+        description="raw files up to this size are embedded in the PDF; larger ones only by hash",
+    )
 
 
 class Output(Strict):

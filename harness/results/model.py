@@ -197,6 +197,7 @@ class ReportMeta(_Frozen):
     title: str = ""
     environment: str = ""
     signatories: dict[Party, Signatory] = Field(default_factory=dict)
+    attachment_limit_mb: float = 10.0  # evidence files up to this size are embedded in the PDF
 
 
 class ProjectInfo(_Frozen):

@@ -1,12 +1,20 @@
-"""The PDF acceptance report (reportlab platypus), zh-CN or en, fonts embedded."""
+"""The PDF acceptance report (reportlab platypus), zh-CN or en, fonts embedded, evidence attached, with
+an empty signature field per party (pyHanko)."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 from typing import ClassVar
 
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from harness.errors import ExportError
 from harness.reports.pdf.context import ReportContext
 from harness.reports.pdf.document import build_pdf, page_decorator
+from harness.reports.pdf.embedding import finish_pdf
+from harness.reports.pdf.evidence import NO_EVIDENCE, Evidence, collect_evidence
 from harness.reports.pdf.fonts import register_fonts
 from harness.reports.pdf.i18n import Translator
 from harness.reports.pdf.sections import story
@@ -17,26 +25,35 @@ from harness.results.rundir import RunDirectory, write_atomic
 REPORT_FILE = "report.pdf"
 
 
-def render_report(run: RunResult, path: Path) -> ReportContext:
-    """Write the report for ``run`` to ``path``; returns the context (with signature box positions)."""
+def render_report(run: RunResult, path: Path, evidence: Evidence = NO_EVIDENCE) -> ReportContext:
+    """Write the report for ``run`` to ``path``; returns the context (with signature box positions).
+
+    ``evidence`` (see :func:`collect_evidence`) adds the manifest section's rows and the attachments.
+    """
     register_fonts()
     t = Translator(run.report.language)
-    ctx = ReportContext(run=run, t=t, styles=make_styles(run.report.language))
+    ctx = ReportContext(run=run, t=t, styles=make_styles(run.report.language), evidence=evidence)
     title = run.report.title or t("report_title")
     decorate = page_decorator(
         header_left=f"{title} · {run.project.name}",
         header_right=f"{t('report_id')}: {run.run_id}",
         footer=lambda page, total: t("page_of", page=page, total=total),
     )
-    temporary = path.with_name(f".{path.name}.tmp")
-    build_pdf(
-        temporary, story(ctx), decorate,
+    pdf = build_pdf(
+        story(ctx), decorate,
         title=f"{title} — {run.project.name}", author=run.project.name, subject=run.run_id,
         language=run.report.language,
     )  # fmt: skip
-    write_atomic(path, temporary.read_bytes())
-    temporary.unlink()
+    write_atomic(path, finish_pdf(pdf, ctx))
     return ctx
+
+
+def is_signed(path: Path) -> bool:
+    """True when ``path`` is a PDF with at least one signature (an unreadable file counts as unsigned)."""
+    try:
+        return bool(PdfFileReader(BytesIO(path.read_bytes()), strict=False).embedded_signatures)
+    except (OSError, PdfError, ValueError, KeyError):
+        return False
 
 
 class PdfExporter:
@@ -44,6 +61,12 @@ class PdfExporter:
     needs_manifest: ClassVar[bool] = True
 
     def export(self, run: RunResult, rundir: RunDirectory) -> list[Path]:
+        """Raises ExportError rather than overwrite a report that already carries signatures."""
         path = rundir.path / REPORT_FILE
-        render_report(run, path)
+        if path.is_file() and is_signed(path):
+            raise ExportError(
+                f"{path} is signed; rebuilding it would destroy the signatures. Move it away first if a new, "
+                "unsigned report is really wanted"
+            )
+        render_report(run, path, collect_evidence(rundir, run.report.attachment_limit_mb))
         return [path]

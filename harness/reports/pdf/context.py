@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from harness.reports.pdf.evidence import NO_EVIDENCE, Evidence
 from harness.reports.pdf.i18n import Translator
 from harness.reports.pdf.styles import Styles
 from harness.results.model import RunResult
@@ -26,6 +27,7 @@ class ReportContext:
     t: Translator
     styles: Styles
     signature_boxes: dict[str, BoxPosition] = field(default_factory=dict)
+    evidence: Evidence = NO_EVIDENCE
 
     def stage(self) -> str:
         return self.t.optional(f"stage_{self.run.project.stage}", self.run.project.stage)

@@ -85,6 +85,68 @@ TEXT: dict[str, tuple[str, str]] = {
     "tool": ("工具", "Tool"),
     "profile_file": ("配置文件", "Profile"),
     "profile_sha256": ("配置摘要 (SHA-256，已隐去密钥)", "Profile SHA-256 (secrets redacted)"),
+    # --- report structure, evidence and signing (issue 6) ---
+    "contents": ("目  录", "Contents"),
+    "report_generator": ("报告生成与签名组件", "Report and signing components"),
+    "evidence_section": ("证据清单", "Evidence manifest"),
+    "evidence_none": (
+        "本报告未附证据清单（未找到 manifest.json）。",
+        "This report carries no evidence manifest (no manifest.json was found).",
+    ),
+    "evidence_intro": (
+        "下表列出本次运行产生的全部文件及其大小与 SHA-256 摘要（即运行目录中的 manifest.json）。"
+        "标注“已附”的文件作为附件嵌入本 PDF，每个附件的说明中注明其 SHA-256；manifest.json 本身也作为附件嵌入。"
+        "嵌入的原始文件均已按配置隐去密钥。",
+        "The table lists every file the run produced with its size and SHA-256 digest (the run directory's "
+        "manifest.json). Files marked “attached” are embedded in this PDF as file attachments, each with its "
+        "SHA-256 in the attachment description; manifest.json itself is attached too. Embedded raw files have "
+        "their secrets redacted.",
+    ),
+    "evidence_totals": (
+        "共 {files} 个文件，合计 {size}；{attached} 个作为附件嵌入，{hashed} 个仅列摘要（单个附件上限 {limit}）。",
+        "{files} files, {size} in total; {attached} attached, {hashed} listed by digest only "
+        "(attachment limit {limit} per file).",
+    ),
+    "manifest_sha256": ("manifest.json 的 SHA-256：", "SHA-256 of manifest.json:"),
+    "verify_hint": (
+        "核对方法：harness verify report.pdf --trust 根证书.pem --evidence 运行目录（校验签名、签署后的修改以及每个附件的摘要）。",
+        "To check: harness verify report.pdf --trust ca.pem --evidence RUN_DIR (checks the signatures, any change "
+        "made after signing, and every attachment's digest).",
+    ),
+    "file": ("文件", "File"),
+    "size": ("大小", "Size"),
+    "in_pdf": ("PDF 内", "In PDF"),
+    "placement_attached": ("已附", "yes"),
+    "placement_too_large": ("否 ¹", "no ¹"),
+    "placement_not_evidence": ("否 ²", "no ²"),
+    "placement_changed": ("否 ³", "no ³"),
+    "evidence_top_folder": ("运行目录/", "run directory/"),
+    "evidence_legend": (
+        "“PDF 内”一栏：已附 = 作为附件嵌入本 PDF；¹ 超出附件大小上限，仅列摘要；² 被测系统自身的数据（未经密钥隐去处理），仅列摘要；"
+        "³ 生成报告时文件已与清单不符，未嵌入。",
+        "“In PDF”: yes = embedded in this PDF as an attachment; ¹ over the attachment size limit, digest only; "
+        "² the system under test's own data (not redacted), digest only; ³ the file no longer matched the manifest "
+        "when the report was made, not embedded.",
+    ),
+    "signature_fields_note": (
+        "每个虚线框是一个 PDF 数字签名域。签署：harness sign report.pdf --party project|business|supervision --key 证书.p12；"
+        "第一位签署人以“仅允许填写表单”方式认证本文档，其后各方仍可签署，其他任何修改都会被 harness verify 检出。",
+        "Each dashed box is a PDF digital signature field. To sign: harness sign report.pdf --party "
+        "project|business|supervision --key party.p12. The first signer certifies the document allowing form filling "
+        "only, so the other parties can still sign and any other change is detected by harness verify.",
+    ),
+    "label_sep": ("：", ": "),
+    "item": ("项目", "Item"),
+    "value": ("内容", "Value"),
+    "suite_facts": (
+        "用例 {tests} 个：通过 {passed}，失败 {failed}，错误 {errors}，跳过 {skipped}。",
+        "{tests} tests: {passed} passed, {failed} failed, {errors} errors, {skipped} skipped.",
+    ),
+    "suite_window": ("执行时间：{started} 至 {finished}（{duration}）。", "Ran {started} to {finished} ({duration})."),
+    "date_by_signature": ("以数字签名时间为准", "as in the digital signature"),
+    "appearance_signed": ("已数字签名", "Digitally signed"),
+    "appearance_signer": ("签署人", "Signer"),
+    "appearance_time": ("时间", "Time"),
     "signatures": ("签署页", "Sign-off"),
     "signature_statement": (
         "本报告所列测试结果须经项目组、业务方、监理单位三方确认签署后，项目方可进入下一阶段。各方以数字签名签署本报告；签署后对报告的任何修改都会使签名失效。",

@@ -45,6 +45,8 @@ class Styles:
     h2: ParagraphStyle
     title: ParagraphStyle
     subtitle: ParagraphStyle
+    contents_title: ParagraphStyle  # like h1, but not itself listed in the contents
+    contents: tuple[ParagraphStyle, ...]  # one per heading level of the contents
 
 
 def make_styles(language: str) -> Styles:
@@ -62,6 +64,13 @@ def make_styles(language: str) -> Styles:
         h2=ParagraphStyle("h2", parent=base, fontSize=12.5, leading=18, spaceBefore=10, spaceAfter=5, textColor=NAVY),
         title=ParagraphStyle("title", parent=base, fontSize=26, leading=36, alignment=TA_CENTER, textColor=NAVY),
         subtitle=ParagraphStyle("subtitle", parent=base, fontSize=14, leading=22, alignment=TA_CENTER, textColor=GREY),
+        contents_title=ParagraphStyle(
+            "contents_title", parent=base, fontSize=16, leading=22, spaceBefore=6, spaceAfter=12, textColor=NAVY
+        ),
+        contents=(
+            ParagraphStyle("contents1", parent=base, fontSize=11, leading=17, spaceBefore=5, textColor=NAVY),
+            ParagraphStyle("contents2", parent=base, fontSize=9.5, leading=14, leftIndent=14),
+        ),
     )
 
 

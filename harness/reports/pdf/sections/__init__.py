@@ -8,7 +8,16 @@ from collections.abc import Callable
 from reportlab.platypus import Flowable
 
 from harness.reports.pdf.context import ReportContext
-from harness.reports.pdf.sections import cover, environment, overview, security, signatures, tests
+from harness.reports.pdf.sections import (
+    contents,
+    cover,
+    environment,
+    evidence,
+    overview,
+    security,
+    signatures,
+    tests,
+)
 from harness.results.model import SuiteResult
 
 SuiteSection = Callable[[SuiteResult, ReportContext], list[Flowable]]
@@ -24,6 +33,7 @@ def suite_section(suite: SuiteResult) -> SuiteSection:
 def story(ctx: ReportContext) -> list[Flowable]:
     flowables: list[Flowable] = []
     flowables += cover.build(ctx)
+    flowables += contents.build(ctx)
     flowables += overview.build(ctx)
     ran = [s for s in ctx.run.suites if s.status.value != "skipped"]
     if ran:
@@ -31,5 +41,6 @@ def story(ctx: ReportContext) -> list[Flowable]:
         for suite in ran:
             flowables += suite_section(suite)(suite, ctx)
     flowables += environment.build(ctx)
+    flowables += evidence.build(ctx)
     flowables += signatures.build(ctx)
     return flowables

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
 
@@ -68,7 +69,8 @@ def build(ctx: ReportContext) -> list[Flowable]:
     if run.verdict is Verdict.INCOMPLETE:
         flowables.append(Paragraph(coloured(t("incomplete_banner"), AMBER), s.body))
         flowables.append(Spacer(1, 3 * mm))
-    flowables.append(Paragraph(text(t("verdict_reasons")), s.h2))
+    # the cover's own heading style: not listed in the contents
+    flowables.append(Paragraph(text(t("verdict_reasons")), ParagraphStyle("cover_h2", parent=s.h2)))
     reasons = run.verdict_reasons or (t("all_criteria_met"),)
     flowables += [
         Paragraph(f"• {text(reason)}" if run.verdict_reasons else text(reason), s.body) for reason in reasons[:12]
@@ -82,17 +84,19 @@ def build(ctx: ReportContext) -> list[Flowable]:
 def verdict_stamp(ctx: ReportContext) -> Table:
     verdict = ctx.run.verdict.value
     colour = VERDICT_COLOURS[verdict]
-    label = (
-        f'<font size="11" color="{NAVY.hexval()}">{text(ctx.t("verdict"))}</font><br/>'
-        f'<font size="24" color="{colour.hexval()}">{text(ctx.t("verdict_" + verdict))}</font>'
+    label = ParagraphStyle("stamp_label", parent=ctx.styles.subtitle, fontSize=10.5, leading=14, textColor=NAVY)
+    word = ParagraphStyle("stamp_verdict", parent=ctx.styles.subtitle, fontSize=26, leading=32, textColor=colour)
+    stamp = Table(
+        [[Paragraph(text(ctx.t("verdict")), label)], [Paragraph(text(ctx.t("verdict_" + verdict)), word)]],
+        colWidths=[70 * mm],
+        rowHeights=[9 * mm, 15 * mm],
     )
-    stamp = Table([[Paragraph(label, ctx.styles.subtitle)]], colWidths=[70 * mm], rowHeights=[26 * mm])
     stamp.setStyle(
         table_style(
             [
                 ("BOX", (0, 0), (-1, -1), 2.0, colour),
-                ("INNERGRID", (0, 0), (-1, -1), 0, colour),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
             ]
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 from reportlab.platypus import Flowable, Paragraph
 
 from harness.reports.pdf.context import ReportContext
@@ -18,4 +20,14 @@ def build(ctx: ReportContext) -> list[Flowable]:
     rows += [[text(f"{t('tool')}: {name}"), text(version or "—")] for name, version in sorted(tools.items())]
     rows.append([text(t("profile_file")), text(run.profile.path)])
     rows.append([text(t("profile_sha256")), text(run.profile.sha256)])
-    return [Paragraph(text(t("environment_section")), s.h1), data_table(["", ""], rows, [3, 7], s)]
+    components = ", ".join(f"{name} {_version(name)}" for name in ("reportlab", "pyHanko"))
+    rows.append([text(t("report_generator")), text(components)])
+    header = [t("item"), t("value")]
+    return [Paragraph(text(t("environment_section")), s.h1), data_table(header, rows, [3, 7], s)]
+
+
+def _version(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "?"

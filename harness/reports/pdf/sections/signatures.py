@@ -16,6 +16,8 @@ from harness.results.model import PARTIES, Signatory
 
 BOX_WIDTH = 72 * mm
 BOX_HEIGHT = 30 * mm
+LABEL_HEIGHT = 11  # points at the top of the box for its label; the signature field is the rest
+INSET = 3
 
 
 class SignatureBox(Flowable):
@@ -40,8 +42,9 @@ class SignatureBox(Flowable):
         canvas.drawString(3, self.height - 9, self.label)
         canvas.restoreState()
         x, y = canvas.absolutePosition(0, 0)
+        # the signature field (and so the signer's visible appearance) fills the box below its label
         self.ctx.signature_boxes[self.party] = BoxPosition(
-            canvas.getPageNumber() - 1, x, y, x + self.width, y + self.height
+            canvas.getPageNumber() - 1, x + INSET, y + INSET, x + self.width - INSET, y + self.height - LABEL_HEIGHT
         )
 
 
@@ -53,10 +56,13 @@ def _party_block(party: str, who: Signatory, ctx: ReportContext) -> Flowable:
         Paragraph(text(t(f"party_statement_{party}")), s.small),
         Spacer(1, 2 * mm),
         *[
-            Paragraph(f"{text(t(key))}：{text(value or '')}", s.body)
+            Paragraph(f"{text(t(key))}{text(t('label_sep'))}{text(value or '')}", s.body)
             for key, value in (("name", who.name), ("organisation", who.organisation), ("title", who.title))
         ],
-        Paragraph(f"{text(t('date'))}：", s.body),
+        Paragraph(
+            f"{text(t('date'))}{text(t('label_sep'))}<font color='{GREY.hexval()}' size='8.5'>{text(t('date_by_signature'))}</font>",
+            s.body,
+        ),
     ]
     table = Table(
         [[details, SignatureBox(party, f"{t('sign_here')} · {t('party_' + party)}", ctx)]],
@@ -80,7 +86,9 @@ def build(ctx: ReportContext) -> list[Flowable]:
     t, s = ctx.t, ctx.styles
     flowables: list[Flowable] = [PageBreak(), Paragraph(text(t("signatures")), s.h1)]
     flowables.append(Paragraph(text(t("signature_statement")), s.body))
-    flowables.append(Spacer(1, 6 * mm))
+    flowables.append(Spacer(1, 2 * mm))
+    flowables.append(Paragraph(text(t("signature_fields_note")), s.small))
+    flowables.append(Spacer(1, 5 * mm))
     for party in PARTIES:
         flowables.append(_party_block(party, ctx.run.report.signatories.get(party, Signatory()), ctx))
     return flowables

@@ -7,10 +7,12 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 
 from harness.reports.pdf.context import ReportContext
 from harness.reports.pdf.styles import AMBER, STATUS_COLOURS, coloured, data_table, text
+from harness.results.metrics import format_metric
 from harness.results.model import CaseStatus, SuiteResult
 
 MAX_FAILURES = 200  # beyond this the PDF points to junit.xml / run.json instead of growing without end
 MAX_DETAIL_LINES = 30
+_COUNTED = frozenset({"tests", "passed", "failed", "errors", "skipped", "duration"})  # shown as counts already
 
 
 def heading(ctx: ReportContext) -> list[Flowable]:
@@ -39,15 +41,44 @@ def _detail(details: str) -> str:
     return text("\n".join(lines))
 
 
+def _facts(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
+    """Counts, time window and key figures of a suite, one short line each."""
+    t, m = ctx.t, suite.metrics
+    lines = []
+    if suite.cases:
+        count = {status: sum(1 for c in suite.cases if c.status is status) for status in CaseStatus}
+        if count[CaseStatus.FAILED] or count[CaseStatus.ERROR]:
+            lines.append(
+                t(
+                    "suite_facts", tests=len(suite.cases), passed=count[CaseStatus.PASSED],
+                    failed=count[CaseStatus.FAILED], errors=count[CaseStatus.ERROR],
+                    skipped=count[CaseStatus.SKIPPED],
+                )
+            )  # fmt: skip
+        else:
+            skipped = count[CaseStatus.SKIPPED]
+            lines.append(t("no_failures", count=len(suite.cases) - skipped, skipped=skipped))
+    if suite.started and suite.finished:
+        lines.append(
+            t(
+                "suite_window", started=f"{suite.started:%Y-%m-%d %H:%M:%S}", finished=f"{suite.finished:%H:%M:%S} UTC",
+                duration=format_metric("duration", m.get("duration")),
+            )
+        )  # fmt: skip
+    shown = [f"{name} {format_metric(name, value)}" for name, value in m.items() if name not in _COUNTED]
+    if shown:
+        lines.append(f"{t('key_metrics')}{t('label_sep')}{', '.join(shown)}")
+    return [Paragraph(text(line), ctx.styles.body) for line in lines]
+
+
 def build(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
     t, s = ctx.t, ctx.styles
     flowables = suite_heading(suite, ctx)
+    flowables += _facts(suite, ctx)
     if not suite.cases:
         return flowables
     bad = [c for c in suite.cases if c.status in (CaseStatus.FAILED, CaseStatus.ERROR)]
     if not bad:
-        skipped = sum(1 for c in suite.cases if c.status is CaseStatus.SKIPPED)
-        flowables.append(Paragraph(text(t("no_failures", count=len(suite.cases) - skipped, skipped=skipped)), s.body))
         return flowables
     flowables.append(Paragraph(text(t("failures")), s.body))
     rows: list[list[object]] = []
