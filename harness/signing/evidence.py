@@ -14,7 +14,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from harness.reports.pdf.embedding import DESCRIPTION_PREFIX
-from harness.reports.pdf.evidence import is_evidence_path, prefix_sha256
+from harness.reports.pdf.evidence import is_evidence_path
 from harness.results.rundir import MANIFEST_FILE, sha256_file
 
 _DESCRIBED = re.compile(re.escape(DESCRIPTION_PREFIX) + r"([0-9a-f]{64})")
@@ -40,7 +40,7 @@ class EvidenceReport:
     manifest_files: int = 0  # entries of the attached manifest.json
     checked_in_run_dir: int = 0  # manifest entries compared with the run directory
     problems: tuple[str, ...] = ()  # about the evidence as a whole (manifest missing, run dir differs)
-    notes: tuple[str, ...] = ()  # worth knowing, not a failure (a log that grew after the manifest)
+    notes: tuple[str, ...] = ()  # worth knowing, not a failure (the system under test changed its own files)
 
     @property
     def ok(self) -> bool:
@@ -111,15 +111,13 @@ def _check_run_dir(
         problems.append(f"{on_disk} does not exist")
     elif sha256_file(on_disk) != hashlib.sha256(manifest_bytes).hexdigest():
         problems.append(f"{on_disk} differs from the manifest.json inside the PDF")
-    for path, (size, sha256) in sorted(manifest.items()):
+    for path, (_size, sha256) in sorted(manifest.items()):
         file = run_dir / path
         evidence = is_evidence_path(path)
         if not file.is_file():
             (problems if evidence else notes).append(f"{path}: missing from the run directory")
         elif sha256_file(file) == sha256:
             continue
-        elif prefix_sha256(file, size) == sha256:
-            notes.append(f"{path}: grew after the manifest was written; its first {size} bytes match")
         elif evidence:
             problems.append(f"{path}: differs from the manifest (sha256 {sha256_file(file)[:16]}…)")
         else:

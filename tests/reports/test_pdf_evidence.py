@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sample_runs import make_run
 
-from harness.reports.pdf.evidence import Placement, collect_evidence, prefix_sha256
+from harness.reports.pdf.evidence import Placement, collect_evidence
 from harness.results.rundir import sha256_file
 
 
@@ -19,18 +19,6 @@ def test_placement_of_every_manifest_entry(tmp_path: Path) -> None:
     assert placement["target/demo.sqlite"] is Placement.NOT_EVIDENCE
     assert evidence.manifest_sha256 == sha256_file(rundir.path / "manifest.json")
     assert evidence.limit_bytes == int(0.01 * 1024 * 1024)
-
-
-def test_a_log_that_grew_after_the_manifest_is_embedded_as_hashed(tmp_path: Path) -> None:
-    rundir = make_run(tmp_path, cases=5, failures=0)
-    recorded = rundir.log_file.read_bytes()
-    with rundir.log_file.open("ab") as log:
-        log.write(b"2025-01-01 INFO harness.reports: exported pdf\n")
-    evidence = collect_evidence(rundir, 10)
-    entry = next(f for f in evidence.files if f.path == "harness.log")
-    assert entry.placement is Placement.ATTACHED
-    assert evidence.read(entry) == recorded
-    assert prefix_sha256(rundir.log_file, entry.size) == entry.sha256
 
 
 def test_a_file_changed_since_the_manifest_is_flagged_not_embedded(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ hash but never embedded, so nothing unredacted can travel inside the PDF.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -52,10 +51,9 @@ class Evidence:
         return tuple(f for f in self.files if f.attached)
 
     def read(self, entry: EvidenceFile) -> bytes:
-        """The file as the manifest recorded it: its first ``size`` bytes (a log may have grown since)."""
+        """The file's bytes (collect_evidence attached only files that still match the manifest)."""
         assert self.root is not None, "only evidence with a run directory has files to read"
-        with (self.root / entry.path).open("rb") as handle:
-            return handle.read(entry.size)
+        return (self.root / entry.path).read_bytes()
 
     def manifest_bytes(self) -> bytes:
         assert self.root is not None
@@ -78,26 +76,10 @@ def _placement(artifact: Artifact, limit_bytes: int) -> Placement:
     return Placement.ATTACHED
 
 
-def prefix_sha256(path: Path, size: int) -> str:
-    """sha256 of the first ``size`` bytes of ``path`` ("" when the file is shorter)."""
-    digest = hashlib.sha256()
-    remaining = size
-    with path.open("rb") as handle:
-        while remaining > 0:
-            block = handle.read(min(remaining, 1 << 20))
-            if not block:
-                return ""
-            digest.update(block)
-            remaining -= len(block)
-    return digest.hexdigest()
-
-
 def collect_evidence(rundir: RunDirectory, limit_mb: float) -> Evidence:
     """The run's manifest entries, each placed as attached or hash-only.
 
-    A file is embedded as the manifest recorded it: its first ``size`` bytes. harness.log, for one, is
-    still written to after the manifest (the exporters log), and only what the manifest hashed is evidence.
-    A file whose recorded part no longer matches is listed (flagged) with the manifest's hash but not
+    A file that no longer matches the manifest is listed (flagged) with the manifest's hash but not
     embedded: the PDF must not carry a file that contradicts its own manifest.
     """
     manifest = rundir.path / MANIFEST_FILE
@@ -109,7 +91,7 @@ def collect_evidence(rundir: RunDirectory, limit_mb: float) -> Evidence:
         placement = _placement(artifact, limit)
         if placement is Placement.ATTACHED:
             path = rundir.path / artifact.path
-            if not path.is_file() or prefix_sha256(path, artifact.size) != artifact.sha256:
+            if not path.is_file() or sha256_file(path) != artifact.sha256:
                 placement = Placement.CHANGED
         files.append(EvidenceFile(artifact.path, artifact.size, artifact.sha256, placement))
     return Evidence(root=rundir.path, files=tuple(files), manifest_sha256=sha256_file(manifest), limit_bytes=limit)
