@@ -39,7 +39,7 @@ def expand(patterns: list[str], base_dir: Path) -> list[Path]:
     found: list[Path] = []
     for pattern in patterns:
         absolute = pattern if Path(pattern).is_absolute() else str(base_dir / pattern)
-        matches = sorted(Path(p) for p in glob.glob(absolute, recursive=True) if Path(p).exists())
+        matches = sorted(Path(p).resolve() for p in glob.glob(absolute, recursive=True) if Path(p).exists())
         if not matches:
             raise RunnerSetupError(f"no file matches {pattern!r} (relative to {base_dir})")
         found.extend(m for m in matches if m not in found)

@@ -24,7 +24,7 @@ def _results(directory: Path) -> dict[str, dict[str, object]]:
 
 def test_every_suite_and_the_criteria(tmp_path: Path) -> None:
     results = _results(_export(tmp_path))
-    suites = {next(l["value"] for l in r["labels"] if l["name"] == "suite") for r in results.values()}
+    suites = {next(x["value"] for x in r["labels"] if x["name"] == "suite") for r in results.values()}
     assert suites == {"api", "uat", "load", "zap", "broken", "acceptance-criteria"}
     assert results["api.api::fee"]["status"] == "failed"
     assert results["api.api::ledger"]["status"] == "broken"
