@@ -1,0 +1,1 @@
+"""Reproducible performance measurements: ratios against baselines measured in the same run."""
