@@ -96,21 +96,171 @@ def _decode_head(head: bytes) -> bytes:
     return head
 
 
+_CHUNK = 1 << 20  # bytes fed to the parser at a time
+_TEXT_TAGS = frozenset({"failure", "error", "skipped", "system-out", "system-err", "stdout", "stderr", "property"})
+
+
 @dataclass
-class _Frame:
-    """The innermost ``<testsuite>`` being read and its cases not yet yielded."""
+class _Suite:
+    """An open ``<testsuite>``: its cases not yet yielded and its own output and properties."""
 
-    element: etree._Element | None  # None for cases outside any testsuite
-    depth: int
     name: str
+    declared: int | None
+    counted: int = 0
     pending: list[dict[str, object]] = field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+    properties: dict[str, str] = field(default_factory=dict)
 
 
-def _depth(suite: etree._Element | None) -> int:
-    """How many testsuites enclose ``suite`` (PHPUnit nests them)."""
-    if suite is None:
-        return -1
-    return sum(1 for ancestor in suite.iterancestors() if _local(ancestor.tag) == "testsuite")
+class _Text:
+    """Character data of one element, kept up to the per-case limit."""
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, data: str) -> None:
+        if self.size < _MAX_TEXT:
+            self.parts.append(data)
+        self.size += len(data)
+
+    def value(self) -> str:
+        text = "".join(self.parts)
+        return text if self.size <= _MAX_TEXT else text[:_MAX_TEXT] + "\n… (truncated)"
+
+
+class _Target:
+    """lxml parser target: builds case dicts from start/end/data events without building a tree, so
+    memory holds only the current case and the cases of the open suite."""
+
+    def __init__(self, reader: JUnitReader) -> None:
+        self.reader = reader
+        self.stack: list[str] = []  # local names of the open elements
+        self.suites: list[_Suite] = []
+        self.outside: list[dict[str, object]] = []  # cases not inside any testsuite
+        self.ready: list[dict[str, object]] = []  # cases whose suite is complete, in file order
+        self.case: dict[str, object] | None = None
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        self.problem: tuple[CaseStatus, dict[str, str]] | None = None
+        self.reruns = 0
+        self.text: _Text | None = None
+        self.text_attrib: dict[str, str] = {}
+        self.skip_depth = 0  # > 0 inside a rerun element, whose output is not the case's
+        self.elements = 0
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        name = tag.rpartition("}")[2] if tag[0] == "{" else tag
+        parent = self.stack[-1] if self.stack else ""
+        self.stack.append(name)
+        self.elements += 1
+        if self.skip_depth:
+            self.skip_depth += 1
+        elif name == "testcase":
+            self.case = self.reader._case(attrib, self.suites[-1].name if self.suites else "")
+            self.stdout, self.stderr, self.problem, self.reruns = [], [], None, 0
+        elif name == "testsuite":
+            if self.suites and self.suites[-1].pending:  # keep file order across nested suites
+                self.ready.extend(self.suites[-1].pending)
+                self.suites[-1].pending.clear()
+            self.suites.append(_Suite(attrib.get("name", ""), _declared(attrib.get("tests"))))
+        elif name in _RERUN_TAGS and parent == "testcase":
+            self.reruns += 1
+            self.skip_depth = 1
+        elif name in _TEXT_TAGS and parent in ("testcase", "testsuite", "properties"):
+            self.text = _Text()
+            self.text_attrib = dict(attrib)
+
+    def end(self, tag: str) -> None:
+        name = self.stack.pop()
+        parent = self.stack[-1] if self.stack else ""
+        if self.skip_depth:
+            self.skip_depth -= 1
+            return
+        if name == "testcase":
+            self._end_case()
+        elif name == "testsuite":
+            self._end_suite()
+        elif self.text is not None and name in _TEXT_TAGS:
+            self._end_text(name, parent)
+
+    def data(self, data: str) -> None:
+        if self.text is not None and not self.skip_depth:
+            self.text.add(data)
+
+    def close(self) -> None:
+        if self.outside:
+            self.ready.extend(self.outside)
+            self.outside = []
+
+    def _end_text(self, name: str, parent: str) -> None:
+        assert self.text is not None
+        text, attrib, self.text = self.text.value(), self.text_attrib, None
+        grandparent = self.stack[-2] if len(self.stack) > 1 else ""
+        if name == "property":
+            owner = grandparent
+            if attrib.get("name"):
+                properties = self._properties(owner)
+                if properties is not None:
+                    properties[attrib["name"]] = attrib.get("value") or text
+        elif parent == "testcase" and self.case is not None:
+            if name in _STATUS_TAGS:
+                status = _STATUS_TAGS[name]
+                if self.problem is None or _RANK[status] > _RANK[self.problem[0]]:
+                    self.problem = (
+                        status,
+                        {"text": text, "message": attrib.get("message", ""), "type": attrib.get("type", "")},
+                    )
+            elif name in ("system-out", "stdout") and text:
+                self.stdout.append(text)
+            elif name in ("system-err", "stderr") and text:
+                self.stderr.append(text)
+        elif parent == "testsuite" and self.suites:
+            if name == "system-out":
+                self.suites[-1].stdout = text
+            elif name == "system-err":
+                self.suites[-1].stderr = text
+
+    def _properties(self, owner: str) -> dict[str, str] | None:
+        if owner == "testcase" and self.case is not None:
+            return self.case.setdefault("properties", {})  # type: ignore[return-value]
+        if owner == "testsuite" and self.suites:
+            return self.suites[-1].properties
+        return None
+
+    def _end_case(self) -> None:
+        case, self.case = self.case, None
+        if case is None:
+            return
+        if self.problem is not None:
+            status, problem = self.problem
+            case["status"] = status
+            details = problem["text"]
+            case["message"] = _message(problem["message"], details, problem["type"])
+            if details:
+                case["details"] = details
+        elif self.reruns:
+            case.setdefault("properties", {})["flaky"] = f"passed after {self.reruns} failed attempt(s)"  # type: ignore[index]
+        if self.stdout:
+            case["stdout"] = "\n".join(self.stdout)
+        if self.stderr:
+            case["stderr"] = "\n".join(self.stderr)
+        if self.suites:
+            self.suites[-1].pending.append(case)
+            self.suites[-1].counted += 1
+        else:
+            self.outside.append(case)
+
+    def _end_suite(self) -> None:
+        suite = self.suites.pop()
+        _inherit(suite)
+        self.ready.extend(suite.pending)
+        self.reader._check_count(suite.name, suite.declared, suite.counted)
+        if self.suites:
+            self.suites[-1].counted += suite.counted
 
 
 @dataclass
@@ -134,11 +284,9 @@ class JUnitReader:
                 root element, or a DTD.
         """
         root = check_prologue(path)
-        tags = ("{*}testsuite", "{*}testcase") if root.namespaced else ("testsuite", "testcase")
-        context = etree.iterparse(
-            str(path),
-            events=("end",),  # only ends: a testcase's suite is its parent, already parsed
-            tag=tags,
+        target = _Target(self)
+        parser = etree.XMLParser(
+            target=target,
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -146,40 +294,24 @@ class JUnitReader:
             remove_comments=True,
             remove_pis=True,
         )
-        current: _Frame | None = None  # the suite whose cases are pending
-        totals: dict[int, int] = {}  # test cases counted per suite nesting depth
-        elements = 0
         try:
-            for _event, element in context:
-                elements += 1
-                if element.tag == "testcase" or _local(element.tag) == "testcase":
-                    parent = element.getparent()
-                    if parent is None or _local(parent.tag) != "testsuite":
-                        parent = None
-                    if current is None or current.element is not parent:
-                        if current is not None:
-                            yield from self._flush(current, inherit=False)
-                        current = _Frame(parent, _depth(parent), parent.get("name", "") if parent is not None else "")
-                    current.pending.append(self._case(element, current.name))
-                    totals[current.depth] = totals.get(current.depth, 0) + 1
-                else:
-                    depth = _depth(element)
-                    if current is not None and current.element is element:
-                        yield from self._flush(current, inherit=True)
-                        current = None
-                    counted = totals.pop(depth, 0)
-                    self._check_count(element.get("name", ""), _declared(element.get("tests")), counted)
-                    if depth > 0:
-                        totals[depth - 1] = totals.get(depth - 1, 0) + counted
-                _release(element)
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                    parser.feed(chunk)
+                    if target.ready:
+                        yield from self._validated(target)
+            parser.close()
         except etree.XMLSyntaxError as exc:
             raise ImportFormatError(f"{path}:{exc.lineno or 1}: {_syntax_reason(exc)}") from None
         except LookupError as exc:  # an encoding Python and libxml2 do not know
             raise ImportFormatError(f"{path}:1: {exc}") from None
-        if current is not None:
-            yield from self._flush(current, inherit=False)
-        if not elements and root.name == "testsuite":
+        yield from self._validated(target)
+        if target.elements == 1 and root.name == "testsuite":
             self.notes.append(f"{path.name}: the testsuite has no test cases")
+
+    def _validated(self, target: _Target) -> list[TestCase]:
+        batch, target.ready = target.ready, []
+        return _CASES.validate_python(batch) if batch else []  # one call per batch: cheaper than per case
 
     def finish(self) -> list[str]:
         """The notes of everything read so far (declared-count mismatches, renamed duplicates)."""
@@ -207,36 +339,25 @@ class JUnitReader:
         if declared is not None and declared != counted:
             self._mismatches.append(f"{name or '(unnamed)'!r} declares tests={declared}, has {counted}")
 
-    def _flush(self, frame: _Frame, *, inherit: bool) -> Iterator[TestCase]:
-        if not frame.pending:
-            return
-        if inherit and frame.element is not None:
-            _inherit(frame.pending, frame.element)
-        batch = list(frame.pending)
-        frame.pending.clear()
-        yield from _CASES.validate_python(batch)  # one call per batch: much cheaper than one per case
-
     def _intern(self, value: str) -> str:
         """One string object per distinct class name or file: 100k cases share a handful of them."""
         return self._strings.setdefault(value, value)
 
-    def _case(self, element: etree._Element, suite_name: str) -> dict[str, object]:
-        name = element.get("name") or "(unnamed)"
-        classname = self._intern(element.get("classname") or element.get("class") or suite_name)
+    def _case(self, attrib: dict[str, str], suite_name: str) -> dict[str, object]:
+        name = attrib.get("name") or "(unnamed)"
+        classname = self._intern(attrib.get("classname") or attrib.get("class") or suite_name)
         case: dict[str, object] = {"name": name, "classname": classname, "status": CaseStatus.PASSED}
-        duration = _seconds(element.get("time"))
+        duration = _seconds(attrib.get("time"))
         if duration:
             case["duration"] = duration
-        source_file = element.get("file")
+        source_file = attrib.get("file")
         if source_file:
             case["file"] = self._intern(source_file)
-        if len(element):
-            _children(element, case)
-        elif element.get("status", "").lower() in _SKIPPED_STATUS:
+        if attrib.get("status", "").lower() in _SKIPPED_STATUS:
             case["status"] = CaseStatus.SKIPPED
-        line = element.get("line")
+        line = attrib.get("line")
         if line:
-            case.setdefault("properties", {})["line"] = line  # type: ignore[index]
+            case["properties"] = {"line": line}
         case["id"] = self._unique(f"{classname}::{name}" if classname else name)
         return case
 
@@ -250,101 +371,25 @@ class JUnitReader:
         return f"{base}#{count}"
 
 
-def _children(element: etree._Element, case: dict[str, object]) -> None:
-    """Status, message, details, output and properties from a testcase's child elements."""
-    status = CaseStatus.PASSED
-    stdout: list[str] = []
-    stderr: list[str] = []
-    reruns = 0
-    for child in element:
-        tag = _local(child.tag)
-        if tag in _STATUS_TAGS:
-            new = _STATUS_TAGS[tag]
-            if _RANK[new] > _RANK[status]:
-                status = new
-                details = _text(child)
-                case["message"] = _message(child, details)
-                if details:
-                    case["details"] = details
-        elif tag in _RERUN_TAGS:
-            reruns += 1
-        elif tag in ("system-out", "stdout"):
-            stdout.append(_text(child))
-        elif tag in ("system-err", "stderr"):
-            stderr.append(_text(child))
-        elif tag == "properties":
-            properties = _properties(child)
-            if properties:
-                case.setdefault("properties", {}).update(properties)  # type: ignore[attr-defined]
-    case["status"] = status
-    if reruns and status is CaseStatus.PASSED:
-        case.setdefault("properties", {})["flaky"] = f"passed after {reruns} failed attempt(s)"  # type: ignore[index]
-    if any(stdout):
-        case["stdout"] = "\n".join(s for s in stdout if s)
-    if any(stderr):
-        case["stderr"] = "\n".join(s for s in stderr if s)
-
-
-def _inherit(cases: list[dict[str, object]], suite: etree._Element) -> None:
+def _inherit(suite: _Suite) -> None:
     """Give a testsuite's own output and properties to its failed/errored cases that have none."""
-    bad = [c for c in cases if c["status"] in (CaseStatus.FAILED, CaseStatus.ERROR)]
-    if not bad:
+    if not (suite.stdout or suite.stderr or suite.properties):
         return
-    stdout = stderr = ""
-    properties: dict[str, str] = {}
-    for child in suite:
-        tag = _local(child.tag)
-        if tag == "system-out":
-            stdout = _text(child)
-        elif tag == "system-err":
-            stderr = _text(child)
-        elif tag == "properties":
-            properties = _properties(child)
-    for case in bad:
-        if stdout and "stdout" not in case:
-            case["stdout"] = stdout
-        if stderr and "stderr" not in case:
-            case["stderr"] = stderr
-        if properties:
-            case["properties"] = {**properties, **case.get("properties", {})}  # type: ignore[dict-item]
+    for case in suite.pending:
+        if case["status"] not in (CaseStatus.FAILED, CaseStatus.ERROR):
+            continue
+        if suite.stdout and "stdout" not in case:
+            case["stdout"] = suite.stdout
+        if suite.stderr and "stderr" not in case:
+            case["stderr"] = suite.stderr
+        if suite.properties:
+            case["properties"] = {**suite.properties, **case.get("properties", {})}  # type: ignore[dict-item]
 
 
-def _properties(element: etree._Element) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for prop in element:
-        name = prop.get("name")
-        if name:
-            found[name] = prop.get("value") or (prop.text or "")
-    return found
-
-
-def _release(element: etree._Element) -> None:
-    """Free a finished element and the finished testcase/testsuite before it: memory stays bounded by
-    one case. A suite's own <properties>/<system-out> stay until the suite ends (they are small)."""
-    element.clear()
-    previous = element.getprevious()
-    if previous is not None and _local(previous.tag) in ("testcase", "testsuite"):
-        parent = element.getparent()
-        if parent is not None:
-            parent.remove(previous)
-
-
-def _local(tag: object) -> str:
-    if not isinstance(tag, str):
-        return ""
-    return tag.rpartition("}")[2] if tag.startswith("{") else tag
-
-
-def _text(element: etree._Element) -> str:
-    text = "".join(element.itertext())
-    return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "\n… (truncated)"
-
-
-def _message(element: etree._Element, details: str) -> str:
-    message = element.get("message") or ""
+def _message(message: str, details: str, kind: str) -> str:
     if not message:
         first = next((line.strip() for line in details.splitlines() if line.strip()), "")
-        message = first or element.get("type") or ""
+        message = first or kind
     return message.strip()[:_MAX_MESSAGE]
 
 
