@@ -1,4 +1,5 @@
-"""JUnit/xUnit XML -> TestCases, streaming (lxml iterparse) so file size does not bound memory.
+"""JUnit/xUnit XML -> TestCases, streaming (an lxml parser target fed 1 MB at a time, no tree), so file
+size does not bound memory.
 
 One reader handles the dialects in the field: Maven Surefire and Gradle, pytest (xunit1/xunit2, with or
 without ``<testsuites>``), jest-junit, mocha, newman ``-r junit``, SoapUI/ReadyAPI, gotestsum,
@@ -151,12 +152,15 @@ class _Target:
         self.text_attrib: dict[str, str] = {}
         self.skip_depth = 0  # > 0 inside a rerun element, whose output is not the case's
         self.elements = 0
+        self.wrong_root = ""
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         name = tag.rpartition("}")[2] if tag[0] == "{" else tag
         parent = self.stack[-1] if self.stack else ""
         self.stack.append(name)
         self.elements += 1
+        if self.elements == 1 and name not in _ROOTS:
+            self.wrong_root = name  # only when the prologue check could not see the root (64 KB of comments)
         if self.skip_depth:
             self.skip_depth += 1
         elif name == "testcase":
@@ -298,6 +302,11 @@ class JUnitReader:
             with path.open("rb") as handle:
                 for chunk in iter(lambda: handle.read(_CHUNK), b""):
                     parser.feed(chunk)
+                    if target.wrong_root:
+                        raise ImportFormatError(
+                            f"{path}:1: root element <{target.wrong_root}> is not JUnit XML "
+                            "(expected <testsuites> or <testsuite>)"
+                        )
                     if target.ready:
                         yield from self._validated(target)
             parser.close()

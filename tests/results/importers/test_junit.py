@@ -242,3 +242,10 @@ def test_reader_streams_cases_in_file_order(tmp_path: Path) -> None:
     reader = JUnitReader()
     first = next(iter(reader.read(path)))
     assert first.id == "pkg.S0::t0"
+
+
+def test_wrong_root_after_a_long_prologue(tmp_path: Path) -> None:
+    path = tmp_path / "late.xml"
+    path.write_text("<?xml version='1.0'?>\n<!--" + "x" * 70_000 + "-->\n<html><body/></html>\n")
+    with pytest.raises(ImportFormatError, match="root element <html> is not JUnit XML"):
+        JUnitImporter().read([path], "s", "unit")
