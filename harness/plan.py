@@ -91,10 +91,17 @@ def plan_suites(
                 issues.append(source.issue(path, unknown))
                 continue
             criteria.append(criterion)
-        defaults = tuple(parse_criterion(text) for text in runner.default_criteria)
+        defaults = tuple(parse_criterion(text) for text in _default_criteria(runner, options))
         prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
         planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled))
     return planned, issues
+
+
+def _default_criteria(runner: Runner, options: object) -> tuple[str, ...]:
+    """A runner's defaults; runners whose defaults depend on the options (``kind: import`` by format)
+    may offer ``default_criteria_for(options)``."""
+    for_options = getattr(runner, "default_criteria_for", None)
+    return tuple(for_options(options)) if callable(for_options) else runner.default_criteria
 
 
 def _references(expression: Expression) -> list[Reference]:

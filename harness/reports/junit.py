@@ -1,5 +1,14 @@
 """``junit.xml`` for CI: one <testsuite> per suite, plus the acceptance criteria as a suite of their own,
-so any CI that shows JUnit shows why the gate failed."""
+so any CI that shows JUnit shows why the gate failed.
+
+- Every test case keeps its status, message and details; failed and errored cases keep their output.
+- Security findings whose rule action is FAIL are failed test cases of their suite (one per finding,
+  classname ``<suite>.findings``), with risk, CWE, the affected URLs and the solution.
+- A suite that could not run is one errored test case, so CI does not show it green.
+
+The output validates against tests/data/schemas/junit.xsd (the Jenkins/Ant JUnit format that GitHub,
+GitLab and Jenkins read).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +17,49 @@ from typing import ClassVar
 
 from lxml import etree
 
-from harness.results.model import CaseStatus, CriterionOutcome, RunResult, SuiteResult, SuiteStatus
+from harness.results.model import (
+    CaseStatus,
+    CriterionOutcome,
+    Finding,
+    RuleAction,
+    RunResult,
+    SuiteResult,
+    SuiteStatus,
+)
 from harness.results.rundir import RunDirectory, write_atomic
 
 CRITERIA_SUITE = "acceptance-criteria"
+_MAX_OUTPUT = 16 * 1024  # captured output per failed case; the full text is in run.json
+_MAX_INSTANCES = 20
+
+
+def _clean(value: str) -> str:
+    """Text XML 1.0 can carry: control characters (ANSI colours, NULs in captured output) are dropped."""
+    return "".join(ch for ch in value if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff"))
+
+
+def _finding_case(parent: etree._Element, suite: SuiteResult, finding: Finding) -> None:
+    case = etree.SubElement(
+        parent,
+        "testcase",
+        classname=f"{suite.name}.findings",
+        name=_clean(f"[{finding.risk.value}] {finding.rule_id} {finding.name}"),
+    )
+    count = len(finding.instances)
+    message = (
+        f"{finding.risk.value} risk: {finding.name} ({count} instance{'s' if count != 1 else ''}; rule action FAIL)"
+    )
+    lines = [finding.description.strip()]
+    if finding.cwe:
+        lines.append(f"CWE-{finding.cwe}")
+    lines += [f"{i.method} {i.url} {i.param}".strip() for i in finding.instances[:_MAX_INSTANCES]]
+    if count > _MAX_INSTANCES:
+        lines.append(f"… and {count - _MAX_INSTANCES} more instances")
+    if finding.solution:
+        lines.append(f"Solution: {finding.solution.strip()}")
+    etree.SubElement(case, "failure", message=_clean(message), type="security-finding").text = _clean(
+        "\n".join(line for line in lines if line)
+    )
 
 
 def _suite_element(parent: etree._Element, suite: SuiteResult) -> None:
@@ -22,21 +70,32 @@ def _suite_element(parent: etree._Element, suite: SuiteResult) -> None:
         # A suite that could not run shows as one errored case, so CI does not report it as green.
         case = etree.SubElement(element, "testcase", classname=suite.name, name=f"{suite.name} ({suite.status.value})")
         etree.SubElement(
-            case, "error", message=(suite.error.splitlines() or [suite.status.value])[0]
-        ).text = suite.error
+            case, "error", message=_clean((suite.error.splitlines() or [suite.status.value])[0])
+        ).text = _clean(suite.error)
         counts[CaseStatus.ERROR] += 1
     for test in cases:
         case = etree.SubElement(
-            element, "testcase", classname=test.classname or suite.name, name=test.name, time=f"{test.duration:.3f}"
+            element,
+            "testcase",
+            classname=_clean(test.classname or suite.name),
+            name=_clean(test.name),
+            time=f"{test.duration:.3f}",
         )
         if test.file:
             case.set("file", test.file)
         if test.status in (CaseStatus.FAILED, CaseStatus.ERROR):
             tag = "failure" if test.status is CaseStatus.FAILED else "error"
-            etree.SubElement(case, tag, message=test.message[:1000]).text = test.details
+            etree.SubElement(case, tag, message=_clean(test.message[:1000])).text = _clean(test.details)
+            for name, output in (("system-out", test.stdout), ("system-err", test.stderr)):
+                if output:
+                    etree.SubElement(case, name).text = _clean(output[:_MAX_OUTPUT])
         elif test.status is CaseStatus.SKIPPED:
-            etree.SubElement(case, "skipped", message=test.message[:1000])
-    element.set("tests", str(sum(counts.values())))
+            etree.SubElement(case, "skipped", message=_clean(test.message[:1000]))
+    for finding in suite.findings:
+        if finding.action is RuleAction.FAIL:
+            _finding_case(element, suite, finding)
+            counts[CaseStatus.FAILED] += 1
+    element.set("tests", str(sum(counts.values())))  # cases + FAIL findings + a could-not-run case
     element.set("failures", str(counts[CaseStatus.FAILED]))
     element.set("errors", str(counts[CaseStatus.ERROR]))
     element.set("skipped", str(counts[CaseStatus.SKIPPED]))

@@ -4,10 +4,12 @@ Shape (``summary_version`` 1; fields are only ever added within a version):
 
     summary_version, run_id, verdict, verdict_reasons[], exit_code, started, finished, interrupted,
     profile {name, sha256}, project {name, system, version, stage}, target {name, base_url, version},
-    suites[] {name, kind, status, error, metrics{}, tests{total, passed, failed, errors, skipped}},
+    suites[] {name, kind, status, error, metrics{}, tests{total, passed, failed, errors, skipped},
+              findings{total, gating, by_risk{critical, high, medium, low, info}}},
     criteria[] {suite, expression, action, expected, measured, measured_text, outcome, default, message}
 
-Times are seconds, ratios fractions (as in run.json).
+Times are seconds, ratios fractions (as in run.json). Documented in docs/summary-json.md, with a JSON
+Schema in docs/summary.schema.json.
 """
 
 from __future__ import annotations
@@ -15,11 +17,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from harness.results.model import RunResult, Verdict
+from harness.results.model import Risk, RuleAction, RunResult, SuiteResult, Verdict
 from harness.results.rundir import RunDirectory, write_json_atomic
 
 SUMMARY_VERSION = 1
 EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCOMPLETE: 3}
+
+
+def _findings(suite: SuiteResult) -> dict[str, object]:
+    """Counts of the suite's findings: ``gating`` are those whose rule action is FAIL."""
+    return {
+        "total": len(suite.findings),
+        "gating": sum(1 for f in suite.findings if f.action is RuleAction.FAIL),
+        "by_risk": {risk.value: sum(1 for f in suite.findings if f.risk is risk) for risk in Risk},
+    }
 
 
 def build_summary(run: RunResult) -> dict[str, object]:
@@ -52,6 +63,7 @@ def build_summary(run: RunResult) -> dict[str, object]:
                         ("skipped", "skipped"),
                     )
                 },
+                "findings": _findings(suite),
             }
             for suite in run.suites
         ],

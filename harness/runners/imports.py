@@ -28,7 +28,10 @@ class ImportOptions(BaseModel):
 
 
 def expand(patterns: list[str], base_dir: Path) -> list[Path]:
-    """Every file matching ``patterns`` (sorted per pattern, duplicates dropped).
+    """Every file or directory matching ``patterns`` (sorted per pattern, duplicates dropped).
+
+    Directories are kept as they are (an allure-results directory is one input); the importer decides
+    what it accepts.
 
     Raises:
         RunnerSetupError: a pattern matches nothing — an empty import must never pass silently.
@@ -36,11 +39,36 @@ def expand(patterns: list[str], base_dir: Path) -> list[Path]:
     found: list[Path] = []
     for pattern in patterns:
         absolute = pattern if Path(pattern).is_absolute() else str(base_dir / pattern)
-        matches = sorted(Path(p) for p in glob.glob(absolute, recursive=True) if Path(p).is_file())
+        matches = sorted(Path(p).resolve() for p in glob.glob(absolute, recursive=True) if Path(p).exists())
         if not matches:
             raise RunnerSetupError(f"no file matches {pattern!r} (relative to {base_dir})")
         found.extend(m for m in matches if m not in found)
     return found
+
+
+def import_sources(importer: Importer, sources: list[Path], raw_dir: Path, suite: str, kind: str) -> SuiteResult:
+    """Copy ``sources`` into ``raw_dir`` (the evidence), then import the copies.
+
+    Raises:
+        RunnerSetupError: a file is malformed (``FILE:LINE: reason``, naming the user's file, not the copy).
+    """
+    copies: list[Path] = []
+    for index, source in enumerate(sources):
+        copy = raw_dir / (source.name if len(sources) == 1 else f"{index:03d}-{source.name}")
+        if source.is_dir():
+            shutil.copytree(source, copy, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(source, copy)
+        copies.append(copy)
+    try:
+        result = importer.read(copies, suite, kind)
+    except ImportFormatError as exc:
+        message = str(exc)
+        for source, copy in zip(sources, copies, strict=True):
+            message = message.replace(str(copy), str(source))
+        raise RunnerSetupError(message) from None
+    notes = (*result.notes, f"imported from {', '.join(str(s) for s in sources)}")
+    return result.model_copy(update={"notes": notes})
 
 
 class ImportRunner:
@@ -73,24 +101,23 @@ class ImportRunner:
         importer = self.importers.get(options.format)
         return importer.metric_names | {"duration"} if importer else frozenset({"duration"})
 
+    def default_criteria_for(self, options: BaseModel) -> tuple[str, ...]:
+        """The importer's own defaults (``failed + errors == 0`` for test results), used when the suite
+        lists no criteria: an import with failed tests must not pass the gate silently."""
+        assert isinstance(options, ImportOptions)
+        return importer_defaults(self.importers.get(options.format))
+
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(ImportOptions)
         importer = self.importer(options)
         sources = expand(options.paths, ctx.base_dir)
-        copies = []
-        for index, source in enumerate(sources):
-            copy = ctx.raw_dir / (source.name if len(sources) == 1 else f"{index:03d}-{source.name}")
-            shutil.copyfile(source, copy)
-            copies.append(copy)
-        ctx.progress.update(total=len(copies), completed=0)
-        try:
-            result = importer.read(copies, suite.name, options.kind or importer.default_kind)
-        except ImportFormatError as exc:
-            # Report the user's file, not our copy of it.
-            message = str(exc)
-            for source, copy in zip(sources, copies, strict=True):
-                message = message.replace(str(copy), str(source))
-            raise RunnerSetupError(message) from None
-        ctx.progress.update(completed=len(copies))
-        notes = (*result.notes, f"imported from {', '.join(str(s) for s in sources)}")
-        return result.model_copy(update={"notes": notes})
+        ctx.progress.update(total=len(sources), completed=0)
+        result = import_sources(importer, sources, ctx.raw_dir, suite.name, options.kind or importer.default_kind)
+        ctx.progress.update(completed=len(sources))
+        return result
+
+
+def importer_defaults(importer: Importer | None) -> tuple[str, ...]:
+    """An importer's optional ``default_criteria`` (not every plug-in declares them)."""
+    defaults = getattr(importer, "default_criteria", ())
+    return tuple(defaults) if isinstance(defaults, tuple | list) else ()

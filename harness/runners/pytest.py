@@ -65,7 +65,7 @@ class PytestRunner:
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(PytestOptions)
         paths = [ctx.base_dir / p for p in options.paths]
-        missing = [str(p) for p in paths if not p.exists()]
+        missing = [str(p) for p in paths if not Path(str(p).split("::")[0]).exists()]  # node ids too
         if missing:
             raise RunnerSetupError(f"test path not found: {', '.join(missing)}")
         junit = ctx.raw_dir / "junit.xml"

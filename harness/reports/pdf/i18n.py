@@ -213,6 +213,30 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "sec_no_findings": ("未发现安全问题。", "No security findings."),
     "sec_ignored_list": ("按规则配置忽略：{names}", "Ignored by the rule configuration: {names}"),
+    # --- imports, UAT and CI exports (issue 7) ---
+    "uat_summary": (
+        "共 {total} 项验收用例：通过 {passed}，不通过 {failed}，受阻 {blocked}，待测 {pending}，无效 {invalid}。",
+        "{total} acceptance cases: {passed} passed, {failed} failed, {blocked} blocked, {pending} pending, "
+        "{invalid} invalid.",
+    ),
+    "uat_case": ("用例", "Case"),
+    "uat_result": ("结果", "Result"),
+    "uat_tester": ("测试人 / 日期", "Tester / date"),
+    "uat_comment": ("说明", "Comment"),
+    "uat_evidence": ("证据文件", "Evidence"),
+    "uat_passed": ("通过", "passed"),
+    "uat_failed": ("不通过", "failed"),
+    "uat_blocked": ("受阻", "blocked"),
+    "uat_pending": ("待测", "pending"),
+    "uat_invalid": ("无效（证据不符）", "invalid (evidence)"),
+    "uat_check": ("自动检查", "automated check"),
+    "uat_check_passed": ("通过", "passed"),
+    "uat_check_failed": ("未通过", "failed"),
+    "uat_note": (
+        "结果由业务方测试人员记录；证据文件已随本报告归档，其 SHA-256 摘要见证据清单。",
+        "Results were recorded by the business testers; evidence files are archived with this report and "
+        "their SHA-256 digests are listed in the evidence manifest.",
+    ),
 }
 
 

@@ -1,149 +1,409 @@
-"""JUnit/xUnit XML -> TestCases, streaming (lxml iterparse) so file size does not bound memory.
+"""JUnit/xUnit XML -> TestCases, streaming (an lxml parser target fed 1 MB at a time, no tree), so file
+size does not bound memory.
 
-Counts come from the ``<testcase>`` elements, never from a suite's declared ``tests=``/``failures=``
-attributes, which many tools get wrong. DTDs and entity declarations are refused outright: result
-files never need them and they are how XML bombs work.
+One reader handles the dialects in the field: Maven Surefire and Gradle, pytest (xunit1/xunit2, with or
+without ``<testsuites>``), jest-junit, mocha, newman ``-r junit``, SoapUI/ReadyAPI, gotestsum,
+cargo-nextest, PHPUnit (nested suites, ``class=``), Karma. What differs between them is handled here:
+
+- Counts come from the ``<testcase>`` elements, never from the declared ``tests=``/``failures=``
+  attributes, which many tools get wrong; a mismatch is reported as a note.
+- A failure's message is its ``message`` attribute, else the first line of its text (jest, PHPUnit and
+  Karma write no attribute), else its ``type``.
+- Surefire/nextest reruns (``flakyFailure``, ``rerunFailure``) do not decide the status; a case that
+  passed on a rerun gets the property ``flaky``.
+- Output and properties of a case are kept on the case. Those of the enclosing ``<testsuite>`` (Gradle
+  writes the output per class) are given to its failed and errored cases that have none of their own;
+  everything else stays in the raw file, which the run directory keeps as evidence.
+- The encoding is the one the XML declaration names (GBK, Latin-1, ...); without one, UTF-8.
+- DTDs and entity declarations are refused before parsing: result files never need them, and they are
+  how XML bombs ("billion laughs") work.
+- Test ids are ``classname::name``; repeats (also across files of one suite) become ``id#2``, ``id#3``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from lxml import etree
+from pydantic import TypeAdapter
 
 from harness.errors import ImportFormatError
+from harness.results.importers.prologue import check_prologue
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, TestCase, ToolInfo
 
 _STATUS_TAGS = {"failure": CaseStatus.FAILED, "error": CaseStatus.ERROR, "skipped": CaseStatus.SKIPPED}
-_MAX_TEXT = 64 * 1024  # keep failure details and captured output bounded per case
-
-
-def _refuse_doctype(path: Path) -> None:
-    with path.open("rb") as handle:
-        head = handle.read(64 * 1024)
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        line = head[: max(head.find(b"<!DOCTYPE"), head.find(b"<!ENTITY"))].count(b"\n") + 1
-        raise ImportFormatError(f"{path}:{line}: DTDs and entity declarations are refused in result files")
-
-
-def iter_junit(path: Path) -> Iterator[TestCase]:
-    """Yield one TestCase per ``<testcase>``, in file order.
-
-    Raises:
-        ImportFormatError: ``FILE:LINE: reason`` for malformed or truncated XML, or a wrong root element.
-    """
-    _refuse_doctype(path)
-    seen: dict[str, int] = {}
-    context = etree.iterparse(
-        str(path), events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
-    )
-    suites: list[str] = []
-    root_checked = False
-    try:
-        for event, element in context:
-            tag = etree.QName(element).localname if isinstance(element.tag, str) else ""
-            if not root_checked:
-                root_checked = True
-                if tag not in ("testsuites", "testsuite", "testcase", "testrun"):
-                    raise ImportFormatError(
-                        f"{path}:{element.sourceline}: root element <{tag}> is not JUnit XML "
-                        "(expected <testsuites> or <testsuite>)"
-                    )
-            if tag == "testsuite":
-                if event == "start":
-                    suites.append(element.get("name", ""))
-                else:
-                    suites.pop()
-                    element.clear()
-            elif tag == "testcase" and event == "end":
-                # pytest writes a bare <testcase/> for the test a Ctrl-C interrupted: it names nothing.
-                named = element.get("name") or element.get("classname")
-                case = _case(element, suites[-1] if suites else "", seen) if named else None
-                element.clear()
-                while element.getprevious() is not None:  # drop finished siblings: bounded memory
-                    del element.getparent()[0]
-                if case is not None:
-                    yield case
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or 0
-        raise ImportFormatError(f"{path}:{line}: malformed XML: {exc.msg}") from None
-    if not root_checked:
-        raise ImportFormatError(f"{path}:1: empty file")
-
-
-def parse_junit(path: Path) -> list[TestCase]:
-    return list(iter_junit(path))
-
-
-def _text(element: etree._Element | None) -> str:
-    if element is None:
-        return ""
-    text = "".join(element.itertext())
-    return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "\n… (truncated)"
-
-
-def _case(element: etree._Element, suite_name: str, seen: dict[str, int]) -> TestCase:
-    name = element.get("name", "") or "(unnamed)"
-    classname = element.get("classname", "") or suite_name
-    status = CaseStatus.PASSED
-    message = ""
-    details = ""
-    stdout_parts: list[str] = []
-    stderr_parts: list[str] = []
-    properties: dict[str, str] = {}
-    for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        tag = etree.QName(child).localname
-        if tag in _STATUS_TAGS and _worse(_STATUS_TAGS[tag], status):
-            status = _STATUS_TAGS[tag]
-            message = child.get("message", "") or child.get("type", "")
-            details = _text(child)
-        elif tag in ("rerunFailure", "flakyFailure", "rerunError", "flakyError"):
-            continue  # Surefire reruns: the final status is what the testcase's other children say
-        elif tag in ("system-out", "stdout"):
-            stdout_parts.append(_text(child))
-        elif tag in ("system-err", "stderr"):
-            stderr_parts.append(_text(child))
-        elif tag == "properties":
-            for prop in child:
-                if isinstance(prop.tag, str) and prop.get("name"):
-                    properties[prop.get("name", "")] = prop.get("value", "") or (prop.text or "")
-    base_id = f"{classname}::{name}" if classname else name
-    count = seen.get(base_id, 0) + 1
-    seen[base_id] = count
-    return TestCase(
-        id=base_id if count == 1 else f"{base_id}#{count}",
-        name=name,
-        classname=classname,
-        file=element.get("file", ""),
-        status=status,
-        duration=_seconds(element.get("time")),
-        message=message.strip()[:2000],
-        details=details,
-        stdout="\n".join(stdout_parts),
-        stderr="\n".join(stderr_parts),
-        properties=properties,
-    )
-
-
+_RERUN_TAGS = frozenset({"rerunFailure", "flakyFailure", "rerunError", "flakyError"})
+_SKIPPED_STATUS = frozenset({"skipped", "skip", "notrun", "disabled", "ignored"})
 _RANK = {CaseStatus.PASSED: 0, CaseStatus.SKIPPED: 1, CaseStatus.FAILED: 2, CaseStatus.ERROR: 3}
+_ROOTS = ("testsuites", "testsuite")
+_MAX_TEXT = 64 * 1024  # failure details and captured output are kept up to this size per case
+_MAX_MESSAGE = 2000
+_NOTE_EXAMPLES = 3
+
+_CASES = TypeAdapter(list[TestCase])
 
 
-def _worse(new: CaseStatus, old: CaseStatus) -> bool:
-    return _RANK[new] > _RANK[old]
+_CHUNK = 1 << 20  # bytes fed to the parser at a time
+_TEXT_TAGS = frozenset({"failure", "error", "skipped", "system-out", "system-err", "stdout", "stderr", "property"})
+
+
+@dataclass
+class _Suite:
+    """An open ``<testsuite>``: its cases not yet yielded and its own output and properties."""
+
+    name: str
+    declared: int | None
+    counted: int = 0
+    pending: list[dict[str, object]] = field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+class _Text:
+    """Character data of one element, kept up to the per-case limit."""
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, data: str) -> None:
+        if self.size < _MAX_TEXT:
+            self.parts.append(data)
+        self.size += len(data)
+
+    def value(self) -> str:
+        text = "".join(self.parts)
+        return text if self.size <= _MAX_TEXT else text[:_MAX_TEXT] + "\n… (truncated)"
+
+
+class _Target:
+    """lxml parser target: builds case dicts from start/end/data events without building a tree, so
+    memory holds only the current case and the cases of the open suite."""
+
+    def __init__(self, reader: JUnitReader) -> None:
+        self.reader = reader
+        self.stack: list[str] = []  # local names of the open elements
+        self.suites: list[_Suite] = []
+        self.outside: list[dict[str, object]] = []  # cases not inside any testsuite
+        self.ready: list[dict[str, object]] = []  # cases whose suite is complete, in file order
+        self.case: dict[str, object] | None = None
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        self.problem: tuple[CaseStatus, dict[str, str]] | None = None
+        self.reruns = 0
+        self.text: _Text | None = None
+        self.text_attrib: dict[str, str] = {}
+        self.skip_depth = 0  # > 0 inside a rerun element, whose output is not the case's
+        self.elements = 0
+        self.wrong_root = ""
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        name = tag.rpartition("}")[2] if tag[0] == "{" else tag
+        parent = self.stack[-1] if self.stack else ""
+        self.stack.append(name)
+        self.elements += 1
+        if self.elements == 1 and name not in _ROOTS:
+            self.wrong_root = name  # only when the prologue check could not see the root (64 KB of comments)
+        if self.skip_depth:
+            self.skip_depth += 1
+        elif name == "testcase":
+            # pytest writes a bare <testcase/> for the test a Ctrl-C interrupted: it names nothing.
+            named = attrib.get("name") or attrib.get("classname")
+            self.case = self.reader._case(attrib, self.suites[-1].name if self.suites else "") if named else None
+            self.stdout, self.stderr, self.problem, self.reruns = [], [], None, 0
+        elif name == "testsuite":
+            if self.suites and self.suites[-1].pending:  # keep file order across nested suites
+                self.ready.extend(self.suites[-1].pending)
+                self.suites[-1].pending.clear()
+            self.suites.append(_Suite(attrib.get("name", ""), _declared(attrib.get("tests"))))
+        elif name in _RERUN_TAGS and parent == "testcase":
+            self.reruns += 1
+            self.skip_depth = 1
+        elif name in _TEXT_TAGS and parent in ("testcase", "testsuite", "properties"):
+            self.text = _Text()
+            self.text_attrib = dict(attrib)
+
+    def end(self, tag: str) -> None:
+        name = self.stack.pop()
+        parent = self.stack[-1] if self.stack else ""
+        if self.skip_depth:
+            self.skip_depth -= 1
+            return
+        if name == "testcase":
+            self._end_case()
+        elif name == "testsuite":
+            self._end_suite()
+        elif self.text is not None and name in _TEXT_TAGS:
+            self._end_text(name, parent)
+
+    def data(self, data: str) -> None:
+        if self.text is not None and not self.skip_depth:
+            self.text.add(data)
+
+    def close(self) -> None:
+        if self.outside:
+            self.ready.extend(self.outside)
+            self.outside = []
+
+    def _end_text(self, name: str, parent: str) -> None:
+        assert self.text is not None
+        text, attrib, self.text = self.text.value(), self.text_attrib, None
+        grandparent = self.stack[-2] if len(self.stack) > 1 else ""
+        if name == "property":
+            owner = grandparent
+            if attrib.get("name"):
+                properties = self._properties(owner)
+                if properties is not None:
+                    properties[attrib["name"]] = attrib.get("value") or text
+        elif parent == "testcase" and self.case is not None:
+            if name in _STATUS_TAGS:
+                status = _STATUS_TAGS[name]
+                if self.problem is None or _RANK[status] > _RANK[self.problem[0]]:
+                    self.problem = (
+                        status,
+                        {"text": text, "message": attrib.get("message", ""), "type": attrib.get("type", "")},
+                    )
+            elif name in ("system-out", "stdout") and text:
+                self.stdout.append(text)
+            elif name in ("system-err", "stderr") and text:
+                self.stderr.append(text)
+        elif parent == "testsuite" and self.suites:
+            if name == "system-out":
+                self.suites[-1].stdout = text
+            elif name == "system-err":
+                self.suites[-1].stderr = text
+
+    def _properties(self, owner: str) -> dict[str, str] | None:
+        if owner == "testcase" and self.case is not None:
+            return self.case.setdefault("properties", {})  # type: ignore[return-value]
+        if owner == "testsuite" and self.suites:
+            return self.suites[-1].properties
+        return None
+
+    def _end_case(self) -> None:
+        case, self.case = self.case, None
+        if case is None:
+            return
+        if self.problem is not None:
+            status, problem = self.problem
+            case["status"] = status
+            details = problem["text"]
+            case["message"] = _message(problem["message"], details, problem["type"])
+            if details:
+                case["details"] = details
+        elif self.reruns:
+            case.setdefault("properties", {})["flaky"] = f"passed after {self.reruns} failed attempt(s)"  # type: ignore[index]
+        if self.stdout:
+            case["stdout"] = "\n".join(self.stdout)
+        if self.stderr:
+            case["stderr"] = "\n".join(self.stderr)
+        if self.suites:
+            self.suites[-1].pending.append(case)
+            self.suites[-1].counted += 1
+        else:
+            self.outside.append(case)
+
+    def _end_suite(self) -> None:
+        suite = self.suites.pop()
+        _inherit(suite)
+        self.ready.extend(suite.pending)
+        self.reader._check_count(suite.name, suite.declared, suite.counted)
+        if self.suites:
+            self.suites[-1].counted += suite.counted
+
+
+@dataclass
+class JUnitReader:
+    """Reads JUnit XML files into TestCases; ``notes`` collects what a reader of the report should know.
+
+    One reader per suite: duplicate ids are detected across all files it reads.
+    """
+
+    notes: list[str] = field(default_factory=list)
+    _seen: dict[str, int] = field(default_factory=dict)
+    _duplicates: list[str] = field(default_factory=list)
+    _mismatches: list[str] = field(default_factory=list)
+    _strings: dict[str, str] = field(default_factory=dict)
+
+    def read(self, path: Path) -> Iterator[TestCase]:
+        """Yield one TestCase per ``<testcase>`` of ``path``, in file order.
+
+        Raises:
+            ImportFormatError: ``FILE:LINE: reason`` for an empty, malformed or truncated file, a wrong
+                root element, or a DTD.
+        """
+        root = check_prologue(path, _ROOTS, "JUnit XML")
+        target = _Target(self)
+        parser = etree.XMLParser(
+            target=target,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,  # long captured output is legitimate; bombs are refused by check_prologue
+            remove_comments=True,
+            remove_pis=True,
+        )
+        try:
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                    parser.feed(chunk)
+                    if target.wrong_root:
+                        raise ImportFormatError(
+                            f"{path}:1: root element <{target.wrong_root}> is not JUnit XML "
+                            "(expected <testsuites> or <testsuite>)"
+                        )
+                    if target.ready:
+                        yield from self._validated(target)
+            parser.close()
+        except etree.XMLSyntaxError as exc:
+            raise ImportFormatError(f"{path}:{exc.lineno or 1}: {_syntax_reason(exc)}") from None
+        except LookupError as exc:  # an encoding Python and libxml2 do not know
+            raise ImportFormatError(f"{path}:1: {exc}") from None
+        yield from self._validated(target)
+        if target.elements == 1 and root.name == "testsuite":
+            self.notes.append(f"{path.name}: the testsuite has no test cases")
+
+    def _validated(self, target: _Target) -> list[TestCase]:
+        batch, target.ready = target.ready, []
+        return _CASES.validate_python(batch) if batch else []  # one call per batch: cheaper than per case
+
+    def finish(self) -> list[str]:
+        """The notes of everything read so far (declared-count mismatches, renamed duplicates)."""
+        notes = list(self.notes)
+        if self._mismatches:
+            examples = "; ".join(self._mismatches[:_NOTE_EXAMPLES])
+            more = (
+                f" and {len(self._mismatches) - _NOTE_EXAMPLES} more" if len(self._mismatches) > _NOTE_EXAMPLES else ""
+            )
+            notes.append(
+                f"declared test counts differ from the test cases in {len(self._mismatches)} testsuite(s) "
+                f"({examples}{more}); the counts shown come from the test cases"
+            )
+        if self._duplicates:
+            examples = ", ".join(self._duplicates[:_NOTE_EXAMPLES])
+            more = (
+                f" and {len(self._duplicates) - _NOTE_EXAMPLES} more" if len(self._duplicates) > _NOTE_EXAMPLES else ""
+            )
+            notes.append(
+                f"{len(self._duplicates)} repeated test id(s) kept as separate cases with #N suffixes ({examples}{more})"
+            )
+        return notes
+
+    def _check_count(self, name: str, declared: int | None, counted: int) -> None:
+        if declared is not None and declared != counted:
+            self._mismatches.append(f"{name or '(unnamed)'!r} declares tests={declared}, has {counted}")
+
+    def _intern(self, value: str) -> str:
+        """One string object per distinct class name or file: 100k cases share a handful of them."""
+        return self._strings.setdefault(value, value)
+
+    def _case(self, attrib: dict[str, str], suite_name: str) -> dict[str, object]:
+        name = attrib.get("name") or "(unnamed)"
+        classname = self._intern(attrib.get("classname") or attrib.get("class") or suite_name)
+        case: dict[str, object] = {"name": name, "classname": classname, "status": CaseStatus.PASSED}
+        duration = _seconds(attrib.get("time"))
+        if duration:
+            case["duration"] = duration
+        source_file = attrib.get("file")
+        if source_file:
+            case["file"] = self._intern(source_file)
+        if attrib.get("status", "").lower() in _SKIPPED_STATUS:
+            case["status"] = CaseStatus.SKIPPED
+        line = attrib.get("line")
+        if line:
+            case["properties"] = {"line": line}
+        case["id"] = self._unique(f"{classname}::{name}" if classname else name)
+        return case
+
+    def _unique(self, base: str) -> str:
+        count = self._seen.get(base, 0) + 1
+        self._seen[base] = count
+        if count == 1:
+            return base
+        if count == 2:
+            self._duplicates.append(base)
+        return f"{base}#{count}"
+
+
+def _inherit(suite: _Suite) -> None:
+    """Give a testsuite's own output and properties to its failed/errored cases that have none."""
+    if not (suite.stdout or suite.stderr or suite.properties):
+        return
+    for case in suite.pending:
+        if case["status"] not in (CaseStatus.FAILED, CaseStatus.ERROR):
+            continue
+        if suite.stdout and "stdout" not in case:
+            case["stdout"] = suite.stdout
+        if suite.stderr and "stderr" not in case:
+            case["stderr"] = suite.stderr
+        if suite.properties:
+            case["properties"] = {**suite.properties, **case.get("properties", {})}  # type: ignore[dict-item]
+
+
+def _message(message: str, details: str, kind: str) -> str:
+    if not message:
+        first = next((line.strip() for line in details.splitlines() if line.strip()), "")
+        message = first or kind
+    return message.strip()[:_MAX_MESSAGE]
+
+
+def _declared(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _seconds(value: str | None) -> float:
+    """Seconds from a ``time`` attribute, tolerating "1,234.5" (grouping) and "0,25" (decimal comma)."""
     if not value:
         return 0.0
     try:
-        return max(float(value.replace(",", "")), 0.0)
+        seconds = float(value)
     except ValueError:
-        return 0.0
+        text = value.replace(",", "") if "." in value else value.replace(",", ".")
+        try:
+            seconds = float(text)
+        except ValueError:
+            return 0.0
+    return seconds if seconds > 0 and seconds != float("inf") else 0.0
+
+
+def _syntax_reason(exc: etree.XMLSyntaxError) -> str:
+    message = (exc.msg or str(exc)).split(", line ")[0].splitlines()[0]
+    if "premature end" in message.lower() or "EndTag" in message or "not finished" in message.lower():
+        return f"truncated or malformed XML: {message}"
+    if "encoding" in message.lower() or "utf-8" in message.lower():
+        return f'{message} (declare the file\'s encoding, e.g. <?xml version="1.0" encoding="GBK"?>)'
+    return f"malformed XML: {message}"
+
+
+def parse_junit(path: Path) -> list[TestCase]:
+    """Every test case of one file (the pytest runner's own results)."""
+    return list(JUnitReader().read(path))
+
+
+def suite_from_cases(
+    cases: Sequence[TestCase], suite: str, kind: str, tool: ToolInfo, notes: Sequence[str] = ()
+) -> SuiteResult:
+    """A test-case suite: failed if any case failed or errored, metrics from the cases."""
+    failed = any(c.status in (CaseStatus.FAILED, CaseStatus.ERROR) for c in cases)
+    return SuiteResult(
+        name=suite,
+        kind=kind,
+        status=SuiteStatus.FAILED if failed else SuiteStatus.PASSED,
+        tool=tool,
+        cases=tuple(cases),
+        metrics=case_metrics(cases),
+        notes=tuple(notes),
+    )
 
 
 class JUnitImporter:
@@ -152,17 +412,13 @@ class JUnitImporter:
     format: ClassVar[str] = "junit"
     default_kind: ClassVar[str] = "integration"
     metric_names: ClassVar[frozenset[str]] = CASE_METRICS
+    default_criteria: ClassVar[tuple[str, ...]] = ("failed + errors == 0",)
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
+        reader = JUnitReader()
         cases: list[TestCase] = []
         for path in files:
-            cases.extend(iter_junit(path))
-        failed = any(c.status in (CaseStatus.FAILED, CaseStatus.ERROR) for c in cases)
-        return SuiteResult(
-            name=suite,
-            kind=kind,
-            status=SuiteStatus.FAILED if failed else SuiteStatus.PASSED,
-            tool=ToolInfo(name="JUnit XML"),
-            cases=tuple(cases),
-            metrics=case_metrics(cases),
-        )
+            if path.is_dir():
+                raise ImportFormatError(f"{path}:1: is a directory; give JUnit XML files or a glob such as dir/*.xml")
+            cases.extend(reader.read(path))
+        return suite_from_cases(cases, suite, kind, ToolInfo(name="JUnit XML"), reader.finish())

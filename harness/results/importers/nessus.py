@@ -16,7 +16,7 @@ from lxml import etree
 
 from harness.errors import ImportFormatError
 from harness.results.findings import ALERT_METRICS, alert_metrics, sort_findings
-from harness.results.importers.junit import _refuse_doctype
+from harness.results.importers.prologue import check_prologue
 from harness.results.model import Finding, Instance, Risk, SuiteResult, SuiteStatus, ToolInfo
 
 _SEVERITY = {"0": Risk.INFO, "1": Risk.LOW, "2": Risk.MEDIUM, "3": Risk.HIGH, "4": Risk.CRITICAL}
@@ -44,7 +44,7 @@ def iter_nessus(path: Path) -> Iterator[Finding]:
         ImportFormatError: ``FILE:LINE: reason`` for malformed XML, a DTD, or a root that is not
             ``<NessusClientData_v2>``.
     """
-    _refuse_doctype(path)
+    check_prologue(path, ("NessusClientData_v2",), "a Nessus v2 report")
     context = etree.iterparse(
         str(path), events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
     )

@@ -27,7 +27,7 @@ from harness.results.findings import (
     risk_from,
     sort_findings,
 )
-from harness.results.importers.junit import _refuse_doctype
+from harness.results.importers.prologue import check_prologue
 from harness.results.model import Instance, SuiteResult, SuiteStatus, ToolInfo
 
 
@@ -149,7 +149,7 @@ class ZapXmlImporter:
         Raises:
             ImportFormatError: malformed XML, a DTD, or a root that is not ``<OWASPZAPReport>``.
         """
-        _refuse_doctype(path)
+        check_prologue(path, ("OWASPZAPReport",), "a ZAP XML report")
         context = etree.iterparse(
             str(path), events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
         )

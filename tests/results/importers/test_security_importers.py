@@ -87,7 +87,7 @@ def test_import_suites_keep_other_suites_when_one_file_is_malformed(
     assert result.code == 3  # two suites could not be read: INCOMPLETE
     run = json.loads((Path(str(result.json()["run_dir"])) / "run.json").read_text())
     suites = {s["name"]: s for s in run["suites"]}
-    assert suites["bomb"]["status"] == "error" and "bomb.nessus:3: DTDs" in suites["bomb"]["error"]
+    assert suites["bomb"]["status"] == "error" and "bomb.nessus:2: DTDs" in suites["bomb"]["error"]
     assert suites["broken"]["status"] == "error" and "broken.json:1: malformed JSON" in suites["broken"]["error"]
     assert suites["nessus"]["metrics"]["alerts.critical"] == 1 and suites["nessus"]["kind"] == "security"
     assert len(suites["zap-xml"]["findings"]) == 3 and len(suites["zap-json"]["findings"]) == 1

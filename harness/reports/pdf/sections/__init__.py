@@ -17,13 +17,16 @@ from harness.reports.pdf.sections import (
     security,
     signatures,
     tests,
+    uat,
 )
 from harness.results.model import SuiteResult
 
 SuiteSection = Callable[[SuiteResult, ReportContext], list[Flowable]]
 
-SUITE_SECTIONS: dict[str, SuiteSection] = {}
-SUITE_SECTIONS["security"] = security.build
+SUITE_SECTIONS: dict[str, SuiteSection] = {
+    "security": security.build,
+    "uat": uat.build,
+}
 
 
 def suite_section(suite: SuiteResult) -> SuiteSection:

@@ -1,0 +1,89 @@
+"""``harness import``: results of other tools into a run directory (existing or new), re-gated and re-exported."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
+from harness.errors import HarnessError
+from harness.importing import ImportOutcome, ImportRequest, import_into, new_run, parse_criteria
+from harness.reports.summary import build_summary
+from harness.results.importers import load_importers
+from harness.results.rundir import RunDirectory
+from harness.runners.imports import expand
+
+
+@app.command("import")
+def import_command(
+    files: Annotated[list[str], typer.Argument(help="Result files, directories or glob patterns.", show_default=False)],
+    format: Annotated[str, typer.Option("--format", "-f", help="Importer: junit, newman-json, allure, ...")],
+    suite: Annotated[str, typer.Option("--suite", "-s", help="Name of the suite the results become.")],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="What the results are: unit, integration, performance, security, uat.")
+    ] = None,
+    into: Annotated[Path | None, typer.Option("--into", help="An existing run directory to add the suite to.")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Create a new run directory holding only this suite.")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Base directory for --new.")] = Path("reports"),
+    project: Annotated[str, typer.Option("--project", help="Project name for --new.")] = "Imported results",
+    language: Annotated[str, typer.Option("--language", help="Report language for --new: zh-CN or en.")] = "zh-CN",
+    criterion: Annotated[
+        list[str] | None,
+        typer.Option("--criterion", "-c", help="Acceptance criterion (repeatable); default: the importer's."),
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a suite of the same name.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary (with run_dir) as JSON.")] = False,
+) -> None:
+    """Import results that another tool produced, then gate and re-export the run (report.pdf, junit.xml, ...).
+
+    Exit code: the run's verdict (0 PASS, 1 FAIL, 3 INCOMPLETE); 2 for bad input, which changes nothing.
+    """
+    if (into is None) == (not new):
+        fail(HarnessError("give exactly one of --into RUN_DIR or --new"))
+    if language not in ("zh-CN", "en"):
+        fail(HarnessError(f"--language must be zh-CN or en, not {language!r}"))
+    importers = load_importers()
+    importer = importers.get(format)
+    if importer is None:
+        fail(HarnessError(f"unknown format {format!r}; known: {', '.join(sorted(importers))}"))
+    try:
+        sources = tuple(expand(files, Path.cwd()))
+        request = ImportRequest(
+            sources, importer, suite, kind or importer.default_kind, tuple(criterion or ()), replace
+        )
+        parse_criteria(request)  # before anything is created
+        rundir = RunDirectory.open(into) if into is not None else new_run(out, project, language)[0]
+    except HarnessError as exc:
+        fail(exc)
+    try:
+        outcome = import_into(rundir, request)
+    except HarnessError as exc:
+        if new:  # nothing of a failed import may stay behind
+            shutil.rmtree(rundir.path, ignore_errors=True)
+        fail(exc)
+    _render(outcome, as_json)
+
+
+def _render(outcome: ImportOutcome, as_json: bool) -> None:
+    for error in outcome.export_errors:
+        stderr.print(f"[red]export failed[/]: {error}")
+    run, result = outcome.run, outcome.suite
+    if as_json:
+        print_json({**build_summary(run), "run_dir": str(outcome.run_dir)})
+    else:
+        metrics = result.metrics
+        counts = ", ".join(f"{int(metrics[k])} {k}" for k in ("tests", "failed", "errors", "skipped") if k in metrics)
+        stdout.print(
+            f"imported {result.name} ({result.kind}): {result.status.value}" + (f", {counts}" if counts else "")
+        )
+        for note in result.notes:
+            stdout.print(f"  note: {note}")
+        for reason in run.verdict_reasons:
+            stdout.print(f"  {reason}")
+        stdout.print(f"verdict: {run.verdict.value}")
+        stdout.print(f"run directory: {outcome.run_dir}")
+    code = VERDICT_EXIT[run.verdict]
+    raise typer.Exit(ExitCode.INCOMPLETE if outcome.export_errors and code is ExitCode.PASS else code)

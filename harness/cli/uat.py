@@ -1,0 +1,111 @@
+"""``harness uat template|record|import``: user acceptance results from business staff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from harness.cli.main import app, fail, stderr, stdout
+from harness.errors import HarnessError
+from harness.uat.apply import apply_sheet
+from harness.uat.checklist import load_checklist
+from harness.uat.record import RecordSession, cases_to_record
+from harness.uat.results import load_results, save_results
+from harness.uat.sheet import read_sheet, write_template
+from harness.uat.suite import UatPaths, uat_paths
+
+uat_app = typer.Typer(help="User acceptance testing: sheets to fill, interactive recording, importing results.")
+app.add_typer(uat_app, name="uat")
+
+ProfileArg = Annotated[Path, typer.Argument(help="The profile YAML file.", show_default=False)]
+SuiteOption = Annotated[str, typer.Option("--suite", "-s", help="The uat suite of the profile.")]
+
+
+@uat_app.command("template")
+def template(
+    profile: ProfileArg,
+    suite: SuiteOption = "uat",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Sheet to write: .xlsx (default) or .csv.")] = None,
+) -> None:
+    """Write a sheet (XLSX or CSV) listing the checklist's cases for business staff to fill in."""
+    try:
+        paths = uat_paths(profile, suite)
+        checklist = load_checklist(paths.checklist)
+        target = out or Path(f"{suite}-uat.xlsx")
+        write_template(target, paths, checklist, load_results(paths.results))
+    except HarnessError as exc:
+        fail(exc)
+    stdout.print(f"wrote {target} ({len(checklist.cases)} cases); fill it in, then: harness uat import {target}")
+
+
+@uat_app.command("record")
+def record(
+    profile: ProfileArg,
+    suite: SuiteOption = "uat",
+    tester: Annotated[str | None, typer.Option("--tester", help="Tester name (asked if not given).")] = None,
+    case: Annotated[list[str] | None, typer.Option("--case", help="Record only this case (repeatable).")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Go through every case, also recorded ones.")] = False,
+) -> None:
+    """Record results interactively: each case's steps, then pass/fail/blocked, comment and evidence."""
+    try:
+        paths = uat_paths(profile, suite)
+        checklist = load_checklist(paths.checklist)
+        results = load_results(paths.results)
+    except HarnessError as exc:
+        fail(exc)
+    unknown = [c for c in case or [] if checklist.case(c) is None]
+    if unknown:
+        fail(
+            HarnessError(
+                f"no case {unknown[0]!r} in {paths.checklist}; cases: {', '.join(c.id for c in checklist.cases)}"
+            )
+        )
+    chosen = cases_to_record(checklist, results, case or [], everything)
+    if not chosen:
+        stdout.print("every case already has a current result; use --all or --case ID to record again")
+        return
+    session = RecordSession(checklist, paths.results, Console(highlight=False))
+    try:
+        session.run(chosen, tester)
+    except (KeyboardInterrupt, EOFError):
+        stderr.print(f"\nstopped; {len(session.recorded)} case(s) saved in {paths.results}")
+        raise typer.Exit(3) from None
+    except HarnessError as exc:
+        fail(exc)
+
+
+@uat_app.command("import")
+def import_sheet(
+    sheet: Annotated[Path, typer.Argument(help="A filled sheet (.xlsx or .csv).", show_default=False)],
+    profile: Annotated[
+        Path | None, typer.Option("--profile", help="Profile (default: the one the sheet names).")
+    ] = None,
+    suite: Annotated[
+        str | None, typer.Option("--suite", "-s", help="Suite (default: the one the sheet names).")
+    ] = None,
+) -> None:
+    """Read a filled sheet and record its results (with evidence, hashed) for the suite it belongs to."""
+    try:
+        filled = read_sheet(sheet)
+        paths = _sheet_paths(filled.meta, profile, suite, sheet)
+        checklist = load_checklist(paths.checklist)
+        applied = apply_sheet(filled, checklist, load_results(paths.results), paths.results)
+        save_results(paths.results, applied.results)
+    except HarnessError as exc:
+        fail(exc)
+    stdout.print(f"recorded {len(applied.recorded)} result(s) from {sheet} into {paths.results}")
+    if applied.pending:
+        stdout.print(f"still pending: {', '.join(applied.pending)}")
+
+
+def _sheet_paths(meta: dict[str, str], profile: Path | None, suite: str | None, sheet: Path) -> UatPaths:
+    profile_path = profile or (Path(meta["profile"]) if meta.get("profile") else None)
+    suite_name = suite or meta.get("suite")
+    if profile_path is None or not suite_name:
+        raise HarnessError(
+            f"{sheet}: the sheet does not say which profile/suite it belongs to; pass --profile and --suite"
+        )
+    return uat_paths(profile_path, suite_name)

@@ -1,0 +1,65 @@
+"""Where a profile's ``kind: uat`` suite keeps its checklist, results and evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from harness.errors import ProfileError, ProfileIssue
+from harness.profile import load_profile, validation_issues
+
+
+class UatOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    checklist: str = Field(description="checklist YAML, relative to the profile")
+    results: str | None = Field(
+        default=None, description="recorded results YAML (default: <checklist>.results.yaml beside the checklist)"
+    )
+    run_checks: bool = Field(default=True, description="run the cases' automated pytest checks against the target")
+    check_timeout: float = Field(default=300, gt=0, le=3600, description="seconds per automated check")
+
+
+@dataclass(frozen=True)
+class UatPaths:
+    suite: str
+    checklist: Path
+    results: Path
+    profile: Path | None = None
+
+    @classmethod
+    def from_options(cls, suite: str, options: UatOptions, base_dir: Path, profile: Path | None = None) -> UatPaths:
+        checklist = (base_dir / options.checklist).resolve()
+        results = (
+            (base_dir / options.results).resolve()
+            if options.results
+            else checklist.with_name(f"{checklist.stem}.results.yaml")
+        )
+        return cls(suite, checklist, results, profile)
+
+
+def uat_paths(profile: Path, suite: str) -> UatPaths:
+    """The paths of ``suite`` (a uat suite) of ``profile``.
+
+    Raises:
+        ProfileError: the profile is invalid, has no such suite, or it is not a uat suite.
+    """
+    loaded = load_profile(profile)
+    for index, entry in enumerate(loaded.profile.suites):
+        if entry.name != suite:
+            continue
+        if entry.kind != "uat":
+            raise ProfileError([loaded.source.issue(("suites", index, "kind"), f"suite {suite!r} is not a uat suite")])
+        try:
+            options = UatOptions.model_validate(entry.options)
+        except ValidationError as exc:
+            raise ProfileError(
+                validation_issues(exc, loaded.source, UatOptions, ("suites", index, "options"))
+            ) from None
+        return UatPaths.from_options(suite, options, loaded.base_dir, loaded.path)
+    names = ", ".join(s.name for s in loaded.profile.suites if s.kind == "uat") or "none"
+    raise ProfileError(
+        [ProfileIssue(str(profile), None, "suites", f"no uat suite named {suite!r} (uat suites: {names})")]
+    )
