@@ -20,7 +20,8 @@ from types import FrameType
 
 from harness import __version__
 from harness.errors import RunnerSetupError
-from harness.gates import decide_verdict, evaluate
+from harness.gates import decide_verdict
+from harness.history import RunHistory, history_path
 from harness.plan import Plan, PlannedSuite
 from harness.profile import LoadedProfile
 from harness.profile.scope import Scope
@@ -61,14 +62,20 @@ def execute(
     progress: SuiteProgress | None = None,
     environ: Mapping[str, str] | None = None,
     cancel: CancelToken | None = None,
+    history: Path | None = None,
 ) -> RunOutcome:
-    """Run the selected suites of ``plan`` and write the run directory; never raises for test outcomes."""
+    """Run the selected suites of ``plan`` and write the run directory; never raises for test outcomes.
+
+    Raises:
+        HistoryError: before anything runs, when the run history database cannot be used.
+    """
     loaded = plan.loaded
     progress = progress or QuietProgress()
     cancel = cancel or CancelToken()
     child_environ = dict(os.environ if environ is None else environ)
     redactor = Redactor(loaded.secrets)
     base = out_dir if out_dir is not None else Path(loaded.profile.output.dir)
+    recorder = RunHistory.open(loaded, history_path(loaded, base, history))
     run_id = new_run_id(loaded.name)
     rundir = RunDirectory.create(base, run_id)
     run = _initial_run(run_id, loaded)
@@ -77,6 +84,7 @@ def execute(
         stack.enter_context(_run_log(rundir.log_file, redactor))
         stack.enter_context(_cancel_on_signals(cancel))
         log.info("run %s of %s (harness %s)", run_id, loaded.path, __version__)
+        recorder.begin(run, rundir.path)
         needs_target = any(p.runner.needs_target(p.suite.options) for p in plan.suites if p.suite.name in selected)
         try:
             opened = (
@@ -89,7 +97,7 @@ def execute(
             for planned in plan.suites:
                 context = _SuiteEnvironment(loaded, opened, rundir, cancel, progress, redactor, child_environ)
                 result = _run_one(planned, planned.suite.name in selected, context)
-                criteria = _criteria_for(planned, result)
+                criteria = _criteria_for(planned, result, recorder)
                 run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
                 rundir.write_run(run)
         finally:
@@ -102,11 +110,12 @@ def execute(
                     "verdict": verdict,
                     "verdict_reasons": reasons,
                     "interrupted": interrupted,
+                    "comparison": recorder.comparison(run),
                 }
             )
             rundir.write_run(run)
             log.info("verdict %s%s", verdict.value, "".join(f"\n  {r}" for r in reasons))
-            export_errors = write_exports(run, rundir)
+            export_errors = recorder.finish(run, rundir.path) + write_exports(run, rundir)
     return RunOutcome(run, rundir.path, tuple(export_errors))
 
 
@@ -230,12 +239,12 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -
     return result
 
 
-def _criteria_for(planned: PlannedSuite, result: SuiteResult) -> list[CriterionResult]:
+def _criteria_for(planned: PlannedSuite, result: SuiteResult, history: RunHistory) -> list[CriterionResult]:
     if result.status is SuiteStatus.SKIPPED:
         return []
     written = planned.suite.criteria
     chosen = written or planned.default_criteria
-    return [evaluate(criterion, result, default=not written) for criterion in chosen]
+    return [history.evaluate(criterion, result, default=not written) for criterion in chosen]
 
 
 def _summary(result: SuiteResult) -> str:

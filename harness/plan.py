@@ -16,8 +16,10 @@ from pydantic import ValidationError
 from harness.errors import ProfileError, ProfileIssue
 from harness.gates import Criterion, CriterionSyntaxError, Reference, parse_criterion
 from harness.gates.syntax import BinaryOp, Expression, Negate
+from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, validation_issues
 from harness.profile.model import CriterionSpec
+from harness.profile.schedule import schedule_issues
 from harness.runners.base import PreparedSuite, Runner
 
 
@@ -62,7 +64,7 @@ def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
             except CriterionSyntaxError as exc:
                 issues.append(source.issue(path, str(exc)))
                 continue
-            unknown = _unknown_metrics(criterion, runner, options)
+            unknown = _unknown_metrics(criterion, runner, options, loaded.profile.baseline is not None)
             if unknown:
                 issues.append(source.issue(path, unknown))
                 continue
@@ -70,6 +72,9 @@ def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
         defaults = tuple(parse_criterion(text) for text in runner.default_criteria)
         prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
         planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled))
+    profile = loaded.profile
+    names = [suite.name for suite in profile.suites]
+    issues += schedule_issues(profile.schedule, profile.notify, names, profile.target.effective_scope(), source)
     if issues:
         raise ProfileError(issues)
     return Plan(loaded, tuple(planned))
@@ -85,12 +90,17 @@ def _references(expression: Expression) -> list[Reference]:
     return []
 
 
-def _unknown_metrics(criterion: Criterion, runner: Runner, options: object) -> str:
+def _unknown_metrics(criterion: Criterion, runner: Runner, options: object, has_baseline: bool) -> str:
     """A message naming the first metric the suite will not produce, or ""."""
+    known = runner.metric_names(options)  # type: ignore[arg-type]
     for reference in _references(criterion.left) + _references(criterion.right):
+        history = history_name_problem(reference, known, has_baseline)  # baseline.*, findings.new.* ...
+        if history is not None:
+            if history:
+                return history
+            continue
         if any(segment.args is not None for segment in reference.segments):
             continue  # endpoint("...") and friends are resolved against results, not known in advance
-        known = runner.metric_names(options)  # type: ignore[arg-type]
         name = reference.dotted
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)

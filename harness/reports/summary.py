@@ -6,6 +6,10 @@ Shape (``summary_version`` 1; fields are only ever added within a version):
     profile {name, sha256}, project {name, system, version, stage}, target {name, base_url, version},
     suites[] {name, kind, status, error, metrics{}, tests{total, passed, failed, errors, skipped}},
     criteria[] {suite, expression, action, expected, measured, measured_text, outcome, default, message}
+    comparison: null, or {baseline, new_findings{total, critical, high, medium, low, info}, fixed_findings{...},
+        suites[] {suite, baseline_run, baseline_started, baseline_verdict, note, new[], fixed[], unchanged[]
+        (findings: fingerprint, rule_id, name, risk, action, instances), metrics[] {name, endpoint, baseline,
+        current, change, relative}}}   (the changes since the profile's baseline, docs/history-and-scheduling.md)
 
 Times are seconds, ratios fractions (as in run.json).
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from harness.results.model import RunResult, Verdict
+from harness.results.model import Comparison, FindingRef, Risk, RunResult, Verdict
 from harness.results.rundir import RunDirectory, write_json_atomic
 
 SUMMARY_VERSION = 1
@@ -56,6 +60,28 @@ def build_summary(run: RunResult) -> dict[str, object]:
             for suite in run.suites
         ],
         "criteria": [criterion.model_dump(mode="json") for criterion in run.criteria],
+        "comparison": _comparison(run.comparison) if run.comparison else None,
+    }
+
+
+def _risk_counts(findings: list[FindingRef]) -> dict[str, int]:
+    return {"total": len(findings), **{risk.value: sum(1 for f in findings if f.risk is risk) for risk in Risk}}
+
+
+def _comparison(comparison: Comparison) -> dict[str, object]:
+    suites = []
+    for suite in comparison.suites:
+        dumped = suite.model_dump(mode="json")
+        dumped["metrics"] = [
+            {**delta.model_dump(mode="json"), "change": delta.change, "relative": delta.relative}
+            for delta in suite.metrics
+        ]
+        suites.append(dumped)
+    return {
+        "baseline": comparison.baseline,
+        "new_findings": _risk_counts([f for s in comparison.suites for f in s.new]),
+        "fixed_findings": _risk_counts([f for s in comparison.suites for f in s.fixed]),
+        "suites": suites,
     }
 
 

@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable
 
 from harness.reports.pdf.context import ReportContext
 from harness.reports.pdf.sections import cover, environment, overview, signatures, tests
+from harness.reports.pdf.sections.changes import build as changes_since_baseline
 from harness.results.model import SuiteResult
 
 SuiteSection = Callable[[SuiteResult, ReportContext], list[Flowable]]
@@ -24,6 +25,7 @@ def story(ctx: ReportContext) -> list[Flowable]:
     flowables: list[Flowable] = []
     flowables += cover.build(ctx)
     flowables += overview.build(ctx)
+    flowables += changes_since_baseline(ctx)
     ran = [s for s in ctx.run.suites if s.status.value != "skipped"]
     if ran:
         flowables += tests.heading(ctx)
