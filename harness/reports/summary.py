@@ -60,7 +60,7 @@ def build_summary(run: RunResult) -> dict[str, object]:
             for suite in run.suites
         ],
         "criteria": [criterion.model_dump(mode="json") for criterion in run.criteria],
-        "comparison": _comparison(run.comparison) if run.comparison else None,
+        "comparison": comparison_summary(run.comparison) if run.comparison else None,
     }
 
 
@@ -68,7 +68,8 @@ def _risk_counts(findings: list[FindingRef]) -> dict[str, int]:
     return {"total": len(findings), **{risk.value: sum(1 for f in findings if f.risk is risk) for risk in Risk}}
 
 
-def _comparison(comparison: Comparison) -> dict[str, object]:
+def comparison_summary(comparison: Comparison) -> dict[str, object]:
+    """The comparison as summary.json carries it (also `harness history diff --json`)."""
     suites = []
     for suite in comparison.suites:
         dumped = suite.model_dump(mode="json")
