@@ -131,6 +131,26 @@ def parse_cron(expression: str) -> str:
     return normalised
 
 
+def expand(expression: str) -> tuple[tuple[int, ...], ...]:
+    """The values each field of a checked five-field expression allows (day-of-week 7 folded into 0)."""
+    expanded = []
+    for field, spec in zip(expression.split(), FIELDS, strict=True):
+        values: set[int] = set()
+        for item in field.split(","):
+            match = _ITEM.match(item)
+            assert match is not None, "expand() takes what parse_cron() returned"
+            start = spec.low if match["star"] else _value(match["start"], spec)
+            end = _value(match["end"], spec) if match["end"] else None
+            assert start is not None, "expand() takes what parse_cron() returned"
+            if match["star"] or (end is None and match["step"]):
+                end = spec.high
+            values.update(range(start, (start if end is None else end) + 1, int(match["step"] or 1)))
+        if spec.name == "day-of-week" and 7 in values:
+            values = (values - {7}) | {0}
+        expanded.append(tuple(sorted(values)))
+    return tuple(expanded)
+
+
 def check_timezone(name: str) -> ZoneInfo:
     """The IANA zone ``name`` (e.g. ``Asia/Shanghai``). Raises ValueError for an unknown zone."""
     try:
@@ -162,15 +182,19 @@ class CronSchedule:
         check_timezone(zone)
         return cls(parse_cron(expression), zone)
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
     def next_after(self, moment: datetime) -> datetime:
         """The first fire time strictly after ``moment``, in UTC."""
-        local = moment.astimezone(ZoneInfo(self.timezone))
+        local = moment.astimezone(self.zone)
         found: datetime = croniter(self.expression, local).get_next(datetime)
         return found.astimezone(UTC)
 
     def latest_at_or_before(self, moment: datetime) -> datetime:
         """The last fire time at or before ``moment``, in UTC."""
-        local = moment.astimezone(ZoneInfo(self.timezone))
+        local = moment.astimezone(self.zone)
         found: datetime = croniter(self.expression, local).get_prev(datetime)
         following = self.next_after(found)
         return following if following <= moment else found.astimezone(UTC)
