@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from harness.errors import ProfileIssue
 from harness.profile.cron import CronError, check_timezone, parse_cron
@@ -86,22 +86,27 @@ class NotifySpec(_Strict):
 
 
 Baseline = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
-Schedules = ScheduleSpec | list[ScheduleSpec]
 
 
-def schedules_of(value: Schedules | None) -> list[ScheduleSpec]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, dict) else value
 
 
-def schedule_path(value: Schedules | None, index: int) -> tuple[str | int, ...]:
+Schedules = Annotated[list[ScheduleSpec], BeforeValidator(_as_list)]
+"""``schedule:`` may be one mapping or a list of them; the model always holds a list."""
+
+
+def schedules_of(value: list[ScheduleSpec] | None) -> list[ScheduleSpec]:
+    return value or []
+
+
+def _schedule_path(source: Source, index: int) -> tuple[str | int, ...]:
     """The key path of the ``index``-th schedule, whether the profile wrote one mapping or a list."""
-    return ("schedule", index) if isinstance(value, list) else ("schedule",)
+    return ("schedule", index) if isinstance(source.data.get("schedule"), list) else ("schedule",)
 
 
 def schedule_issues(
-    schedule: Schedules | None,
+    schedule: list[ScheduleSpec] | None,
     notify: NotifySpec | None,
     suite_names: list[str],
     target_scope: list[str],
@@ -111,7 +116,7 @@ def schedule_issues(
     issues: list[ProfileIssue] = []
     names: set[str] = set()
     for index, spec in enumerate(schedules_of(schedule)):
-        here = schedule_path(schedule, index)
+        here = _schedule_path(source, index)
         for position, suite in enumerate(spec.suites):
             if suite not in suite_names:
                 message = f"no suite named {suite!r}; suites: {', '.join(suite_names)}"
