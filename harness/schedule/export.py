@@ -34,8 +34,16 @@ class ExportContext:
     history: Path
 
 
-def slug(schedule: Schedule) -> str:
-    return re.sub(r"[^a-z0-9-]+", "-", f"{schedule.profile_name}-{schedule.name}".lower()).strip("-")
+def slugs(schedules: Sequence[Schedule]) -> list[str]:
+    """A unit/job name per schedule, unique within one export."""
+    names: list[str] = []
+    for schedule in schedules:
+        base = re.sub(r"[^a-z0-9-]+", "-", f"{schedule.profile_name}-{schedule.name}".lower()).strip("-")
+        name, number = base, 2
+        while name in names:
+            name, number = f"{base}-{number}", number + 1
+        names.append(name)
+    return names
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -106,8 +114,8 @@ def systemd(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
     parts = ["# acceptance-harness schedules (harness schedule export --format systemd)",
              "# Save each unit under /etc/systemd/system/ (or ~/.config/systemd/user/), then:",
              "#   systemctl daemon-reload && systemctl enable --now <name>.timer"]  # fmt: skip
-    for schedule in schedules:
-        name = f"harness-{slug(schedule)}"
+    for schedule, unit in zip(schedules, slugs(schedules), strict=True):
+        name = f"harness-{unit}"
         description = f"acceptance-harness {schedule.label} ({schedule.cron.expression}, {schedule.cron.timezone})"
         calendar = "\n".join(f"OnCalendar={value}" for value in on_calendar(schedule))
         parts.append(f"""
@@ -153,11 +161,11 @@ def github(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
             seen.add(entry)
             lines += [f'    - cron: "{entry[0]}"', f'      timezone: "{entry[1]}"']
     lines.append("jobs:")
-    for schedule in schedules:
+    for schedule, name in zip(schedules, slugs(schedules), strict=True):
         profile = _relative(schedule.profile_path, ctx.workdir)
         command = shlex.join([".venv/bin/harness", *_run_args(schedule, profile)])
         lines += [
-            f"  {slug(schedule)}:",
+            f"  {name}:",
             f"    if: github.event_name == 'workflow_dispatch' || github.event.schedule == '{schedule.cron.expression}'",
             "    runs-on: ubuntu-latest",
             f"    concurrency: {{group: acceptance-{schedule.profile_name}, cancel-in-progress: false}}",
@@ -167,7 +175,7 @@ def github(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
             f"      - run: {command}",
             "      - if: always()",
             "        uses: actions/upload-artifact@v4",
-            f"        with: {{name: acceptance-{slug(schedule)}, path: reports/}}",
+            f"        with: {{name: acceptance-{name}, path: reports/}}",
         ]
     return "\n".join(lines) + "\n"
 
@@ -178,8 +186,7 @@ def gitlab(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
         "# Add these jobs to .gitlab-ci.yml, then create one pipeline schedule per job (Build > Pipeline",
         "# schedules, or the API as shown) with the variable HARNESS_SCHEDULE set to the job's name.",
     ]
-    for schedule in schedules:
-        name = slug(schedule)
+    for schedule, name in zip(schedules, slugs(schedules), strict=True):
         profile = _relative(schedule.profile_path, ctx.workdir)
         command = shlex.join([".venv/bin/harness", *_run_args(schedule, profile)])
         lines += [

@@ -31,7 +31,7 @@ def test_a_file_that_is_not_sqlite_is_refused_and_untouched(tmp_path: Path) -> N
     path = tmp_path / "history.sqlite"
     content = b"run_id,verdict\ndemo-1,PASS\n" * 100
     path.write_bytes(content)
-    with pytest.raises(HistoryError, match="is not a SQLite database.*left untouched"):
+    with pytest.raises(HistoryError, match=r"is not a SQLite database.*left untouched"):
         RunStore.open(path)
     assert path.read_bytes() == content
     assert sorted(p.name for p in tmp_path.iterdir()) == ["history.sqlite"]  # no -wal/-shm beside it

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -40,7 +39,9 @@ def _profile(tmp_path: Path, *, baseline: str | None = "last-pass", p95: float =
                     "endpoints": {"GET /api/applications": {"p95": p95 * 0.9, "rps": 60.0}},
                     "sleep": sleep,
                 },
-                "criteria": ["p95 < 2s"] if plain else [
+                "criteria": ["p95 < 2s"]
+                if plain
+                else [
                     "p95 <= baseline.p95 * 1.10",
                     "p95 < 2s",
                     'endpoint("GET /api/applications").p95 <= baseline.endpoint("GET /api/applications").p95 * 1.5',

@@ -50,7 +50,10 @@ def test_accepted(tmp_path: Path, criterion: str) -> None:
 @pytest.mark.parametrize(
     ("criterion", "message"),
     [
-        ("p95 <= baseline.p69 * 1.1", "baseline.p69: metric 'p69' is not produced by this suite (did you mean 'baseline.p95'?)"),
+        (
+            "p95 <= baseline.p69 * 1.1",
+            "baseline.p69: metric 'p69' is not produced by this suite (did you mean 'baseline.p95'?)",
+        ),
         ("findings.new.severe == 0", "unknown findings count 'findings.new.severe'"),
         ("findings.added.high == 0", "with set new | fixed | unchanged"),
         ("p95 <= baseline.p95 * 1.1ms", "cannot multiply a time by a time"),

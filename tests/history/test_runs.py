@@ -71,7 +71,7 @@ def test_resolve_by_prefix(store: RunStore, tmp_path: Path) -> None:
     assert store.resolve("demo-20250301T0300").run_id == "demo-20250301T030000-0000"
     with pytest.raises(HistoryError, match="matches 2 runs"):
         store.resolve("demo-2025")
-    with pytest.raises(HistoryError, match="no run 'demo-20250301T020001-0000'.*did you mean"):
+    with pytest.raises(HistoryError, match=r"no run 'demo-20250301T020001-0000'.*did you mean"):
         store.resolve("demo-20250301T020001-0000")
 
 

@@ -70,7 +70,9 @@ def test_webhook_outside_scope_is_refused(write_profile: Callable[..., Path]) ->
     make_plan(load_profile(ok), load_runners())
 
 
-def test_validate_cli_exit_2_names_the_position(write_profile: Callable[..., Path], run_cli: Callable[..., object]) -> None:
+def test_validate_cli_exit_2_names_the_position(
+    write_profile: Callable[..., Path], run_cli: Callable[..., object]
+) -> None:
     path = write_profile(BASE + 'schedule: {cron: "0 2 * * 9"}\n')
     result = run_cli("validate", str(path))
     assert result.code == 2  # type: ignore[attr-defined]
