@@ -84,12 +84,13 @@ def list_runs(
     history: HistoryOption = DEFAULT_HISTORY,
 ) -> None:
     """List recorded runs, newest first (unfinished runs were killed or are still running)."""
+    store = _store(history)
     try:
-        records = _store(history).list(profile, limit)
+        records = store.list(profile, limit)
     except HarnessError as exc:
         fail(exc)
     if as_json:
-        print_json([_record_json(r) for r in records])
+        print_json({"history": str(store.database.path), "runs": [_record_json(r) for r in records]})
         return
     if not records:
         stdout.print(f"no runs{f' of profile {profile}' if profile else ''} in {history}")

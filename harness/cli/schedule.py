@@ -127,7 +127,7 @@ def list_schedules(
         row["next"] = cron.next_after(now).astimezone(cron.zone).isoformat()
         row["last"] = _last(entries, str(row["key"]))
     if as_json:
-        print_json(rows)
+        print_json({"history": str(store.database.path), "schedules": rows})
         return
     if not rows:
         stdout.print("no schedules (add one with `harness schedule add`, or declare `schedule:` in a profile)")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,9 @@ def test_a_file_that_is_not_sqlite_is_refused_and_untouched(tmp_path: Path) -> N
 
 def test_another_applications_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         db.execute("CREATE TABLE customers (id INTEGER)")
+        db.commit()
     before = path.read_bytes()
     with pytest.raises(HistoryError, match="SQLite database of another application"):
         RunStore.open(path)
@@ -50,7 +52,7 @@ def test_another_applications_database_is_refused(tmp_path: Path) -> None:
 def test_a_newer_schema_is_refused_and_untouched(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite"
     RunStore.open(path).record(make_run([perf_suite()]), tmp_path)
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     before = path.read_bytes()
     with pytest.raises(HistoryError, match=f"schema version {SCHEMA_VERSION + 1}, newer than .* upgrade the harness"):
