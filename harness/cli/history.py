@@ -111,7 +111,9 @@ def _delta_text(delta: MetricDelta) -> str:
     change = delta.change
     if change is None:
         return "—"
-    shown = ("+" if change > 0 else "-" if change < 0 else "±") + format_metric(delta.name, abs(change))
+    if change == 0:
+        return "±0"
+    shown = ("+" if change > 0 else "-") + format_metric(delta.name, abs(change))
     if delta.relative is not None:
         shown += f" ({delta.relative * 100:+.1f} %)"
     style = {-1: "red", 1: "green"}.get(assessment(delta))

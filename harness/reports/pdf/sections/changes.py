@@ -50,8 +50,9 @@ def _change(delta: MetricDelta) -> str:
     change = delta.change
     if change is None:
         return "—"
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    shown = f"{sign}{format_metric(delta.name, abs(change))}"
+    if change == 0:
+        return "±0"
+    shown = f"{'+' if change > 0 else '-'}{format_metric(delta.name, abs(change))}"
     if delta.relative is not None:
         shown += f" ({delta.relative * 100:+.1f} %)"
     colour = {-1: RED, 1: GREEN}.get(assessment(delta))
@@ -104,7 +105,7 @@ def build(ctx: ReportContext) -> list[Flowable]:
         )  # fmt: skip
     header = [t("suite"), t("changes_baseline_run"), t("changes_new"), t("changes_fixed"), t("changes_unchanged"),
               t("changes_note")]  # fmt: skip
-    flowables.append(data_table(header, overview, [1.5, 2.6, 1.6, 1.6, 1.3, 2.2], s))
+    flowables.append(data_table(header, overview, [1.4, 3.5, 1.7, 1.6, 1.2, 2.1], s))
     for key, attribute in (("changes_new_findings", "new"), ("changes_fixed_findings", "fixed")):
         rows = [(suite.suite, ref) for suite in comparison.suites for ref in getattr(suite, attribute)]
         flowables.append(Paragraph(text(t(key, count=len(rows))), s.h2))
