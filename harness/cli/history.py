@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -95,15 +94,12 @@ def list_runs(
     if not records:
         stdout.print(f"no runs{f' of profile {profile}' if profile else ''} in {history}")
         return
-    zone = datetime.now().astimezone().strftime("%Z")
     table = Table(show_edge=False, header_style="bold")
-    for column in ("run", "verdict", f"started {zone}", "suites", "C/H/M/L/I", "tags"):
-        wraps = column in ("suites", "tags")
-        table.add_column(column, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis")
+    for column in ("run (UTC start)", "verdict", "suites", "C/H/M/L/I", "tags"):
+        table.add_column(column, no_wrap=column not in ("suites", "tags"))
     for record in records:
         suites = " ".join(f"{s.name}{_STATUS_MARK.get(s.status.value, '?')}" for s in record.suites)
-        started = record.started.astimezone().strftime("%Y-%m-%d %H:%M")
-        table.add_row(record.run_id, _verdict(record), started, suites, _findings(record), " ".join(record.tags))
+        table.add_row(record.run_id, _verdict(record), suites, _findings(record), " ".join(record.tags))
     stdout.print(table)
 
 

@@ -96,6 +96,13 @@ def _last(entries: list[LogEntry], key: str) -> str:
     return f"{entry.due.astimezone():%Y-%m-%d %H:%M} {entry.outcome}{verdict}"
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 @schedule_app.command("list")
 def list_schedules(
     profiles: ProfilesArg = None,
@@ -142,8 +149,9 @@ def list_schedules(
         upcoming = datetime.fromisoformat(str(row["next"])).strftime("%Y-%m-%d %H:%M")
         suites = ", ".join(row["suites"]) or "all"  # type: ignore[arg-type]
         table.add_row(
-            label, str(row["profile"]), str(row["cron"]), str(row["timezone"]), suites, upcoming, str(row["last"])
-        )
+            label, _shown(Path(str(row["profile"]))), str(row["cron"]), str(row["timezone"]), suites, upcoming,
+            str(row["last"]),
+        )  # fmt: skip
     stdout.print(table)
 
 

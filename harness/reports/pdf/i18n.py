@@ -144,6 +144,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "changes_before": ("基线", "Baseline"),
     "changes_now": ("本次", "This run"),
     "changes_change": ("变化", "Change"),
+    "changes_metrics_unchanged": (
+        "另有 {count} 项指标与基线相同，未列出。",
+        "{count} more metrics are the same as in the baseline.",
+    ),
     "changes_more": (
         "另有 {count} 行未列出，详见 run.json 与 summary.json。",
         "{count} more rows: see run.json and summary.json.",

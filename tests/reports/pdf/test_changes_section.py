@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from harness.pipeline import RunOutcome, execute
 from harness.plan import make_plan, select
 from harness.profile import load_profile
+from harness.reports import write_exports
+from harness.results.rundir import RunDirectory
 
 CSP = {"rule": "10038", "name": "Content Security Policy (CSP) Header Not Set", "risk": "medium", "fingerprint": "c"}
 BANNER = {"rule": "10036", "name": "Server Leaks Version Information", "risk": "low", "fingerprint": "b"}
@@ -63,3 +65,13 @@ def test_second_report_shows_new_and_fixed_findings(
 
 def test_no_section_without_a_baseline(tmp_path: Path) -> None:
     assert "Changes since baseline" not in _text(_run(tmp_path, 0.2, [CSP], "en", None))
+
+
+def test_a_rebuilt_report_keeps_the_comparison_without_the_history(tmp_path: Path) -> None:
+    _run(tmp_path, 0.200, [CSP], "en", "previous")
+    second = _run(tmp_path, 0.240, [CSP, XSS], "en", "previous")
+    (tmp_path / "reports" / "history.sqlite").unlink()  # the comparison lives in run.json
+    rundir = RunDirectory.open(second.run_dir)
+    assert write_exports(rundir.read_run(), rundir) == []
+    text = _text(second)
+    assert "New findings (1)" in text and "Cross Site Scripting (Reflected)" in text

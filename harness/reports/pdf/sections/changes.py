@@ -1,7 +1,8 @@
 """Changes since the baseline (``run.comparison``): new and fixed findings, metric deltas per suite and endpoint.
 
-Present only when the profile names a baseline. Metrics are listed when both runs have them; per
-endpoint only the figures a reader compares (percentiles, throughput, errors) to keep the table short.
+Present only when the profile names a baseline. Metrics are listed when both runs have them and they
+changed; per endpoint only the figures a reader compares (percentiles, throughput, errors), to keep the
+table short. Finding tables appear when either side had findings.
 """
 
 from __future__ import annotations
@@ -47,11 +48,7 @@ def _baseline_cell(suite: SuiteComparison, ctx: ReportContext) -> str:
 
 
 def _change(delta: MetricDelta) -> str:
-    change = delta.change
-    if change is None:
-        return "—"
-    if change == 0:
-        return "±0"
+    change = delta.change or 0.0
     shown = f"{'+' if change > 0 else '-'}{format_metric(delta.name, abs(change))}"
     if delta.relative is not None:
         shown += f" ({delta.relative * 100:+.1f} %)"
@@ -69,20 +66,25 @@ def _findings_table(rows: list[tuple[str, FindingRef]], ctx: ReportContext) -> F
     return data_table([t("changes_risk"), t("changes_finding"), t("suite")], body, [1.3, 6.5, 2.2], ctx.styles)
 
 
-def _metric_rows(suites: tuple[SuiteComparison, ...]) -> list[list[object]]:
+def _metric_rows(suites: tuple[SuiteComparison, ...]) -> tuple[list[list[object]], int]:
+    """Rows for the metrics that changed, and how many compared metrics did not."""
     rows: list[list[object]] = []
+    unchanged = 0
     for suite in suites:
         for delta in suite.metrics:
             if delta.baseline is None or delta.current is None:
                 continue
             if delta.endpoint and delta.name not in ENDPOINT_METRICS:
                 continue
+            if delta.change == 0:
+                unchanged += 1
+                continue
             metric = f"{text(delta.endpoint)} · {text(delta.name)}" if delta.endpoint else text(delta.name)
             rows.append(
                 [text(suite.suite), metric, text(format_metric(delta.name, delta.baseline)),
                  text(format_metric(delta.name, delta.current)), _change(delta)]
             )  # fmt: skip
-    return rows
+    return rows, unchanged
 
 
 def build(ctx: ReportContext) -> list[Flowable]:
@@ -106,17 +108,21 @@ def build(ctx: ReportContext) -> list[Flowable]:
     header = [t("suite"), t("changes_baseline_run"), t("changes_new"), t("changes_fixed"), t("changes_unchanged"),
               t("changes_note")]  # fmt: skip
     flowables.append(data_table(header, overview, [1.4, 3.5, 1.7, 1.6, 1.2, 2.1], s))
-    for key, attribute in (("changes_new_findings", "new"), ("changes_fixed_findings", "fixed")):
-        rows = [(suite.suite, ref) for suite in comparison.suites for ref in getattr(suite, attribute)]
-        flowables.append(Paragraph(text(t(key, count=len(rows))), s.h2))
-        flowables.append(_findings_table(rows, ctx) if rows else Paragraph(text(t("changes_none")), s.body))
-        if len(rows) > MAX_ROWS:
-            flowables.append(Paragraph(text(t("changes_more", count=len(rows) - MAX_ROWS)), s.small))
-    metric_rows = _metric_rows(comparison.suites)
-    if metric_rows:
+    if any(suite.new or suite.fixed or suite.unchanged for suite in comparison.suites):
+        for key, attribute in (("changes_new_findings", "new"), ("changes_fixed_findings", "fixed")):
+            rows = [(suite.suite, ref) for suite in comparison.suites for ref in getattr(suite, attribute)]
+            flowables.append(Paragraph(text(t(key, count=len(rows))), s.h2))
+            flowables.append(_findings_table(rows, ctx) if rows else Paragraph(text(t("changes_none")), s.body))
+            if len(rows) > MAX_ROWS:
+                flowables.append(Paragraph(text(t("changes_more", count=len(rows) - MAX_ROWS)), s.small))
+    metric_rows, unchanged = _metric_rows(comparison.suites)
+    if metric_rows or unchanged:
         flowables.append(Paragraph(text(t("changes_metrics")), s.h2))
+    if metric_rows:
         header = [t("suite"), t("changes_metric"), t("changes_before"), t("changes_now"), t("changes_change")]
         flowables.append(data_table(header, metric_rows[:MAX_ROWS], [1.6, 3.4, 1.5, 1.5, 2.2], s))
         if len(metric_rows) > MAX_ROWS:
             flowables.append(Paragraph(text(t("changes_more", count=len(metric_rows) - MAX_ROWS)), s.small))
+    if unchanged:
+        flowables.append(Paragraph(text(t("changes_metrics_unchanged", count=unchanged)), s.small))
     return flowables
