@@ -29,6 +29,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             recorded TEXT NOT NULL
         )""",
         "CREATE INDEX runs_by_profile ON runs (profile, started)",
+        "CREATE INDEX runs_by_start ON runs (started)",
         """CREATE TABLE suites (
             run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
             name TEXT NOT NULL,

@@ -1,0 +1,1 @@
+"""Reproducible performance measurements: ``.venv/bin/python -m benchmarks.<name>``, ratios measured in one run."""
