@@ -19,7 +19,7 @@ from harness.gates.syntax import BinaryOp, Expression, Negate
 from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, validation_issues
 from harness.profile.model import CriterionSpec
-from harness.profile.schedule import schedule_issues
+from harness.profile.schedule import history_issues
 from harness.runners.base import PreparedSuite, Runner
 
 
@@ -72,9 +72,7 @@ def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
         defaults = tuple(parse_criterion(text) for text in runner.default_criteria)
         prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
         planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled))
-    profile = loaded.profile
-    names = [suite.name for suite in profile.suites]
-    issues += schedule_issues(profile.schedule, profile.notify, names, profile.target.effective_scope(), source)
+    issues += history_issues(loaded.profile, source)  # schedule, notify, baseline
     if issues:
         raise ProfileError(issues)
     return Plan(loaded, tuple(planned))

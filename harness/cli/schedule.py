@@ -16,7 +16,7 @@ from rich.table import Table
 
 from harness.cli.history import DEFAULT_HISTORY, HistoryOption, JsonOption
 from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
-from harness.errors import HarnessError, ScheduleError
+from harness.errors import HarnessError
 from harness.plan import make_plan, select
 from harness.profile import load_profile
 from harness.profile.cron import CronError, CronSchedule
@@ -257,7 +257,7 @@ def run_scheduler(
         with _stop_on_signals(stop):
             started = scheduler.run(stop)
         report(f"scheduler stopped{f' ({stop.reason})' if stop.reason else ''} after starting {started} run(s)")
-    except ScheduleError as exc:
+    except HarnessError as exc:
         fail(exc)
     finally:
         lock.release()

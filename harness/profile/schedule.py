@@ -13,7 +13,7 @@ notify:                                         # after a scheduled run that is 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -22,6 +22,9 @@ from harness.errors import ProfileIssue
 from harness.profile.cron import CronError, check_timezone, parse_cron
 from harness.profile.scope import Scope
 from harness.profile.source import Source
+
+if TYPE_CHECKING:
+    from harness.profile.model import Profile
 
 BASELINE_KEYWORDS = ("last-pass", "previous")
 """``last-pass``: the latest earlier PASS run of the profile; ``previous``: the latest earlier finished run."""
@@ -105,17 +108,13 @@ def _schedule_path(source: Source, index: int) -> tuple[str | int, ...]:
     return ("schedule", index) if isinstance(source.data.get("schedule"), list) else ("schedule",)
 
 
-def schedule_issues(
-    schedule: list[ScheduleSpec] | None,
-    notify: NotifySpec | None,
-    suite_names: list[str],
-    target_scope: list[str],
-    source: Source,
-) -> list[ProfileIssue]:
-    """Cross-checks the models cannot make alone: schedule suites exist, the webhook is in scope."""
+def history_issues(profile: Profile, source: Source) -> list[ProfileIssue]:
+    """Cross-checks the models cannot make alone: schedule suites exist, names are unique, the webhook is
+    in scope, a baseline has a history to come from."""
     issues: list[ProfileIssue] = []
+    suite_names = [suite.name for suite in profile.suites]
     names: set[str] = set()
-    for index, spec in enumerate(schedules_of(schedule)):
+    for index, spec in enumerate(schedules_of(profile.schedule)):
         here = _schedule_path(source, index)
         for position, suite in enumerate(spec.suites):
             if suite not in suite_names:
@@ -125,11 +124,16 @@ def schedule_issues(
         if label in names:
             issues.append(source.issue((*here, "name"), f"schedule name {label!r} is already used"))
         names.add(label)
+    notify = profile.notify
     if notify is not None and notify.webhook is not None:
-        scope = Scope(notify.scope or target_scope)
+        scope = Scope(notify.scope or profile.target.effective_scope())
         host = urlsplit(notify.webhook).hostname or ""
         if not scope.allows_host(host):
             where = "notify.scope" if notify.scope else "target.scope"
             message = f"webhook host {host!r} is outside {where} ({', '.join(scope.entries)}); the harness refuses it"
             issues.append(source.issue(("notify", "webhook"), message))
+    if profile.baseline is not None and not profile.history.enabled:
+        issues.append(
+            source.issue(("baseline",), "a baseline comes from the run history, but history.enabled is false")
+        )
     return issues

@@ -86,7 +86,10 @@ class Scheduler:
                     now = self.clock.now()
                     for schedule in self.schedules:
                         if due[schedule.key] <= now:
-                            self._handle(schedule, schedule.cron.latest_at_or_before(now), now, stop)
+                            try:
+                                self._handle(schedule, schedule.cron.latest_at_or_before(now), now, stop)
+                            except HarnessError as exc:  # e.g. the history stayed locked: this fire time is lost
+                                self.report(f"{schedule.label}: could not start the run due now: {exc}")
                             due[schedule.key] = schedule.cron.next_after(now)
                 nap = min((d - self.clock.now()).total_seconds() for d in due.values()) if due else MAX_NAP
                 self.clock.sleep(min(max(nap, 0.05), MAX_NAP, 1.0 if self._jobs else MAX_NAP), stop)
@@ -123,7 +126,11 @@ class Scheduler:
             self.store.log(schedule.key, schedule.profile_name, due, "skipped", detail)
             self.report(f"{schedule.label}: skipped the run due {when}: {detail}")
             return
-        entry = self.store.log(schedule.key, schedule.profile_name, due, "started")
+        try:
+            entry = self.store.log(schedule.key, schedule.profile_name, due, "started")
+        except BaseException:
+            lock.release()
+            raise
         self.started += 1
         self.report(f"{schedule.label}: starting the run due {when}")
         job = threading.Thread(

@@ -82,7 +82,8 @@ def added(store: ScheduleStore) -> list[Schedule]:
 
 def collect(store: ScheduleStore, profiles: list[Path]) -> list[Schedule]:
     """Stored schedules plus those declared in ``profiles``. Raises HarnessError for the first invalid one."""
-    found = added(store)
+    found = {schedule.key: schedule for schedule in added(store)}
     for path in profiles:
-        found += declared(path)
-    return found
+        for schedule in declared(path):
+            found.setdefault(schedule.key, schedule)  # a profile named twice is scheduled once
+    return list(found.values())

@@ -77,3 +77,9 @@ def test_validate_cli_exit_2_names_the_position(
     result = run_cli("validate", str(path))
     assert result.code == 2  # type: ignore[attr-defined]
     assert "field 5 (day-of-week) at column 9: 9 is out of range 0-7" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_a_baseline_needs_the_history(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(BASE + "baseline: last-pass\nhistory: {enabled: false}\n")
+    (issue,) = _issues(path)
+    assert ":7: baseline: a baseline comes from the run history, but history.enabled is false" in issue
