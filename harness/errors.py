@@ -8,7 +8,9 @@
     ├── ImportFormatError        a foreign result file is malformed: FILE:LINE: reason
     ├── ExportError              an exporter could not write its output
     ├── RunDirectoryError        a run directory is missing, unreadable or from a newer schema
-    └── SigningError             signing or verifying a report failed
+    ├── SigningError             signing or verifying a report failed
+    ├── HistoryError             the run history database cannot be used (not SQLite, newer schema, unknown run)
+    └── ScheduleError            a schedule is invalid (cron, time zone) or the scheduler cannot start
 
 A failing test is data (a TestCase with status failed), never an exception.
 """
@@ -74,3 +76,12 @@ class RunDirectoryError(HarnessError):
 
 class SigningError(HarnessError):
     """Raised when a report cannot be signed or its signatures cannot be checked."""
+
+
+class HistoryError(HarnessError):
+    """Raised when the run history cannot be read or written; the database file is never overwritten."""
+
+
+class ScheduleError(HarnessError):
+    """Raised for an invalid schedule (cron expression, time zone, unknown schedule) or a scheduler that
+    cannot start."""

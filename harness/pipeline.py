@@ -20,7 +20,8 @@ from types import FrameType
 
 from harness import __version__
 from harness.errors import RunnerSetupError
-from harness.gates import decide_verdict, evaluate
+from harness.gates import decide_verdict
+from harness.history import RunHistory, history_path
 from harness.plan import Plan, PlannedSuite
 from harness.profile import LoadedProfile
 from harness.profile.scope import Scope
@@ -61,21 +62,28 @@ def execute(
     progress: SuiteProgress | None = None,
     environ: Mapping[str, str] | None = None,
     cancel: CancelToken | None = None,
+    history: Path | None = None,
 ) -> RunOutcome:
-    """Run the selected suites of ``plan`` and write the run directory; never raises for test outcomes."""
+    """Run the selected suites of ``plan`` and write the run directory; never raises for test outcomes.
+
+    Raises:
+        HistoryError: before anything runs, when the run history database cannot be used.
+    """
     loaded = plan.loaded
     progress = progress or QuietProgress()
     cancel = cancel or CancelToken()
     child_environ = dict(os.environ if environ is None else environ)
     redactor = Redactor(loaded.secrets)
     base = out_dir if out_dir is not None else Path(loaded.profile.output.dir)
+    recorder = RunHistory.open(loaded, history_path(loaded, base, history))
     run_id = new_run_id(loaded.name)
     rundir = RunDirectory.create(base, run_id)
     run = _initial_run(run_id, loaded)
     rundir.write_run(run)
     with _run_log(rundir.log_file, redactor), _cancel_on_signals(cancel):
         log.info("run %s of %s (harness %s)", run_id, loaded.path, __version__)
-        environment = _SuiteEnvironment(loaded, None, rundir, cancel, progress, redactor, child_environ)
+        recorder.begin(run, rundir.path)
+        environment = _SuiteEnvironment(loaded, None, rundir, cancel, progress, redactor, child_environ, recorder)
         try:
             for current in _suite_runs(plan, selected, run, environment):
                 run = current  # kept when a later suite raises: the report shows what was gathered
@@ -90,11 +98,12 @@ def execute(
                     "verdict": verdict,
                     "verdict_reasons": reasons,
                     "interrupted": interrupted,
+                    "comparison": recorder.comparison(run),
                 }
             )
             rundir.write_run(run)
             log.info("verdict %s%s", verdict.value, "".join(f"\n  {r}" for r in reasons))
-            export_errors = write_exports(run, rundir)
+            export_errors = recorder.finish(run, rundir.path) + write_exports(run, rundir)
     return RunOutcome(run, rundir.path, tuple(export_errors))
 
 
@@ -110,7 +119,7 @@ def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: _SuiteEnvir
             yield run
         for planned in plan.suites:
             result = _run_one(planned, planned.suite.name in selected, env)
-            criteria = _criteria_for(planned, result)
+            criteria = _criteria_for(planned, result, env.history)
             run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
             yield run
 
@@ -170,6 +179,7 @@ class _SuiteEnvironment:
     progress: SuiteProgress
     redactor: Redactor
     environ: dict[str, str]
+    history: RunHistory
 
     def target_handle(self) -> TargetHandle:
         if self.opened is not None:
@@ -236,12 +246,12 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -
     return result
 
 
-def _criteria_for(planned: PlannedSuite, result: SuiteResult) -> list[CriterionResult]:
+def _criteria_for(planned: PlannedSuite, result: SuiteResult, history: RunHistory) -> list[CriterionResult]:
     if result.status is SuiteStatus.SKIPPED:
         return []
     written = planned.suite.criteria
     chosen = written or planned.default_criteria
-    return [evaluate(criterion, result, default=not written) for criterion in chosen]
+    return [history.evaluate(criterion, result, default=not written) for criterion in chosen]
 
 
 @contextmanager

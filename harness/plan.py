@@ -17,9 +17,11 @@ from pydantic import ValidationError
 from harness.errors import ProfileError, ProfileIssue
 from harness.gates import Criterion, CriterionSyntaxError, Reference, parse_criterion
 from harness.gates.syntax import BinaryOp, Expression, Negate
+from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
 from harness.profile.model import CriterionSpec, Suite
+from harness.profile.schedule import history_issues
 from harness.profile.source import Source
 from harness.runners.base import PreparedSuite, Runner
 
@@ -54,6 +56,7 @@ def load_plan(path: Path, runners: dict[str, Runner]) -> Plan:
 def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
     """Raises ProfileError with every problem in the suites (unknown kinds, options, criteria)."""
     planned, issues = plan_suites(loaded.source, list(enumerate(loaded.profile.suites)), runners)
+    issues += history_issues(loaded.profile, loaded.source)  # schedule, notify, baseline
     if issues:
         raise ProfileError(issues, source=loaded.source)
     return Plan(loaded, tuple(planned))
@@ -64,6 +67,7 @@ def plan_suites(
 ) -> tuple[list[PlannedSuite], list[ProfileIssue]]:
     issues: list[ProfileIssue] = []
     planned: list[PlannedSuite] = []
+    has_baseline = source.data.get("baseline") is not None
     for index, suite in suites:
         here = ("suites", index)
         runner = runners.get(suite.kind)
@@ -86,7 +90,7 @@ def plan_suites(
             except CriterionSyntaxError as exc:
                 issues.append(source.issue(path, str(exc)))
                 continue
-            unknown = _unknown_metrics(criterion, runner, options)
+            unknown = _unknown_metrics(criterion, runner, options, has_baseline)
             if unknown:
                 issues.append(source.issue(path, unknown))
                 continue
@@ -114,12 +118,17 @@ def _references(expression: Expression) -> list[Reference]:
     return []
 
 
-def _unknown_metrics(criterion: Criterion, runner: Runner, options: object) -> str:
+def _unknown_metrics(criterion: Criterion, runner: Runner, options: object, has_baseline: bool) -> str:
     """A message naming the first metric the suite will not produce, or ""."""
+    known = runner.metric_names(options)  # type: ignore[arg-type]
     for reference in _references(criterion.left) + _references(criterion.right):
+        history = history_name_problem(reference, known, has_baseline)  # baseline.*, findings.new.* ...
+        if history is not None:
+            if history:
+                return history
+            continue
         if any(segment.args is not None for segment in reference.segments):
             continue  # endpoint("...") and friends are resolved against results, not known in advance
-        known = runner.metric_names(options)  # type: ignore[arg-type]
         name = reference.dotted
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)

@@ -34,13 +34,14 @@ class ChildProcess:
         stdout: IO[bytes] | int | None = None,
         stderr: IO[bytes] | int | None = None,
         pass_fds: Sequence[int] = (),
+        stdin: IO[bytes] | int = subprocess.DEVNULL,
     ) -> None:
         self.argv = list(argv)
         self._popen = subprocess.Popen(
             self.argv,
             cwd=cwd,
             env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
+            stdin=stdin,
             stdout=stdout,
             stderr=stderr,
             pass_fds=tuple(pass_fds),

@@ -38,6 +38,9 @@ def run(
     out: Annotated[Path | None, typer.Option("--out", help="Base directory for run directories.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary (with run_dir) on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output on stderr.")] = False,
+    history: Annotated[
+        Path | None, typer.Option("--history", help="Run history database (default: the profile's history.path).")
+    ] = None,
 ) -> None:
     """Run a profile's suites, gate on its criteria and write the run directory with report.pdf.
 
@@ -47,7 +50,11 @@ def run(
     try:
         selected = select(plan, suite or [])
         outcome = execute(
-            plan, selected=selected, out_dir=out, progress=QuietProgress() if quiet else ConsoleProgress(stderr)
+            plan,
+            selected=selected,
+            out_dir=out,
+            progress=QuietProgress() if quiet else ConsoleProgress(stderr),
+            history=history,
         )
     except HarnessError as exc:
         fail(exc)

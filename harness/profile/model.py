@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from harness.demo.weaknesses import WEAKNESSES
+from harness.profile.schedule import Baseline, HistorySettings, NotifySpec, Schedules
 from harness.redaction import REDACTED
 from harness.results.model import CriterionAction, Signatory
 
@@ -204,3 +205,8 @@ class Profile(Strict):
     suites: list[Suite] = Field(min_length=1)
     report: Report = Report()
     output: Output = Output()
+    # run history, baselines and schedules: harness/profile/schedule.py, docs/history-and-scheduling.md
+    history: HistorySettings = HistorySettings()
+    baseline: Baseline | None = None
+    schedule: Schedules | None = None
+    notify: NotifySpec | None = None

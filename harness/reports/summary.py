@@ -7,6 +7,10 @@ Shape (``summary_version`` 1; fields are only ever added within a version):
     suites[] {name, kind, status, error, metrics{}, tests{total, passed, failed, errors, skipped},
               findings{total, gating, by_risk{critical, high, medium, low, info}}},
     criteria[] {suite, expression, action, expected, measured, measured_text, outcome, default, message}
+    comparison: null, or {baseline, new_findings{total, critical, high, medium, low, info}, fixed_findings{...},
+        suites[] {suite, baseline_run, baseline_started, baseline_verdict, note, new[], fixed[], unchanged[]
+        (findings: fingerprint, rule_id, name, risk, action, instances), metrics[] {name, endpoint, baseline,
+        current, change, relative}}}   (the changes since the profile's baseline, docs/history-and-scheduling.md)
 
 Times are seconds, ratios fractions (as in run.json). Documented in docs/summary-json.md, with a JSON
 Schema in docs/summary.schema.json.
@@ -17,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from harness.results.model import Risk, RuleAction, RunResult, SuiteResult, Verdict
+from harness.results.model import Comparison, FindingRef, Risk, RuleAction, RunResult, SuiteResult, Verdict
 from harness.results.rundir import RunDirectory, write_json_atomic
 
 SUMMARY_VERSION = 1
@@ -68,6 +72,29 @@ def build_summary(run: RunResult) -> dict[str, object]:
             for suite in run.suites
         ],
         "criteria": [criterion.model_dump(mode="json") for criterion in run.criteria],
+        "comparison": comparison_summary(run.comparison) if run.comparison else None,
+    }
+
+
+def _risk_counts(findings: list[FindingRef]) -> dict[str, int]:
+    return {"total": len(findings), **{risk.value: sum(1 for f in findings if f.risk is risk) for risk in Risk}}
+
+
+def comparison_summary(comparison: Comparison) -> dict[str, object]:
+    """The comparison as summary.json carries it (also `harness history diff --json`)."""
+    suites = []
+    for suite in comparison.suites:
+        dumped = suite.model_dump(mode="json")
+        dumped["metrics"] = [
+            {**delta.model_dump(mode="json"), "change": delta.change, "relative": delta.relative}
+            for delta in suite.metrics
+        ]
+        suites.append(dumped)
+    return {
+        "baseline": comparison.baseline,
+        "new_findings": _risk_counts([f for s in comparison.suites for f in s.new]),
+        "fixed_findings": _risk_counts([f for s in comparison.suites for f in s.fixed]),
+        "suites": suites,
     }
 
 

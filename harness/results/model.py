@@ -221,6 +221,61 @@ class TargetInfo(_Frozen):
     managed: bool = False  # started and stopped by the harness
 
 
+class FindingRef(_Frozen):
+    """A finding as the run history keeps it: enough to say what appeared or went away between runs."""
+
+    fingerprint: str
+    rule_id: str = ""
+    name: str = ""
+    risk: Risk = Risk.INFO
+    action: RuleAction = RuleAction.WARN
+    instances: int = 0
+
+
+class MetricDelta(_Frozen):
+    """One metric in the baseline and now; ``endpoint`` is "" for a suite-level metric."""
+
+    name: str
+    endpoint: str = ""
+    baseline: float | None = None
+    current: float | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.baseline is None or self.current is None:
+            return None
+        return self.current - self.baseline
+
+    @property
+    def relative(self) -> float | None:
+        """The change as a fraction of the baseline (0.2 == 20 % more); None when the baseline is 0."""
+        change = self.change
+        if change is None or self.baseline is None or self.baseline == 0:
+            return None
+        return change / abs(self.baseline)
+
+
+class SuiteComparison(_Frozen):
+    """One suite against the same-named suite of its baseline run (findings matched by fingerprint)."""
+
+    suite: str
+    baseline_run: str = ""  # "" when there was nothing to compare with; ``note`` says why
+    baseline_started: datetime | None = None
+    baseline_verdict: Verdict | None = None
+    new: tuple[FindingRef, ...] = ()
+    fixed: tuple[FindingRef, ...] = ()
+    unchanged: tuple[FindingRef, ...] = ()
+    metrics: tuple[MetricDelta, ...] = ()
+    note: str = ""
+
+
+class Comparison(_Frozen):
+    """What changed since the baseline named in the profile (``last-pass``, ``previous``, a run id, a tag)."""
+
+    baseline: str
+    suites: tuple[SuiteComparison, ...] = ()
+
+
 class RunResult(_Frozen):
     schema_version: int = SCHEMA_VERSION
     run_id: str
@@ -237,6 +292,7 @@ class RunResult(_Frozen):
     verdict: Verdict = Verdict.INCOMPLETE
     verdict_reasons: tuple[str, ...] = ()
     interrupted: bool = False
+    comparison: Comparison | None = None  # set when the profile names a baseline (harness/history)
 
     def suite(self, name: str) -> SuiteResult | None:
         return next((s for s in self.suites if s.name == name), None)

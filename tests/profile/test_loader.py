@@ -146,7 +146,8 @@ def test_every_problem_is_reported_at_once(write_profile: Callable[..., Path]) -
 def test_unknown_key_without_a_close_match_lists_the_allowed_keys(write_profile: Callable[..., Path]) -> None:
     path = write_profile(MINIMAL + "zzz: 1\n")
     assert issues_of(path) == [
-        f"{path}:8: zzz: unknown key 'zzz'; allowed keys: output, project, report, suites, target"
+        f"{path}:8: zzz: unknown key 'zzz'; allowed keys: baseline, history, notify, output, project, report, "
+        "schedule, suites, target"
     ]
 
 

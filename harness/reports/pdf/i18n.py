@@ -237,6 +237,43 @@ TEXT: dict[str, tuple[str, str]] = {
         "Results were recorded by the business testers; evidence files are archived with this report and "
         "their SHA-256 digests are listed in the evidence manifest.",
     ),
+    # run history: "changes since baseline" (harness/reports/pdf/sections/changes.py)
+    "changes": ("与基线相比的变化", "Changes since baseline"),
+    "changes_intro": (
+        "本节将本次运行与基线（配置 baseline: {baseline}，即{meaning}）逐个测试套件比较：安全发现按指纹比对为新增、已修复或未变，性能等指标给出变化量。",
+        "This section compares each suite of this run with its baseline (profile setting baseline: {baseline}, {meaning}): security findings are matched by fingerprint as new, fixed or unchanged, and metrics show how they moved.",
+    ),
+    "changes_baseline_last-pass": ("此前最近一次结论为通过的运行", "the latest earlier run whose verdict was PASS"),
+    "changes_baseline_previous": ("此前最近一次完成的运行", "the latest earlier finished run"),
+    "changes_baseline_named": ("指定的运行或标签", "a named run or tag"),
+    "changes_baseline_run": ("基线运行", "Baseline run"),
+    "changes_new": ("新增", "New"),
+    "changes_fixed": ("已修复", "Fixed"),
+    "changes_unchanged": ("未变", "Unchanged"),
+    "changes_note": ("说明", "Note"),
+    "changes_new_findings": ("新增安全发现（{count} 项）", "New findings ({count})"),
+    "changes_fixed_findings": ("已修复的安全发现（{count} 项）", "Fixed findings ({count})"),
+    "changes_none": ("无。", "None."),
+    "changes_risk": ("风险", "Risk"),
+    "changes_finding": ("发现（规则 · 指纹）", "Finding (rule · fingerprint)"),
+    "changes_risk_critical": ("严重", "critical"),
+    "changes_risk_high": ("高", "high"),
+    "changes_risk_medium": ("中", "medium"),
+    "changes_risk_low": ("低", "low"),
+    "changes_risk_info": ("信息", "info"),
+    "changes_metrics": ("指标变化", "Metric changes"),
+    "changes_metric": ("指标（接口）", "Metric (endpoint)"),
+    "changes_before": ("基线", "Baseline"),
+    "changes_now": ("本次", "This run"),
+    "changes_change": ("变化", "Change"),
+    "changes_metrics_unchanged": (
+        "另有 {count} 项指标与基线相同，未列出。",
+        "{count} more metrics are the same as in the baseline.",
+    ),
+    "changes_more": (
+        "另有 {count} 行未列出，详见 run.json 与 summary.json。",
+        "{count} more rows: see run.json and summary.json.",
+    ),
 }
 
 

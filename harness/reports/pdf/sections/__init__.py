@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable
 
 from harness.reports.pdf.context import ReportContext
 from harness.reports.pdf.sections import (
+    changes,
     contents,
     cover,
     environment,
@@ -38,6 +39,7 @@ def story(ctx: ReportContext) -> list[Flowable]:
     flowables += cover.build(ctx)
     flowables += contents.build(ctx)
     flowables += overview.build(ctx)
+    flowables += changes.build(ctx)
     ran = [s for s in ctx.run.suites if s.status.value != "skipped"]
     if ran:
         flowables += tests.heading(ctx)

@@ -1,0 +1,263 @@
+"""``harness schedule add|list|remove|export`` and ``harness scheduler run``."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from harness.cli.history import DEFAULT_HISTORY, HistoryOption, JsonOption
+from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
+from harness.errors import HarnessError
+from harness.plan import make_plan, select
+from harness.profile import load_profile
+from harness.profile.cron import CronError, CronSchedule
+from harness.runners.base import CancelToken
+from harness.runners.registry import load_runners
+from harness.schedule.clock import Clock, ShiftedClock, SystemClock
+from harness.schedule.export import FORMATS, ExportContext, export
+from harness.schedule.launch import WorkerLauncher
+from harness.schedule.locks import FileLock, holder, scheduler_lock_path
+from harness.schedule.scheduler import Scheduler
+from harness.schedule.schedules import Schedule, collect, declared
+from harness.schedule.store import LogEntry, ScheduleStore
+
+schedule_app = typer.Typer(name="schedule", help="Schedules of unattended runs.", no_args_is_help=True)
+scheduler_app = typer.Typer(name="scheduler", help="The process that runs schedules.", no_args_is_help=True)
+app.add_typer(schedule_app)
+app.add_typer(scheduler_app)
+
+ProfilesArg = Annotated[
+    list[Path] | None, typer.Argument(help="Profiles whose `schedule:` to include.", show_default=False)
+]
+
+
+def _store(path: Path, *, create: bool = True) -> ScheduleStore:
+    try:
+        return ScheduleStore.open(path, create=create)
+    except HarnessError as exc:
+        fail(exc)
+
+
+def _usage(message: str) -> typer.Exit:
+    stderr.print(f"[red]error[/]: {message}", soft_wrap=True)
+    return typer.Exit(ExitCode.USAGE)
+
+
+@schedule_app.command("add")
+def add(
+    profile: Annotated[Path, typer.Argument(help="The profile to run.", show_default=False)],
+    cron: Annotated[str, typer.Option("--cron", help='Five-field cron expression, e.g. "0 2 * * *".')],
+    suite: Annotated[list[str] | None, typer.Option("--suite", "-s", help="Run only this suite (repeatable).")] = None,
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", "--tz", help="IANA time zone (default: the machine's).")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="A name for the schedule.")] = "",
+    misfire_grace: Annotated[
+        float, typer.Option("--misfire-grace", min=0, help="Seconds a missed run may still start late.")
+    ] = 3600.0,
+    history: HistoryOption = DEFAULT_HISTORY,
+) -> None:
+    """Add a schedule to the history database; `harness scheduler run` runs it."""
+    try:
+        parsed = CronSchedule.parse(cron, timezone)
+    except (CronError, ValueError) as exc:
+        raise _usage(str(exc)) from None
+    try:
+        plan = make_plan(load_profile(profile), load_runners())
+        select(plan, suite or [])
+    except HarnessError as exc:
+        fail(exc)
+    store = _store(history)
+    try:
+        number = store.add(profile.resolve(), name, parsed.expression, parsed.timezone, suite or [], misfire_grace)
+    except HarnessError as exc:
+        fail(exc)
+    upcoming = parsed.next_after(datetime.now(UTC)).astimezone(parsed.zone)
+    stdout.print(
+        f"added schedule #{number}: {profile} {parsed.expression} ({parsed.timezone}), "
+        f"next run {upcoming:%Y-%m-%d %H:%M %Z}"
+    )
+
+
+def _last(entries: list[LogEntry], key: str) -> str:
+    entry = next((e for e in entries if e.key == key), None)
+    if entry is None:
+        return "—"
+    verdict = f" {entry.verdict}" if entry.verdict else ""
+    return f"{entry.due.astimezone():%Y-%m-%d %H:%M} {entry.outcome}{verdict}"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@schedule_app.command("list")
+def list_schedules(
+    profiles: ProfilesArg = None,
+    as_json: JsonOption = False,
+    history: HistoryOption = DEFAULT_HISTORY,
+) -> None:
+    """List added schedules (and those declared in the given profiles) with their next and last runs."""
+    store = _store(history)
+    rows: list[dict[str, object]] = []
+    try:
+        for stored in store.schedules():
+            rows.append(
+                {"key": f"db:{stored.id}", "id": stored.id, "profile": stored.profile_path, "name": stored.name,
+                 "cron": stored.cron, "timezone": stored.timezone, "suites": list(stored.suites)}
+            )  # fmt: skip
+        for path in profiles or []:
+            for schedule in declared(path):
+                rows.append(
+                    {"key": schedule.key, "id": None, "profile": str(schedule.profile_path), "name": schedule.name,
+                     "cron": schedule.cron.expression, "timezone": schedule.cron.timezone,
+                     "suites": list(schedule.suites)}
+                )  # fmt: skip
+        entries = store.entries(limit=1000)
+    except HarnessError as exc:
+        fail(exc)
+    now = datetime.now(UTC)
+    for row in rows:
+        cron = CronSchedule(str(row["cron"]), str(row["timezone"]))
+        row["next"] = cron.next_after(now).astimezone(cron.zone).isoformat()
+        row["last"] = _last(entries, str(row["key"]))
+    if as_json:
+        print_json({"history": str(store.database.path), "schedules": rows})
+        return
+    if not rows:
+        stdout.print("no schedules (add one with `harness schedule add`, or declare `schedule:` in a profile)")
+        return
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("schedule", "profile", "cron", "time zone", "suites", "next run", "last run"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        label = f"#{row['id']}" if row["id"] is not None else f"{Path(str(row['profile'])).stem}/{row['name']}"
+        if row["id"] is not None and row["name"]:
+            label += f" {row['name']}"
+        upcoming = datetime.fromisoformat(str(row["next"])).strftime("%Y-%m-%d %H:%M")
+        suites = ", ".join(row["suites"]) or "all"  # type: ignore[arg-type]
+        table.add_row(
+            label, _shown(Path(str(row["profile"]))), str(row["cron"]), str(row["timezone"]), suites, upcoming,
+            str(row["last"]),
+        )  # fmt: skip
+    stdout.print(table)
+
+
+@schedule_app.command("remove")
+def remove(
+    schedule_id: Annotated[int, typer.Argument(help="The schedule number (#N in `schedule list`).")],
+    history: HistoryOption = DEFAULT_HISTORY,
+) -> None:
+    """Remove an added schedule (schedules declared in profiles are removed by editing the profile)."""
+    try:
+        removed = _store(history, create=False).remove(schedule_id)
+    except HarnessError as exc:
+        fail(exc)
+    stdout.print(f"removed schedule #{removed.id}: {removed.profile_path} {removed.cron}")
+
+
+def _collect(store: ScheduleStore, profiles: list[Path]) -> list[Schedule]:
+    try:
+        schedules = collect(store, profiles)
+    except HarnessError as exc:
+        fail(exc)
+    if not schedules:
+        raise _usage("nothing to schedule: add one with `harness schedule add` or name profiles with `schedule:`")
+    return schedules
+
+
+@schedule_app.command("export")
+def export_schedules(
+    profiles: ProfilesArg = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "crontab",
+    history: HistoryOption = DEFAULT_HISTORY,
+) -> None:
+    """Print the schedules as crontab lines, systemd timers, a GitHub workflow or GitLab CI jobs."""
+    if fmt not in FORMATS:
+        raise _usage(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    store = _store(history)
+    schedules = _collect(store, profiles or [])
+    context = ExportContext(
+        harness=Path(sys.executable).with_name("harness"), workdir=Path.cwd(), history=store.database.path
+    )
+    sys.stdout.write(export(schedules, fmt, context))
+
+
+@contextmanager
+def _stop_on_signals(stop: CancelToken) -> Iterator[None]:
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        stop.cancel(f"{signal.Signals(signum).name} received")
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _clock(pretend_now: str | None) -> Clock:
+    if pretend_now is None:
+        return SystemClock()
+    try:
+        start = datetime.fromisoformat(pretend_now)
+    except ValueError:
+        raise _usage(f"--pretend-now {pretend_now!r} is not an ISO 8601 time, e.g. 2025-01-01T01:59:55+08:00") from None
+    return ShiftedClock(start if start.tzinfo else start.astimezone())
+
+
+@scheduler_app.command("run")
+def run_scheduler(
+    profiles: ProfilesArg = None,
+    history: HistoryOption = DEFAULT_HISTORY,
+    pretend_now: Annotated[
+        str | None,
+        typer.Option("--pretend-now", help="Start the clock at this ISO time (to try schedules without waiting)."),
+    ] = None,
+    max_runs: Annotated[
+        int | None, typer.Option("--max-runs", min=1, help="Exit after this many runs have started and ended.")
+    ] = None,
+) -> None:
+    """Run schedules in the foreground until SIGTERM/Ctrl-C (a running run stops and records INCOMPLETE).
+
+    Runs are recorded in --history; the scheduler's messages go to stderr.
+    """
+    clock = _clock(pretend_now)
+    store = _store(history)
+    lock_path = scheduler_lock_path(store.database.path)
+    lock = FileLock.try_acquire(lock_path)
+    if lock is None:
+        raise _usage(f"another scheduler (pid {holder(lock_path) or '?'}) already runs on {store.database.path}")
+    try:
+        abandoned = store.abandon_unfinished()
+        schedules = _collect(store, profiles or [])
+
+        def report(message: str) -> None:
+            stderr.print(f"{clock.now().astimezone():%Y-%m-%d %H:%M:%S %Z} {message}", soft_wrap=True, markup=False)
+
+        if abandoned:
+            report(f"{abandoned} run(s) of a previous scheduler ended without it (see `harness history list`)")
+        report(f"scheduler started: {len(schedules)} schedule(s), history {store.database.path}")
+        stop = CancelToken()
+        scheduler = Scheduler(
+            schedules, store, WorkerLauncher(store.database.path), clock, report=report, max_runs=max_runs
+        )
+        with _stop_on_signals(stop):
+            started = scheduler.run(stop)
+        report(f"scheduler stopped{f' ({stop.reason})' if stop.reason else ''} after starting {started} run(s)")
+    except HarnessError as exc:
+        fail(exc)
+    finally:
+        lock.release()

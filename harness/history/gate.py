@@ -1,0 +1,194 @@
+"""One run's link to the history: recorded when it starts and when it ends, compared with its baseline,
+and baseline values fed to the gate (``p95 <= baseline.p95 * 1.10``, ``findings.new.high == 0``).
+
+The baseline is chosen per suite, among runs that started before this one:
+
+- ``last-pass``: the newest PASS run of the profile in which the suite completed;
+- ``previous``: the newest finished run of the profile in which the suite completed, whatever its verdict;
+- a run id, or a tag set with ``harness history tag RUN --as NAME`` (for the run's profile).
+
+With ``last-pass``/``previous`` and no such run yet (the first run), criteria that read ``baseline.*``
+are reported as warnings ("not checked: nothing to compare with yet") so that run can pass and become the
+baseline, and every finding counts as new. A baseline that names a missing run or tag is an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.gates import Criterion, MetricMissing, Reference, Resolver, evaluate, suite_resolver
+from harness.history.compare import compare_suite, count
+from harness.history.names import BASELINE, FINDINGS, finding_selector, references, uses_history
+from harness.history.records import RunRecord, SuiteSnapshot
+from harness.history.runs import RunStore
+from harness.profile import LoadedProfile
+from harness.profile.schedule import BASELINE_KEYWORDS
+from harness.results.model import (
+    Comparison,
+    CriterionOutcome,
+    CriterionResult,
+    Endpoint,
+    RunResult,
+    SuiteComparison,
+    SuiteResult,
+    SuiteStatus,
+    Verdict,
+)
+
+HISTORY_FILE = "history.sqlite"
+log = logging.getLogger("harness.history")
+
+
+def history_path(loaded: LoadedProfile, output_base: Path, override: Path | None = None) -> Path | None:
+    """Where this profile's runs are recorded: ``override`` (--history), the profile's ``history.path``
+    (relative to the profile file), or ``<output dir>/history.sqlite``; None when the history is off."""
+    if override is not None:
+        return override
+    settings = loaded.profile.history
+    if not settings.enabled:
+        return None
+    if settings.path:
+        return loaded.base_dir / settings.path
+    return output_base / HISTORY_FILE
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """The baseline of one suite: a run and its suite, or why there is none."""
+
+    run: RunRecord | None = None
+    suite: SuiteSnapshot | None = None
+    problem: str = ""  # a configuration problem: criteria reading the baseline cannot be evaluated
+    first: str = ""  # nothing to compare with yet (last-pass / previous on a fresh history)
+
+
+class RunHistory:
+    """Created before a run starts; raises nothing after :meth:`open` (problems become messages)."""
+
+    def __init__(self, store: RunStore | None, profile: str, baseline: str | None) -> None:
+        self.store = store
+        self.profile = profile
+        self.baseline = baseline
+        self._run: RunResult | None = None
+        self._choices: dict[str, _Choice] = {}
+
+    @classmethod
+    def open(cls, loaded: LoadedProfile, path: Path | None) -> RunHistory:
+        """Raises HistoryError when the database at ``path`` cannot be used (before anything runs)."""
+        store = RunStore.open(path) if path is not None else None
+        return cls(store, loaded.name, loaded.profile.baseline)
+
+    def begin(self, run: RunResult, run_dir: Path) -> None:
+        """Record the run as started, so a run that is killed still shows up (INCOMPLETE, never finished).
+        A failure here is logged; :meth:`finish` tries again and reports."""
+        self._run = run
+        self._record(run, run_dir)
+
+    def finish(self, run: RunResult, run_dir: Path) -> list[str]:
+        """Record the finished run; returns error messages (the run directory is complete either way)."""
+        return self._record(run, run_dir)
+
+    def _record(self, run: RunResult, run_dir: Path) -> list[str]:
+        if self.store is None:
+            return []
+        try:
+            self.store.record(run, run_dir)
+        except HarnessError as exc:
+            log.error("recording the run in the history failed: %s", exc)
+            return [f"history: {exc}"]
+        return []
+
+    def _choice(self, suite: str) -> _Choice:
+        if suite not in self._choices:
+            self._choices[suite] = self._choose(suite)
+        return self._choices[suite]
+
+    def _choose(self, suite: str) -> _Choice:
+        spec, store, run = self.baseline, self.store, self._run
+        if spec is None:
+            return _Choice(problem="the profile names no baseline")
+        if store is None or run is None:
+            return _Choice(problem="the run history is disabled (history.enabled: false)")
+        try:
+            if spec in BASELINE_KEYWORDS:
+                verdict = Verdict.PASS if spec == "last-pass" else None
+                found = store.latest_with_suite(self.profile, suite, run.started, verdict=verdict, exclude=run.run_id)
+                if found is None:
+                    what = "PASS run" if verdict else "finished run"
+                    return _Choice(first=f"no earlier {what} of profile {self.profile} ran suite {suite}")
+                return _Choice(run=found, suite=found.suite(suite))
+            found = store.get(spec) or store.tagged(self.profile, spec)
+        except HarnessError as exc:
+            return _Choice(problem=f"the history cannot be read: {exc}")
+        if found is None:
+            return _Choice(
+                problem=f"baseline {spec!r} is neither a recorded run id nor a tag of profile {self.profile} "
+                f"(set one with `harness history tag RUN --as {spec}`)"
+            )
+        snapshot = found.suite(suite)
+        if snapshot is None or not snapshot.completed:
+            return _Choice(problem=f"baseline run {found.run_id} has no completed suite {suite}")
+        return _Choice(run=found, suite=snapshot)
+
+    def evaluate(self, criterion: Criterion, suite: SuiteResult, *, default: bool) -> CriterionResult:
+        """Like :func:`harness.gates.evaluate`, with ``baseline.*`` and ``findings.*`` resolved from the history."""
+        used = references(criterion)
+        if not any(uses_history(r) for r in used):
+            return evaluate(criterion, suite, default=default)
+        choice = self._choice(suite.name)
+        reads_baseline = any(uses_history(r) and r.segments[0].name == BASELINE for r in used)
+        if reads_baseline and choice.first and suite.completed:
+            return CriterionResult(
+                suite=suite.name, expression=criterion.text, action=criterion.action,
+                expected=criterion.right_text, outcome=CriterionOutcome.WARNED, default=default,
+                message=f"not checked: nothing to compare with yet ({choice.first})",
+            )  # fmt: skip
+        namespaces = {BASELINE: self._baseline_values(choice), FINDINGS: self._finding_counts(choice, suite)}
+        return evaluate(criterion, suite, suite_resolver(suite, namespaces), default=default)
+
+    def _baseline_values(self, choice: _Choice) -> Resolver:
+        def resolve(reference: Reference) -> float:
+            if choice.problem or choice.suite is None or choice.run is None:
+                raise MetricMissing(choice.problem or choice.first)
+            snapshot = choice.suite
+            as_suite = SuiteResult(
+                name=f"{snapshot.name} of baseline run {choice.run.run_id}", kind=snapshot.kind,
+                status=snapshot.status, metrics=dict(snapshot.metrics),
+                endpoints=tuple(Endpoint(name=n, metrics=dict(m)) for n, m in snapshot.endpoints.items()),
+            )  # fmt: skip
+            return suite_resolver(as_suite)(Reference(reference.segments[1:]))
+
+        return resolve
+
+    def _finding_counts(self, choice: _Choice, suite: SuiteResult) -> Resolver:
+        def resolve(reference: Reference) -> float:
+            selector = finding_selector(reference)
+            if selector is None:
+                raise MetricMissing(f"unknown findings count {reference.dotted!r}")
+            if choice.problem:
+                raise MetricMissing(choice.problem)
+            comparison = compare_suite(SuiteSnapshot.of(suite), choice.suite, choice.run, choice.first)
+            if comparison.baseline_run and comparison.note:  # one side did not complete: counting would be guessing
+                raise MetricMissing(comparison.note)
+            which, risk = selector
+            return count(getattr(comparison, which), risk)
+
+        return resolve
+
+    def comparison(self, run: RunResult) -> Comparison | None:
+        """What changed since the baseline, for run.json, the report and summary.json; None without a baseline."""
+        if self.baseline is None:
+            return None
+        suites: list[SuiteComparison] = []
+        for suite in run.suites:
+            if suite.status is SuiteStatus.SKIPPED:
+                continue
+            choice = self._choice(suite.name)
+            if choice.problem:
+                suites.append(SuiteComparison(suite=suite.name, note=choice.problem))
+            else:
+                suites.append(compare_suite(SuiteSnapshot.of(suite), choice.suite, choice.run, choice.first))
+        return Comparison(baseline=self.baseline, suites=tuple(suites))

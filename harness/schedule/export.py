@@ -1,0 +1,217 @@
+"""``harness schedule export``: the same schedules for teams that schedule with their own tools.
+
+- ``crontab``: one line per schedule, ``CRON_TZ=`` for its time zone, ``flock -n`` on the scheduler's own
+  per-profile lock file so cron never overlaps two runs of a profile (or one of ``harness scheduler run``).
+- ``systemd``: a ``.service`` + ``.timer`` pair per schedule; the cron fields become ``OnCalendar=`` lines
+  (two when both day fields are restricted: cron fires when either matches); ``Persistent=true`` catches
+  up a run missed while the machine was off, like the scheduler's grace.
+- ``github``: a workflow with ``on.schedule`` entries carrying ``timezone``, a job per schedule, and a
+  ``concurrency`` group per profile.
+- ``gitlab``: a job per schedule selected by ``$HARNESS_SCHEDULE``, a ``resource_group`` per profile, and
+  the API call that creates the pipeline schedule with its ``cron_timezone``.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.profile.cron import FIELDS, expand
+from harness.schedule.locks import profile_lock_path
+from harness.schedule.schedules import Schedule
+
+FORMATS = ("crontab", "systemd", "github", "gitlab")
+_DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    harness: Path  # the harness executable for commands run on this machine
+    workdir: Path  # where runs start (output.dir and relative paths resolve from here)
+    history: Path
+
+
+def slugs(schedules: Sequence[Schedule]) -> list[str]:
+    """A unit/job name per schedule, unique within one export."""
+    names: list[str] = []
+    for schedule in schedules:
+        base = re.sub(r"[^a-z0-9-]+", "-", f"{schedule.profile_name}-{schedule.name}".lower()).strip("-")
+        name, number = base, 2
+        while name in names:
+            name, number = f"{base}-{number}", number + 1
+        names.append(name)
+    return names
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _run_args(schedule: Schedule, profile: str) -> list[str]:
+    return ["run", profile, *(part for suite in schedule.suites for part in ("--suite", suite))]
+
+
+def _local_command(schedule: Schedule, ctx: ExportContext) -> str:
+    argv = [str(ctx.harness), *_run_args(schedule, str(schedule.profile_path))]
+    argv += ["--history", str(ctx.history), "--quiet"]
+    return shlex.join(argv)
+
+
+def crontab(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
+    lines = [
+        "# acceptance-harness schedules (harness schedule export --format crontab)",
+        "# CRON_TZ needs a cron that supports it (cronie, systemd-cron); otherwise convert the times.",
+        "# flock -n skips a run while another run of the same profile still holds its lock.",
+    ]
+    for schedule in schedules:
+        lock = profile_lock_path(ctx.history, schedule.profile_name)
+        command = (
+            f"cd {shlex.quote(str(ctx.workdir))} && flock -n {shlex.quote(str(lock))} {_local_command(schedule, ctx)}"
+        )
+        lines += [
+            "",
+            f"# {schedule.label}",
+            f"CRON_TZ={schedule.cron.timezone}",
+            f"{schedule.cron.expression} {command}",
+        ]
+    return "\n".join(lines).replace("%", "\\%") + "\n"
+
+
+def _values(values: tuple[int, ...], field: int, width: int = 2) -> str:
+    spec = FIELDS[field]
+    full = spec.high - spec.low + 1 - (1 if spec.name == "day-of-week" else 0)  # 7 is folded into 0
+    if len(values) == full:
+        return "*"
+    return ",".join(f"{v:0{width}d}" for v in values)
+
+
+def on_calendar(schedule: Schedule) -> list[str]:
+    """``OnCalendar=`` values for a cron expression (systemd.time(7) calendar events)."""
+    minutes, hours, days, months, weekdays = expand(schedule.cron.expression)
+    fields = schedule.cron.expression.split()
+    time = f"{_values(hours, 1)}:{_values(minutes, 0)}:00"
+    month_part = _values(months, 3)
+    zone = schedule.cron.timezone
+    day_restricted, weekday_restricted = fields[2] != "*", fields[4] != "*"
+    weekday_names = ",".join(_DAYS[d] for d in weekdays)
+    if day_restricted and weekday_restricted:  # cron: either day field may match; systemd: one line for each
+        return [
+            f"*-{month_part}-{_values(days, 2)} {time} {zone}",
+            f"{weekday_names} *-{month_part}-* {time} {zone}",
+        ]
+    if weekday_restricted:
+        return [f"{weekday_names} *-{month_part}-* {time} {zone}"]
+    return [f"*-{month_part}-{_values(days, 2)} {time} {zone}"]
+
+
+def systemd(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
+    parts = ["# acceptance-harness schedules (harness schedule export --format systemd)",
+             "# Save each unit under /etc/systemd/system/ (or ~/.config/systemd/user/), then:",
+             "#   systemctl daemon-reload && systemctl enable --now <name>.timer"]  # fmt: skip
+    for schedule, unit in zip(schedules, slugs(schedules), strict=True):
+        name = f"harness-{unit}"
+        description = f"acceptance-harness {schedule.label} ({schedule.cron.expression}, {schedule.cron.timezone})"
+        calendar = "\n".join(f"OnCalendar={value}" for value in on_calendar(schedule))
+        parts.append(f"""
+### {name}.service
+[Unit]
+Description={description}
+
+[Service]
+Type=oneshot
+WorkingDirectory={ctx.workdir}
+ExecStart={_local_command(schedule, ctx)}
+# SIGTERM makes the run stop gracefully and record itself INCOMPLETE
+KillSignal=SIGTERM
+TimeoutStopSec=120
+
+### {name}.timer
+[Unit]
+Description={description}
+
+[Timer]
+{calendar}
+Persistent=true
+Unit={name}.service
+
+[Install]
+WantedBy=timers.target""")
+    return "\n".join(parts) + "\n"
+
+
+def github(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
+    lines = [
+        "# acceptance-harness schedules (harness schedule export --format github)",
+        "# Save as .github/workflows/acceptance-schedule.yml on the default branch.",
+        "name: acceptance (scheduled)",
+        "on:",
+        "  workflow_dispatch: {}",
+        "  schedule:",
+    ]
+    seen: set[tuple[str, str]] = set()
+    for schedule in schedules:
+        entry = (schedule.cron.expression, schedule.cron.timezone)
+        if entry not in seen:
+            seen.add(entry)
+            lines += [f'    - cron: "{entry[0]}"', f'      timezone: "{entry[1]}"']
+    lines.append("jobs:")
+    for schedule, name in zip(schedules, slugs(schedules), strict=True):
+        profile = _relative(schedule.profile_path, ctx.workdir)
+        command = shlex.join([".venv/bin/harness", *_run_args(schedule, profile)])
+        lines += [
+            f"  {name}:",
+            f"    if: github.event_name == 'workflow_dispatch' || github.event.schedule == '{schedule.cron.expression}'",
+            "    runs-on: ubuntu-latest",
+            f"    concurrency: {{group: acceptance-{schedule.profile_name}, cancel-in-progress: false}}",
+            "    steps:",
+            "      - uses: actions/checkout@v4",
+            "      - run: make setup",
+            f"      - run: {command}",
+            "      - if: always()",
+            "        uses: actions/upload-artifact@v4",
+            f"        with: {{name: acceptance-{name}, path: reports/}}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def gitlab(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
+    lines = [
+        "# acceptance-harness schedules (harness schedule export --format gitlab)",
+        "# Add these jobs to .gitlab-ci.yml, then create one pipeline schedule per job (Build > Pipeline",
+        "# schedules, or the API as shown) with the variable HARNESS_SCHEDULE set to the job's name.",
+    ]
+    for schedule, name in zip(schedules, slugs(schedules), strict=True):
+        profile = _relative(schedule.profile_path, ctx.workdir)
+        command = shlex.join([".venv/bin/harness", *_run_args(schedule, profile)])
+        lines += [
+            "",
+            '# curl --request POST --header "PRIVATE-TOKEN: $GITLAB_TOKEN" --form ref=main \\',
+            f'#   --form description="acceptance {schedule.label}" --form cron="{schedule.cron.expression}" \\',
+            f'#   --form cron_timezone="{schedule.cron.timezone}" "$CI_API_V4_URL/projects/$PROJECT_ID/pipeline_schedules"',
+            "# then: POST .../pipeline_schedules/<id>/variables with key=HARNESS_SCHEDULE and value=" + name,
+            f"{name}:",
+            "  rules:",
+            f'    - if: \'$CI_PIPELINE_SOURCE == "schedule" && $HARNESS_SCHEDULE == "{name}"\'',
+            f"  resource_group: acceptance-{schedule.profile_name}",
+            "  script:",
+            "    - make setup",
+            f"    - {command}",
+            "  artifacts:",
+            "    when: always",
+            "    paths: [reports/]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def export(schedules: Sequence[Schedule], fmt: str, ctx: ExportContext) -> str:
+    """Raises ValueError for an unknown format."""
+    writers = {"crontab": crontab, "systemd": systemd, "github": github, "gitlab": gitlab}
+    if fmt not in writers:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return writers[fmt](schedules, ctx)

@@ -1,0 +1,77 @@
+"""Start a scheduled run as a worker process, wait for it (or stop it), then notify if it needs attention."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from harness.processes import ChildProcess
+from harness.runners.base import CancelToken
+from harness.schedule.locks import FileLock
+from harness.schedule.notify import notify
+from harness.schedule.scheduler import JobOutcome
+from harness.schedule.schedules import Schedule
+
+STOP_GRACE = 60.0  # seconds a stopping run gets to finish its report before it is killed
+
+
+class WorkerLauncher:
+    """Runs each scheduled run in ``python -m harness.schedule.worker``, recorded in ``history``."""
+
+    def __init__(self, history: Path) -> None:
+        self.history = history
+
+    def __call__(
+        self, schedule: Schedule, due: datetime, lock: FileLock, stop: CancelToken, started: Callable[[int], None]
+    ) -> JobOutcome:
+        with tempfile.TemporaryDirectory(prefix="harness-scheduled-") as scratch:
+            summary_path = Path(scratch) / "summary.json"
+            argv = [
+                sys.executable, "-m", "harness.schedule.worker", str(schedule.profile_path),
+                "--history", str(self.history), "--summary", str(summary_path), "--parent", str(os.getpid()),
+                *(part for suite in schedule.suites for part in ("--suite", suite)),
+            ]  # fmt: skip
+            child = ChildProcess(argv, pass_fds=[lock.fd])  # the run holds the profile's lock too
+            started(child.pid)
+            code = child.wait(cancel=stop)
+            if code is None:  # the scheduler is stopping: the run stops gracefully and records INCOMPLETE
+                code = child.stop(grace=STOP_GRACE, first_signal=signal.SIGTERM)
+            summary = _read(summary_path)
+        if summary is None or "error" in summary:
+            problem = summary["error"] if summary else f"the run process ended with code {code} and no summary"
+            payload: dict[str, object] = {"schedule": _describe(schedule, due), "verdict": None, "error": problem}
+            notes = self._notify(schedule, payload)
+            return JobOutcome("error", detail="; ".join([str(problem), *notes]))
+        notes = self._notify(schedule, {"schedule": _describe(schedule, due), **summary})
+        return JobOutcome("finished", str(summary.get("run_id", "")), str(summary.get("verdict", "")), "; ".join(notes))
+
+    def _notify(self, schedule: Schedule, payload: dict[str, object]) -> list[str]:
+        if schedule.notify is None:
+            return []
+        return notify(payload, schedule.notify, list(schedule.notify_scope), schedule.profile_path.parent)
+
+
+def _read(path: Path) -> dict[str, object] | None:
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _describe(schedule: Schedule, due: datetime) -> dict[str, object]:
+    return {
+        "key": schedule.key,
+        "name": schedule.name,
+        "profile": str(schedule.profile_path),
+        "cron": schedule.cron.expression,
+        "timezone": schedule.cron.timezone,
+        "suites": list(schedule.suites),
+        "due": due.isoformat(),
+    }
