@@ -159,7 +159,8 @@ class AbortRecord(_Frozen):
     """A windowed ``: abort`` criterion that held for its window while the suite ran, which stopped it."""
 
     criterion: str  # the criterion text as written in the profile
-    at: float  # seconds since the suite started
+    at: float  # seconds into the test when it triggered (and the test was stopped)
+    since: float | None = None  # seconds into the test when the condition began to hold
     measured: float | None = None  # the left-hand side when it triggered
     message: str = ""
 

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from reportlab.platypus import Flowable
 
 from harness.reports.pdf.context import ReportContext
-from harness.reports.pdf.sections import cover, environment, overview, signatures, tests
+from harness.reports.pdf.sections import cover, environment, overview, performance, signatures, tests
 from harness.results.model import SuiteResult
 
 SuiteSection = Callable[[SuiteResult, ReportContext], list[Flowable]]
 
-SUITE_SECTIONS: dict[str, SuiteSection] = {}
+SUITE_SECTIONS: dict[str, SuiteSection] = {
+    "performance": performance.build,
+}
 
 
 def suite_section(suite: SuiteResult) -> SuiteSection:
