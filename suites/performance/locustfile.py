@@ -100,5 +100,5 @@ class Applicant(FastHttpUser):
         ) as response:
             if response.status_code == 201:
                 self.known_ids.append(response.json()["id"])
-            else:
-                response.failure(f"create answered HTTP {response.status_code}: {response.text[:200]}")
+            elif response.status_code:  # 0: no response at all; Locust records the connection error itself
+                response.failure(f"create answered HTTP {response.status_code}: {(response.text or '')[:200]}")

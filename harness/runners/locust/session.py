@@ -134,7 +134,7 @@ def _follow(
         code = main.wait(timeout=0.2)
         now = time.monotonic()
         for index, worker in enumerate(workers, start=1):
-            if index not in exited and worker.returncode is not None and code is None:
+            if index not in exited and worker.returncode is not None and code is None and not watch.state.finished:
                 exited.add(index)
                 end.lost_workers.append(WorkerExit(index, worker.pid, worker.returncode, now - started))
         if code is not None:

@@ -27,6 +27,7 @@ class LiveState:
 
     initialised: bool = False
     started: bool = False
+    finished: bool = False  # the test is over (stopping or quitting): workers leaving now are not lost
     last: dict[str, Any] = field(default_factory=dict)
     workers_peak: int = 0
     workers_lost: int = 0
@@ -79,6 +80,7 @@ class LiveWatch:
         ):
             for line in stream:
                 record.write(line)
+                record.flush()  # the live record is evidence even if the harness is killed mid-run
                 try:
                     event = json.loads(line)
                 except ValueError:
@@ -102,6 +104,9 @@ class LiveWatch:
             state.scope_violation = str(event.get("url", ""))
         elif kind == "stopping":
             state.stop_reasons.append(str(event.get("reason", "")))
+            state.finished = True
+        elif kind == "quitting":
+            state.finished = True
 
     def _sample(self, sample: dict[str, Any]) -> None:
         state = self.state
@@ -112,6 +117,8 @@ class LiveWatch:
                 self._progress.update(detail=f"waiting for workers: {sample['workers']} connected")
             return
         state.last = sample
+        if sample.get("state") in ("stopping", "stopped"):
+            state.finished = True
         t = float(sample["t"])
         self._progress.update(completed=min(t, self._duration), detail=_summary(sample))
         if sample.get("state") not in ("spawning", "running") or state.trigger is not None:
