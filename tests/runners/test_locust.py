@@ -162,13 +162,21 @@ def test_an_abort_criterion_stops_the_test_and_fails_the_run(
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("from locust import FastHttpUser, task\nclass A(FastHttpUser):\n    @task\n    def x(self)\n        pass\n", "SyntaxError"),
+        (
+            "from locust import FastHttpUser, task\nclass A(FastHttpUser):\n    @task\n    def x(self)\n        pass\n",
+            "SyntaxError",
+        ),
         ("import locust\nVALUE = 1\n", "No User class found"),
     ],
     ids=["syntax-error", "no-user-class"],
 )
 def test_a_broken_locustfile_is_a_suite_error_with_locusts_message(
-    demo_url: str, write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path, source: str, message: str
+    demo_url: str,
+    write_profile: Callable[..., Path],
+    run_cli: Callable[..., Any],
+    tmp_path: Path,
+    source: str,
+    message: str,
 ) -> None:
     locustfile = tmp_path / "broken.py"
     locustfile.write_text(source)
@@ -212,7 +220,9 @@ def test_an_absolute_url_outside_the_scope_stops_the_test(
         "class Escape(FastHttpUser):\n    wait_time = constant(0.2)\n"
         "    @task\n    def other(self):\n        self.client.get('http://127.0.0.2:9/x')\n"
     )
-    result = run_cli("run", str(_profile(write_profile, demo_url, f"locustfile: {locustfile}\nrun_time: 30s")), "--json")
+    result = run_cli(
+        "run", str(_profile(write_profile, demo_url, f"locustfile: {locustfile}\nrun_time: 30s")), "--json"
+    )
     assert result.code == 3
     suite = _suite(_run_dir(result))
     assert suite["status"] == "error" and "outside target.scope" in suite["error"]

@@ -51,7 +51,9 @@ def test_csv_with_the_default_header(write: Callable[[str, str], Path]) -> None:
 
 
 @pytest.mark.parametrize("columns", DEFAULT_COLUMN_SETS, ids=lambda c: f"{len(c)}-columns")
-def test_csv_without_header_in_every_default_column_set(write: Callable[[str, str], Path], columns: tuple[str, ...]) -> None:
+def test_csv_without_header_in_every_default_column_set(
+    write: Callable[[str, str], Path], columns: tuple[str, ...]
+) -> None:
     values = {
         "timeStamp": str(T0), "elapsed": "42", "label": "GET /x", "responseCode": "200", "responseMessage": "OK",
         "threadName": "TG 1-1", "dataType": "text", "success": "true", "failureMessage": "", "bytes": "10",
@@ -75,7 +77,7 @@ def test_custom_columns_delimiter_and_date_timestamps(write: Callable[[str, str]
 
 
 def test_transaction_controller_rows_stay_out_of_the_totals(write: Callable[[str, str], Path]) -> None:
-    tx = f"{T0},90,Checkout,200,\"Number of samples in transaction : 2, number of failing samples : 0\",T 1-1,,true,,0,0,1,1,null,0,0,0"
+    tx = f'{T0},90,Checkout,200,"Number of samples in transaction : 2, number of failing samples : 0",T 1-1,,true,,0,0,1,1,null,0,0,0'
     content = "\n".join([HEADER_5, _row5(0, 40, "GET /cart"), _row5(40, 50, "POST /pay"), tx]) + "\n"
     result = JtlImporter().read([write("t.jtl", content)], "s", "performance")
     assert result.metrics["requests"] == 2

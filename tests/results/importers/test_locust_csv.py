@@ -47,7 +47,12 @@ def _write(directory: Path, files: dict[str, str]) -> list[Path]:
 def test_current_locust_csv_files(tmp_path: Path) -> None:
     files = _write(
         tmp_path,
-        {"run_stats.csv": STATS, "run_stats_history.csv": HISTORY, "run_failures.csv": FAILURES, "run_exceptions.csv": EXCEPTIONS},
+        {
+            "run_stats.csv": STATS,
+            "run_stats_history.csv": HISTORY,
+            "run_failures.csv": FAILURES,
+            "run_exceptions.csv": EXCEPTIONS,
+        },
     )
     result = LocustCsvImporter().read(files, "perf", "performance")
     metrics = result.metrics
@@ -79,7 +84,8 @@ OLD_FAILURES = """"Method","Name","Error","Occurences"
 
 def test_pre_1_0_column_names_and_distribution_file(tmp_path: Path) -> None:
     files = _write(
-        tmp_path, {"old_requests.csv": OLD_STATS, "old_distribution.csv": OLD_DISTRIBUTION, "old_failures.csv": OLD_FAILURES}
+        tmp_path,
+        {"old_requests.csv": OLD_STATS, "old_distribution.csv": OLD_DISTRIBUTION, "old_failures.csv": OLD_FAILURES},
     )
     result = LocustCsvImporter().read(files, "perf", "performance")
     assert result.metrics["requests"] == 40 and result.metrics["p95"] == 0.09

@@ -138,6 +138,7 @@ def time_chart(
     y_max, y_step = _axis_max([v for s in drawn for _, v in s.points])
 
     drawing = Drawing(width, height)
+    drawing.initialFontName = FONT  # the renderer otherwise selects Helvetica first, unembedded
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = left_pad, bottom_pad, plot_width, plot_height
     plot.data = [list(s.points) for s in drawn]
