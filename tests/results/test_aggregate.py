@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from harness.results.aggregate import MAX_LABELS, OTHER_LABELS, SampleAggregator
-from harness.results.performance import MAX_POINTS, downsample
 from harness.results.model import TimePoint
+from harness.results.performance import MAX_POINTS, downsample
 
 
 def test_totals_labels_failures_and_series() -> None:
