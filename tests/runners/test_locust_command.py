@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from harness.errors import RunnerSetupError
+from harness.gates import parse_criterion
 from harness.runners.locust.command import PLUGIN, Outputs, hard_timeout, main_argv, stage_plan, worker_argv
 from harness.runners.locust.options import LocustOptions, parse_duration
+from harness.runners.locust.runner import check_watchable
 
 
 @pytest.mark.parametrize(
@@ -76,3 +79,10 @@ def test_stages_replace_users_and_run_time(tmp_path: Path) -> None:
     ]
     argv = main_argv(options, Path("/s/x.py"), "http://h", Outputs(tmp_path), None)
     assert "--run-time" not in argv and "--users" not in argv
+
+
+def test_abort_criteria_must_use_live_values() -> None:
+    check_watchable((parse_criterion("p95 > 2s for 10s : abort"), parse_criterion("avg < 1s")))
+    check_watchable((parse_criterion('endpoint("GET /x").error_rate > 5% for 5s : abort'),))
+    with pytest.raises(RunnerSetupError, match="avg is not in Locust's live statistics"):
+        check_watchable((parse_criterion("avg > 1s for 10s : abort"),))

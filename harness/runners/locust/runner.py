@@ -50,6 +50,7 @@ class LocustRunner:
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(LocustOptions)
+        check_watchable(suite.criteria)
         locustfile = (ctx.base_dir / options.locustfile).resolve()
         if not locustfile.is_file():
             raise RunnerSetupError(f"locustfile not found: {locustfile}")
@@ -102,7 +103,7 @@ class LocustRunner:
             {"name": target.name, "base_url": target.base_url, "headers": dict(target.headers)}
         )
         env["HARNESS_LOCUST_SCOPE"] = json.dumps(target.scope.entries)
-        if any(_per_endpoint(c.left) or _per_endpoint(c.right) for c in criteria if c.window is not None):
+        if any(_per_endpoint(c) for c in criteria if c.window is not None):
             env["HARNESS_LOCUST_ENDPOINTS"] = "1"  # live per-endpoint stats cost a little: only when watched
         env["PYTHONUNBUFFERED"] = "1"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -128,11 +129,39 @@ def _version() -> str:
         return ""
 
 
-def _per_endpoint(expression: Expression) -> bool:
+LIVE_VALUES = frozenset(
+    {"users", "rps", "failures_per_s", "error_rate", "p50", "p90", "p95", "p99", "requests", "failures"}
+)
+"""What the plug-in's live samples carry, for the whole test and per endpoint (plus workers, workers_lost)."""
+
+
+def _references(expression: Expression) -> list[Reference]:
     if isinstance(expression, Reference):
-        return expression.segments[0].name == "endpoint"
+        return [expression]
     if isinstance(expression, Negate):
-        return _per_endpoint(expression.operand)
+        return _references(expression.operand)
     if isinstance(expression, BinaryOp):
-        return _per_endpoint(expression.left) or _per_endpoint(expression.right)
-    return False
+        return _references(expression.left) + _references(expression.right)
+    return []
+
+
+def _per_endpoint(criterion: Criterion) -> bool:
+    return any(r.segments[0].name == "endpoint" for r in _references(criterion.left) + _references(criterion.right))
+
+
+def check_watchable(criteria: tuple[Criterion, ...]) -> None:
+    """Raise RunnerSetupError for a windowed criterion naming a value the live statistics do not have:
+    it could never trigger, and would pass without having been checked."""
+    for criterion in criteria:
+        if criterion.window is None:
+            continue
+        for reference in _references(criterion.left) + _references(criterion.right):
+            name = reference.segments[-1].name
+            plain = len(reference.segments) == 1 and name in LIVE_VALUES | {"workers", "workers_lost"}
+            endpoint = reference.segments[0].name == "endpoint" and len(reference.segments) == 2 and name in LIVE_VALUES
+            if not (plain or endpoint):
+                raise RunnerSetupError(
+                    f"{criterion.text!r}: {reference.dotted} is not in Locust's live statistics, so this abort "
+                    f"criterion could never trigger; use one of {', '.join(sorted(LIVE_VALUES))} "
+                    '(also per endpoint, e.g. endpoint("GET /x").p95)'
+                )
