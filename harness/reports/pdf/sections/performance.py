@@ -257,4 +257,4 @@ def build(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
     flowables += _charts(suite, ctx)
     flowables += _endpoint_table(suite, ctx)
     flowables += _failures(suite, ctx)
-    return flowables
+    return [*flowables, Spacer(1, 4 * mm)]

@@ -48,7 +48,7 @@ def nice_step(maximum: float, ticks: int = 5) -> float:
 def _axis_max(values: Sequence[float]) -> tuple[float, float]:
     top = max(values, default=0.0)
     step = nice_step(top if top > 0 else 1.0)
-    return step * max(1, math.ceil(top / step)), step
+    return step * max(1, math.floor(top / step) + 1), step  # headroom: no line runs along the top edge
 
 
 def time_label(seconds: float) -> str:
