@@ -97,10 +97,26 @@ def _value(expression: Expression, resolve: Resolver) -> float:
     return left / right
 
 
+def measure(criterion: Criterion, resolve: Resolver) -> tuple[float, float, bool]:
+    """``(left, right, holds)`` of a criterion's comparison. Raises MetricMissing."""
+    left = _value(criterion.left, resolve)
+    right = _value(criterion.right, resolve)
+    return left, right, _COMPARE[criterion.op](left, right)
+
+
+def _measured_text(criterion: Criterion, value: float) -> str:
+    dimension = criterion.left.dimension if isinstance(criterion.left, Reference) else None
+    return format_value(value, dimension) if dimension else f"{value:.6g}"
+
+
 def evaluate(
     criterion: Criterion, suite: SuiteResult, resolve: Resolver | None = None, *, default: bool = False
 ) -> CriterionResult:
-    """One criterion against one suite's results."""
+    """One criterion against one suite's results.
+
+    A criterion with a ``for`` window states a failure condition instead (see :mod:`harness.gates.window`):
+    it fails when it held for its window while the suite ran.
+    """
     base = {
         "suite": suite.name,
         "expression": criterion.text,
@@ -110,15 +126,15 @@ def evaluate(
     }
     if not suite.completed:
         return CriterionResult(**base, outcome=CriterionOutcome.ERROR, message=f"suite {suite.status.value}")
+    if criterion.window is not None:
+        return _evaluate_window(criterion, suite, base)
     resolve = resolve or suite_resolver(suite)
     try:
-        measured = _value(criterion.left, resolve)
-        limit = _value(criterion.right, resolve)
+        measured, limit, holds = measure(criterion, resolve)
     except MetricMissing as exc:
         return CriterionResult(**base, outcome=CriterionOutcome.ERROR, message=str(exc))
     dimension = criterion.left.dimension if isinstance(criterion.left, Reference) else None
-    measured_text = format_value(measured, dimension) if dimension else f"{measured:.6g}"
-    holds = _COMPARE[criterion.op](measured, limit)
+    measured_text = _measured_text(criterion, measured)
     if holds:
         outcome = CriterionOutcome.PASSED
     elif criterion.action is CriterionAction.WARN:
@@ -129,6 +145,52 @@ def evaluate(
         limit_text = format_value(limit, dimension) if dimension else f"{limit:.6g}"
         base["expected"] = f"{criterion.right_text} = {limit_text}"
     return CriterionResult(**base, measured=measured, measured_text=measured_text, outcome=outcome)
+
+
+def _evaluate_window(criterion: Criterion, suite: SuiteResult, base: dict[str, object]) -> CriterionResult:
+    """A windowed criterion fails iff its condition held for the whole window.
+
+    A suite watched live (its metrics carry ``aborted``) records the trigger in ``suite.abort``; for any
+    other suite (e.g. imported results) its timeseries is replayed through the same window logic.
+    """
+    from harness.gates.window import replay  # window builds on this module
+
+    window = criterion.window or 0.0
+    base = {**base, "expected": f"not for {window:g}s"}
+    violated = CriterionOutcome.WARNED if criterion.action is CriterionAction.WARN else CriterionOutcome.FAILED
+    if suite.abort is not None and suite.abort.criterion == criterion.text:
+        measured = suite.abort.measured
+        text = _measured_text(criterion, measured) if measured is not None else ""
+        return CriterionResult(
+            **base, measured=measured, measured_text=text, outcome=violated, message=suite.abort.message
+        )
+    if not suite.timeseries and "aborted" not in suite.metrics:
+        return CriterionResult(
+            **base, outcome=CriterionOutcome.ERROR, message="no timeseries to check the 'for' window against"
+        )
+    watch = replay(criterion, suite.timeseries)
+    extreme = watch.extreme
+    peak = _measured_text(criterion, extreme) if extreme is not None else ""
+    if "aborted" in suite.metrics:
+        # Watched live and never triggered: that is the verdict, whatever a replay of the coarser
+        # recorded timeseries would say.
+        return CriterionResult(
+            **base, measured=extreme, measured_text=peak, outcome=CriterionOutcome.PASSED, message="never triggered"
+        )
+    if extreme is None:
+        return CriterionResult(
+            **base, outcome=CriterionOutcome.ERROR, message="the timeseries has no values for this criterion"
+        )
+    if watch.triggered is None:
+        return CriterionResult(**base, measured=extreme, measured_text=peak, outcome=CriterionOutcome.PASSED)
+    trigger = watch.triggered
+    return CriterionResult(
+        **base,
+        measured=trigger.measured,
+        measured_text=_measured_text(criterion, trigger.measured),
+        outcome=violated,
+        message=f"held from {trigger.since:.0f}s to {trigger.at:.0f}s of the recorded timeseries",
+    )
 
 
 def decide_verdict(

@@ -146,6 +146,25 @@ class TimePoint(_Frozen):
     values: dict[str, float] = Field(default_factory=dict)
 
 
+class FailureGroup(_Frozen):
+    """Failed requests of a performance suite that share one error message."""
+
+    message: str
+    occurrences: int
+    endpoints: tuple[str, ...] = ()  # the endpoints (e.g. "GET /api/items") where it occurred
+    traceback: str = ""  # for exceptions raised by test code rather than failed requests
+
+
+class AbortRecord(_Frozen):
+    """A windowed ``: abort`` criterion that held for its window while the suite ran, which stopped it."""
+
+    criterion: str  # the criterion text as written in the profile
+    at: float  # seconds into the test when it triggered (and the test was stopped)
+    since: float | None = None  # seconds into the test when the condition began to hold
+    measured: float | None = None  # the left-hand side when it triggered
+    message: str = ""
+
+
 class SuiteResult(_Frozen):
     name: str
     kind: str
@@ -161,6 +180,8 @@ class SuiteResult(_Frozen):
     artifacts: tuple[Artifact, ...] = ()
     error: str = ""
     notes: tuple[str, ...] = ()
+    failures: tuple[FailureGroup, ...] = ()  # performance suites: failed requests grouped by message
+    abort: AbortRecord | None = None  # set when a live-watched abort criterion stopped the suite
 
     @property
     def completed(self) -> bool:

@@ -15,6 +15,7 @@ from harness.reports.pdf.sections import (
     environment,
     evidence,
     overview,
+    performance,
     security,
     signatures,
     tests,
@@ -25,6 +26,7 @@ from harness.results.model import SuiteResult
 SuiteSection = Callable[[SuiteResult, ReportContext], list[Flowable]]
 
 SUITE_SECTIONS: dict[str, SuiteSection] = {
+    "performance": performance.build,
     "security": security.build,
     "uat": uat.build,
 }

@@ -1,0 +1,224 @@
+"""The harness's Locust plug-in: loaded BY LOCUST next to the locustfile, never imported by the harness.
+
+The runner starts ``locust -f LOCUSTFILE,<this file>``; Locust imports it (after gevent has patched the
+standard library) in the master, in a single-process run, and in local workers. Without the
+``HARNESS_LOCUST_*`` environment it does nothing, so workers on other machines may load it too
+(``--locustfile -`` downloads it from the master).
+
+What it does, and why inside Locust rather than by polling Locust's web API:
+
+- **Live stats** (master or single process): once a second one JSON line on the pipe
+  ``HARNESS_LOCUST_FD`` with the current users, workers, request rate and 10-second-window
+  percentiles, straight from the runner's own aggregate. The harness evaluates windowed abort
+  criteria on them. A plug-in needs no web UI (``--headless`` stays headless), no listening port that
+  could collide or be reached by others, and no HTTP polling load on the load generator.
+- **Stop on request**: SIGUSR1 makes the runner quit the way ``--run-time`` does, so the CSV, JSON and
+  HTML outputs are complete; the harness sends it when an abort criterion triggers or the run is
+  cancelled.
+- **Final CSVs**: Locust rewrites its CSV files once a second, so they may miss the last second of a
+  run; on ``quitting`` the plug-in waits one more CSV cycle, so the CSVs (the run's evidence) hold the
+  same final figures as Locust's JSON and HTML.
+- **Workers lost**: counts workers that went missing (no heartbeat) or left while the test ran, and
+  ends the test when none is left.
+- **Scope guard** (wherever requests are made): a request to a host outside the profile's
+  ``target.scope`` (an absolute URL in a locustfile) stops the test at once; the harness reports it.
+- **Stages** (``HARNESS_LOCUST_STAGES``): a LoadTestShape built from the profile's ``stages``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import gevent
+
+from locust import LoadTestShape, events
+from locust.env import Environment
+from locust.runners import MasterRunner, WorkerRunner
+from locust.stats import CSV_STATS_INTERVAL_SEC, StatsEntry
+
+log = logging.getLogger("harness")
+
+_FD = int(os.environ["HARNESS_LOCUST_FD"]) if os.environ.get("HARNESS_LOCUST_FD") else None
+_SCOPE: list[str] | None = json.loads(os.environ.get("HARNESS_LOCUST_SCOPE", "null"))
+_STAGES: list[dict[str, float]] = json.loads(os.environ.get("HARNESS_LOCUST_STAGES", "[]"))
+_ENDPOINTS = os.environ.get("HARNESS_LOCUST_ENDPOINTS") == "1"
+_SCOPE_MESSAGE = "harness_scope_violation"
+
+
+class _State:
+    started: float | None = None  # monotonic time of test_start
+    seen: set[str] = set()  # noqa: RUF012  (one process, one test)
+    lost: set[str] = set()  # noqa: RUF012
+    had_workers = False
+    stopping = False
+    origins: dict[str, bool] = {}  # noqa: RUF012  scheme://host:port -> allowed
+
+
+def _emit(event: str, **data: Any) -> None:
+    global _FD
+    if _FD is None:
+        return
+    line = json.dumps({"event": event, **data}, separators=(",", ":")) + "\n"
+    try:
+        os.write(_FD, line.encode())
+    except OSError:  # the harness went away; keep the test running, it ends by its own --run-time
+        _FD = None
+
+
+def _quit(environment: Environment, reason: str) -> None:
+    if _State.stopping or environment.runner is None:
+        return
+    _State.stopping = True
+    log.warning("harness: stopping the test: %s", reason)
+    _emit("stopping", reason=reason)
+    gevent.spawn(environment.runner.quit)
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else value / 1000
+
+
+def _figures(entry: StatsEntry) -> dict[str, float | None]:
+    rps = float(entry.current_rps or 0)
+    failing = float(entry.current_fail_per_sec or 0)
+    return {
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "rps": rps,
+        "failures_per_s": failing,
+        "error_rate": min(1.0, failing / rps) if rps else (1.0 if failing else 0.0),
+        **{f"p{p}": _seconds(entry.get_current_response_time_percentile(p / 100)) for p in (50, 90, 95, 99)},
+    }
+
+
+def _workers(environment: Environment) -> dict[str, int]:
+    runner = environment.runner
+    if not isinstance(runner, MasterRunner):
+        return {}
+    present = {node.id: node.state for node in runner.clients.all}
+    _State.seen |= present.keys()
+    _State.lost |= {node_id for node_id, state in present.items() if state == "missing"}
+    if runner.state in ("spawning", "running"):
+        _State.lost |= _State.seen - present.keys()  # left while the test ran (killed, crashed, Ctrl-C)
+    connected = runner.worker_count
+    _State.had_workers = _State.had_workers or connected > 0
+    return {"workers": connected, "workers_lost": len(_State.lost)}
+
+
+def _sample(environment: Environment) -> None:
+    runner = environment.runner
+    if runner is None:
+        return
+    stats = runner.stats
+    data: dict[str, Any] = {"state": runner.state, "users": runner.user_count, **_workers(environment)}
+    if _State.started is not None:
+        data["t"] = round(time.monotonic() - _State.started, 3)
+        data.update(_figures(stats.total))
+        if _ENDPOINTS:
+            data["endpoints"] = {
+                f"{entry.method} {entry.name}" if entry.method else entry.name: _figures(entry)
+                for entry in stats.entries.values()
+            }
+    _emit("sample", **data)
+    running = runner.state in ("spawning", "running")
+    if isinstance(runner, MasterRunner) and running and _State.had_workers and runner.worker_count == 0:
+        _quit(environment, f"all {len(_State.seen)} workers were lost")
+
+
+def _sampler(environment: Environment) -> None:
+    while True:
+        gevent.sleep(1.0)
+        try:
+            _sample(environment)
+        except Exception:  # a statistics hiccup must not end the test
+            log.exception("harness: sampling failed")
+
+
+def _allowed(url: str) -> bool:
+    origin = "/".join(url.split("/", 3)[:3])
+    known = _State.origins.get(origin)
+    if known is None:
+        from harness.profile.scope import Scope  # only where the harness (and its scope) is installed
+
+        known = bool(_SCOPE) and Scope(_SCOPE or []).allows_host(urlsplit(url).hostname or "")
+        _State.origins[origin] = known
+    return known
+
+
+@events.init.add_listener
+def _on_init(environment: Environment, **_: Any) -> None:
+    runner = environment.runner
+    if _SCOPE is not None and not isinstance(runner, MasterRunner):
+        _guard_scope(environment)
+    if _FD is None or runner is None or isinstance(runner, WorkerRunner):
+        return
+    if isinstance(runner, MasterRunner):
+        runner.register_message(
+            _SCOPE_MESSAGE, lambda environment, msg, **_: _scope_violation(environment, str(msg.data["url"]))
+        )
+    gevent.signal_handler(signal.SIGUSR1, lambda: _quit(environment, "requested by the harness"))
+    gevent.spawn(_sampler, environment)
+    _emit("init", runner=type(runner).__name__, pid=os.getpid())
+
+
+def _guard_scope(environment: Environment) -> None:
+    def check(url: str | None = None, **_: Any) -> None:
+        if url and not _allowed(url):
+            runner = environment.runner
+            if isinstance(runner, WorkerRunner):
+                if not _State.stopping:
+                    _State.stopping = True
+                    runner.send_message(_SCOPE_MESSAGE, {"url": url})
+            else:
+                _scope_violation(environment, url)
+
+    environment.events.request.add_listener(check)
+
+
+def _scope_violation(environment: Environment, url: str) -> None:
+    _emit("scope_violation", url=url)
+    _quit(environment, f"request to {url} is outside target.scope")
+
+
+@events.test_start.add_listener
+def _on_test_start(environment: Environment, **_: Any) -> None:
+    if not isinstance(environment.runner, WorkerRunner):
+        _State.started = time.monotonic()
+        _emit("test_start")
+
+
+@events.cpu_warning.add_listener
+def _on_cpu_warning(environment: Environment, cpu_usage: float, **_: Any) -> None:
+    _emit("cpu_warning", cpu=cpu_usage)
+
+
+@events.quitting.add_listener
+def _on_quitting(environment: Environment, **_: Any) -> None:
+    if _FD is None or isinstance(environment.runner, WorkerRunner):
+        return
+    _sample(environment)
+    options = environment.parsed_options
+    if options is not None and getattr(options, "csv_prefix", None):
+        gevent.sleep(CSV_STATS_INTERVAL_SEC + 0.3)  # one more write of Locust's CSV files, now final
+    _emit("quitting")
+
+
+if _STAGES and _FD is not None:
+
+    class HarnessStages(LoadTestShape):
+        """The profile's ``stages``: each holds its user count until its duration has passed."""
+
+        def tick(self) -> tuple[int, float] | None:
+            elapsed = self.get_run_time()
+            end = 0.0
+            for stage in _STAGES:
+                end += stage["duration"]
+                if elapsed < end:
+                    return int(stage["users"]), float(stage["spawn_rate"])
+            return None
