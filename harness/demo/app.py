@@ -6,8 +6,6 @@ expected to find them. None of them lets anything leave 127.0.0.1.
 
 # No `from __future__ import annotations`: FastAPI must evaluate the route signatures, which use
 # aliases defined inside create_app.
-import html
-import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -16,11 +14,12 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harness.demo import domain
 from harness.demo.domain import PermitType, Role, RuleViolation, Status
+from harness.demo.portal import portal_router
 from harness.demo.store import Store, User
 from harness.demo.weaknesses import WEAKNESSES
 
@@ -31,7 +30,7 @@ SERVICE_VERSION = "1.4.2"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
@@ -135,8 +134,6 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
             response.headers.update(SECURITY_HEADERS)
         if "server-banner" in weaknesses:
             response.headers["X-Powered-By"] = f"{SERVICE_NAME}/{SERVICE_VERSION} Python/3.11 FastAPI"
-        if "cors-wildcard" in weaknesses:
-            response.headers["Access-Control-Allow-Origin"] = "*"
         return response
 
     @app.exception_handler(RuleViolation)
@@ -285,47 +282,5 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
             for entry in store.history(application_id)
         ]
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def portal(response: Response) -> str:
-        # The portal keeps an anonymous visitor session (search history, language) from the first page
-        # on, as such portals do; it is the cookie a crawling scanner sees without logging in.
-        secure_cookie = "cookie-flags" not in weaknesses
-        response.set_cookie(
-            "portal_session",
-            secrets.token_urlsafe(16),
-            httponly=secure_cookie,
-            samesite="strict" if secure_cookie else None,
-        )
-        return _PORTAL
-
-    @app.get("/portal/search", response_class=HTMLResponse, include_in_schema=False)
-    def portal_search(q: str = "") -> str:
-        shown = q if "reflected-xss" in weaknesses else html.escape(q)
-        return _PAGE.format(
-            title="办事指南检索 / Service guide search",
-            body=f'<p>No service guide matches <b>{shown}</b>.</p><p><a href="/">Back to the portal</a></p>',
-        )
-
+    app.include_router(portal_router(store, weaknesses))
     return app
-
-
-_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>
-<body><h1>{title}</h1>{body}</body></html>"""
-
-_PORTAL = _PAGE.format(
-    title="行政许可网上申请 / Online permit applications",
-    body="""
-<p>Demo target of acceptance-harness. Apply for permits through the API documented at
-<a href="/docs">/docs</a> (<a href="/openapi.json">OpenAPI</a>).</p>
-<form action="/portal/search" method="get">
-  <label for="q">Search service guides</label> <input id="q" name="q" type="text">
-  <button type="submit">Search</button>
-</form>
-<ul>
-  <li><a href="/portal/search?q=construction">Construction permits</a></li>
-  <li><a href="/portal/search?q=food">Food service permits</a></li>
-  <li><a href="/api/permit-types">Permit catalogue (JSON)</a></li>
-  <li><a href="/version">Version</a></li>
-</ul>""",
-)

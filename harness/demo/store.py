@@ -1,4 +1,4 @@
-"""SQLite persistence of the demo service: users, tokens, applications and their audit trail."""
+"""SQLite persistence of the demo service: users, tokens, applications, their audit trail, and feedback."""
 
 from __future__ import annotations
 
@@ -57,6 +57,13 @@ CREATE TABLE IF NOT EXISTS audit (
     from_status TEXT,
     to_status TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    category TEXT NOT NULL,
+    content TEXT NOT NULL,
+    contact TEXT NOT NULL DEFAULT '',
     at TEXT NOT NULL
 );
 """
@@ -246,3 +253,12 @@ class Store:
             return self._db.execute(
                 "SELECT * FROM audit WHERE application_id = ? ORDER BY id", (application_id,)
             ).fetchall()
+
+    def add_feedback(self, category: str, content: str, contact: str) -> int:
+        """Store a visitor's feedback (意见反馈); returns its number."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO feedback (category, content, contact, at) VALUES (?, ?, ?, ?)",
+                (category, content, contact, now().isoformat()),
+            )
+        return int(cursor.lastrowid or 0)

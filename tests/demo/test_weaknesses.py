@@ -1,17 +1,21 @@
-"""The demo target's deliberate weaknesses are real, and each one can be switched off."""
+"""The demo target's deliberate weaknesses are real, each one can be switched off, and the documentation,
+the demo's rule file and the scanners' rules agree on them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
-from harness.demo.weaknesses import WEAKNESSES
+from harness.demo.weaknesses import DETECTED_BY, WEAKNESSES
+from harness.results.model import RuleAction
+from harness.runners.security.rules import parse_rules_file
 from harness.target.managed import demo_target
 
-pytestmark = pytest.mark.slow
+FEEDBACK = {"category": "suggestion", "content": "请增加夜间办理时段 / please open in the evenings", "contact": ""}
 
 
 @pytest.fixture(scope="module")
@@ -24,27 +28,35 @@ def login(url: str) -> requests.Response:
     return requests.post(f"{url}/api/auth/token", json={"username": "zhangsan", "password": "demo-applicant-pw"})
 
 
+@pytest.mark.slow
 def test_every_weakness_is_present_by_default(demo_url: str) -> None:
     page = requests.get(f"{demo_url}/portal/search", params={"q": "<script>alert(1)</script>"})
     assert "<b><script>alert(1)</script></b>" in page.text
     assert "X-Content-Type-Options" not in page.headers
-    assert page.headers["Access-Control-Allow-Origin"] == "*"
     assert page.headers["server"] == "uvicorn"
     assert page.headers["X-Powered-By"].startswith("permit-service/")
     cookie = login(demo_url).headers["set-cookie"]
     assert "HttpOnly" not in cookie
+    portal_cookie = requests.get(demo_url).headers["set-cookie"]
+    assert portal_cookie.startswith("portal_session=") and "HttpOnly" not in portal_cookie
+    assert "SameSite" not in portal_cookie
+    # the feedback form has no anti-CSRF token, and a POST from anywhere (no session, no token) is taken
+    form = requests.get(f"{demo_url}/portal/feedback")
+    assert 'method="post"' in form.text and "csrf_token" not in form.text
+    forged = requests.post(f"{demo_url}/portal/feedback", data=FEEDBACK, headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 200 and re.search(r"FK-\d{6}", forged.text)
     assert set(WEAKNESSES) == {
-        "missing-security-headers", "cookie-flags", "server-banner", "cors-wildcard", "reflected-xss",
+        "missing-security-headers", "cookie-flags", "server-banner", "missing-csrf-token", "reflected-xss",
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_hardened_demo_has_none_of_them(hardened_url: str) -> None:
     page = requests.get(f"{hardened_url}/portal/search", params={"q": "<script>alert(1)</script>"})
     assert "&lt;script&gt;" in page.text
     assert "<script>" not in page.text
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors" in page.headers["Content-Security-Policy"]
-    assert "Access-Control-Allow-Origin" not in page.headers
     assert "server" not in page.headers
     assert "X-Powered-By" not in page.headers
     cookie = login(hardened_url).headers["set-cookie"]
@@ -52,6 +64,66 @@ def test_a_hardened_demo_has_none_of_them(hardened_url: str) -> None:
     assert "SameSite=strict" in cookie
 
 
+@pytest.mark.slow
+def test_a_hardened_feedback_form_checks_its_per_session_token(hardened_url: str) -> None:
+    visitor = requests.Session()
+    form = visitor.get(f"{hardened_url}/portal/feedback")
+    session_cookie = form.headers["set-cookie"]
+    assert "HttpOnly" in session_cookie and "SameSite=strict" in session_cookie
+    token = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', form.text)
+    assert token, form.text
+    # the visitor's own form goes through, with the same token as often as they like (per session)
+    for _ in range(2):
+        sent = visitor.post(f"{hardened_url}/portal/feedback", data={**FEEDBACK, "csrf_token": token.group(1)})
+        assert sent.status_code == 200 and re.search(r"FK-\d{6}", sent.text)
+    # a forged POST: no token, a wrong one, or the visitor's token without the visitor's session
+    assert visitor.post(f"{hardened_url}/portal/feedback", data=FEEDBACK).status_code == 403
+    wrong = {**FEEDBACK, "csrf_token": "0" * 64}
+    assert visitor.post(f"{hardened_url}/portal/feedback", data=wrong).status_code == 403
+    stolen = {**FEEDBACK, "csrf_token": token.group(1)}
+    assert requests.post(f"{hardened_url}/portal/feedback", data=stolen).status_code == 403
+    other = requests.Session()
+    other.get(f"{hardened_url}/portal/feedback")
+    assert other.post(f"{hardened_url}/portal/feedback", data=stolen).status_code == 403
+    non_ascii = {**FEEDBACK, "csrf_token": "令牌"}
+    assert visitor.post(f"{hardened_url}/portal/feedback", data=non_ascii).status_code == 403
+
+
+@pytest.mark.slow
+def test_the_feedback_form_validates_its_fields(demo_url: str) -> None:
+    assert requests.post(f"{demo_url}/portal/feedback", data={**FEEDBACK, "category": "x"}).status_code == 422
+    assert requests.post(f"{demo_url}/portal/feedback", data={**FEEDBACK, "content": ""}).status_code == 422
+    assert requests.post(f"{demo_url}/portal/feedback", data={"category": "complaint"}).status_code == 422
+
+
+def test_every_weakness_names_the_scanner_rules_that_find_it() -> None:
+    assert set(DETECTED_BY) == set(WEAKNESSES)
+    for name, detection in DETECTED_BY.items():
+        assert detection.zap and all(rule.isdigit() for rule in detection.zap), name
+        assert detection.wapiti and all(rule.startswith("wapiti:") for rule in detection.wapiti), name
+
+
+def test_the_documentation_lists_each_weakness_with_its_rules(repo: Path) -> None:
+    rows = {
+        match.group(1): line
+        for line in (repo / "docs/demo-target.md").read_text(encoding="utf-8").splitlines()
+        if (match := re.match(r"^\| `([a-z-]+)` \|", line))
+    }
+    assert set(rows) == set(WEAKNESSES)
+    for name, detection in DETECTED_BY.items():
+        for rule in (*detection.zap, *detection.wapiti):
+            assert rule.removeprefix("wapiti:") in rows[name], (name, rule)
+
+
+def test_the_demo_rule_file_warns_about_every_known_weakness(repo: Path) -> None:
+    """The demo shows its weaknesses without failing the run: each of their rules is listed as WARN."""
+    rules = parse_rules_file(repo / "profiles/security-rules.tsv")
+    for name, detection in DETECTED_BY.items():
+        for rule in (*detection.zap, *detection.wapiti):
+            assert rules.actions.get(rule) is RuleAction.WARN, (name, rule)
+
+
+@pytest.mark.slow
 def test_the_demo_keeps_its_data_in_sqlite(tmp_path: Path) -> None:
     with demo_target(tmp_path, ()) as url:
         token = login(url).json()["access_token"]

@@ -51,10 +51,11 @@ class ZapOptions(_Strict):
         return value
 
 
-WAPITI_PASSIVE = ("cookieflags", "csp", "http_headers")
+# wapp fingerprints from the harness's own database, offline (runners/security/fingerprints.py); csrf
+# re-sends a crawled form with its token altered to see whether the server checks it.
+WAPITI_PASSIVE = ("cookieflags", "csp", "http_headers", "wapp", "csrf")
 WAPITI_ACTIVE = ("xss", "sql", "exec", "file", "redirect", "crlf", "permanentxss")
 WAPITI_REFUSED = {
-    "wapp": "downloads its fingerprint and CVE databases from the internet",
     "htp": "downloads its database from the internet",
     "nikto": "downloads its database from the internet",
     "log4shell": "resolves and contacts an external DNS endpoint",

@@ -3,13 +3,17 @@
 wapiti lives in its own virtualenv (``.venv/tools/wapiti``, made by scripts/setup.sh) because its pins
 (httpx, mitmproxy, ...) clash with the harness's. It is bounded by ``--max-scan-time`` and by a
 wall-clock limit, kept inside the scope with ``--scope`` and ``-x`` excludes, and never pointed at
-anything outside the target: its callback endpoints are set to loopback and modules that contact other
-hosts (wapp, nikto, ssrf, log4shell, ...) are refused by the options.
+anything outside the target: its callback endpoints are set to loopback, modules that contact other
+hosts (nikto, ssrf, log4shell, ...) are refused by the options, and the fingerprinting module ``wapp``
+runs from the harness's own database, offline (see :mod:`harness.runners.security.fingerprints`).
 
 Risk mapping (wapiti's levels, from ``wapitiCore.language.vulnerability``):
 ``4`` critical, ``3`` high, ``2`` medium, ``1`` low, ``0`` info — for vulnerabilities, anomalies and
-additional findings alike. The rule id is ``wapiti:<category slug>`` (wapiti has no numeric plugin ids),
-the CWE comes from the category's references.
+additional findings alike — except wapp's version disclosures ("Fingerprint web server" / "Fingerprint
+web application framework"), which wapiti files at level 0 and the harness rates low, as ZAP rates
+the same disclosure in Server / X-Powered-By headers (10036, 10037), with a remedy in place of
+wapiti's "only for informational purposes". The rule id is ``wapiti:<category slug>`` (wapiti has no
+numeric plugin ids), the CWE comes from the category's references.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from harness.redaction import Redactor
 from harness.results.findings import RuleInfo
 from harness.results.model import Instance, Risk, ToolInfo
 from harness.runners.base import RunContext
+from harness.runners.security import fingerprints
 from harness.runners.security.engine import ScanOutcome, ScanPlan
 from harness.runners.security.options import WAPITI_ACTIVE, WAPITI_PASSIVE, SecurityOptions
 
@@ -38,6 +43,13 @@ _SECTIONS = ("vulnerabilities", "anomalies", "additionals")
 _CWE = re.compile(r"^CWE-(\d+)")
 _GRACE = 30.0  # seconds past --max-scan-time before wapiti is stopped from outside
 _LOOPBACK_ENDPOINT = "http://127.0.0.1:9/"  # discard port: payloads name it, nothing ever answers
+_VERSION_DISCLOSURES = {"Fingerprint web server", "Fingerprint web application framework"}
+# wapiti's solution for these is "only for informational purposes"; rated low, they need a remedy
+_DISCLOSURE_SOLUTION = (
+    "Do not announce software names and versions: remove or make generic the Server, X-Powered-By and "
+    "X-AspNet-Version headers and the version shown on error pages (web server, application server and "
+    "framework settings), and keep the software patched."
+)
 
 
 def find_wapiti(options: SecurityOptions, environ: dict[str, str] | None = None) -> str | None:
@@ -102,6 +114,8 @@ class WapitiEngine:
             argv += ["-H", f"{name}: {value}"]
         if plan.openapi_url or plan.openapi_file:
             argv += ["--swagger", plan.openapi_url or str(plan.openapi_file)]
+        if "wapp" in modules:
+            argv += ["--wapp-dir", str(workdir / "wapp")]
         return argv
 
     def scan(self, plan: ScanPlan, ctx: RunContext, outcome: ScanOutcome) -> None:
@@ -121,6 +135,8 @@ class WapitiEngine:
         report = ctx.raw_dir / "wapiti-report.json"
         log_path = ctx.raw_dir / "wapiti.log"
         argv = self.argv(executable, plan, workdir, report)
+        if "wapp" in modules_for(plan.options):
+            fingerprints.install(workdir / "config", workdir / "wapp")
         redactor = ctx.redactor.with_secrets(plan.headers.values())
         ctx.log.info("wapiti %s: %s", outcome.tool.version, redactor.redact(" ".join(argv[1:])))
         limit = plan.options.max_minutes * 60 + _GRACE
@@ -198,12 +214,14 @@ def _observation(category: str, info: dict[str, Any], entry: dict[str, Any], bas
     references = info.get("ref") or {}
     cwe = next((int(m.group(1)) for title in references if (m := _CWE.match(str(title)))), None)
     level = entry.get("level", 0)
+    risk = _LEVELS.get(level if isinstance(level, int) else 0, Risk.INFO)
+    disclosure = category in _VERSION_DISCLOSURES
     rule = RuleInfo(
         rule_id=f"wapiti:{_slug(category)}",
         name=category,
-        risk=_LEVELS.get(level if isinstance(level, int) else 0, Risk.INFO),
+        risk=Risk.LOW if disclosure and risk is Risk.INFO else risk,
         description=str(info.get("desc", "")),
-        solution=str(info.get("sol", "")),
+        solution=_DISCLOSURE_SOLUTION if disclosure else str(info.get("sol", "")),
         references=tuple(str(url) for url in references.values()),
         cwe=cwe,
     )
@@ -216,7 +234,23 @@ def _observation(category: str, info: dict[str, Any], entry: dict[str, Any], bas
         method=str(entry.get("method", "")),
         param=str(entry.get("parameter", "")),
         attack=sent if entry.get("parameter") else "",
-        evidence=str(entry.get("info", ""))[:2000],
+        evidence=_evidence(entry)[:2000],
         other=f"module {entry.get('module', '')}".strip(),
     )
     return rule, instance
+
+
+def _evidence(entry: dict[str, Any]) -> str:
+    """The entry's ``info``; wapp's JSON about a technology becomes "Python 3.11 (Programming languages)"."""
+    info = str(entry.get("info", ""))
+    if entry.get("module") != "wapp":
+        return info
+    try:
+        technology = json.loads(info)
+        name = str(technology["name"])
+        versions = ", ".join(str(v) for v in technology.get("versions") or [])
+        categories = ", ".join(str(c) for c in technology.get("categories") or [])
+    except (ValueError, TypeError, KeyError):
+        return info
+    text = f"{name} {versions}".strip()
+    return f"{text} ({categories})" if categories else text

@@ -1,10 +1,12 @@
-"""Fixtures of the security suite tests: the ZAP JSON-API double and profiles that point at it."""
+"""Fixtures of the security suite tests: the ZAP JSON-API double, profiles that point at it, and the
+network guard that proves a scan talks to nobody but 127.0.0.1."""
 
 from __future__ import annotations
 
 import json
 import textwrap
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,24 @@ import pytest
 from tests.zapdouble import Behaviour, ZapDouble
 
 API_KEY = "double-api-key-5f1c"
+NETGUARD = Path(__file__).with_name("netguard")
+
+
+@dataclass(frozen=True)
+class NetGuard:
+    env: dict[str, str]  # for run_cli: every Python process of the run loads the guard
+    log: Path  # one line per refused lookup or connection
+
+    def attempts(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
+
+
+@pytest.fixture
+def netguard(tmp_path: Path) -> NetGuard:
+    """Environment under which any Python process's lookup of or connection to a non-loopback host is
+    refused and logged (tests/runners/security/netguard/sitecustomize.py)."""
+    log = tmp_path / "netguard.log"
+    return NetGuard({"PYTHONPATH": str(NETGUARD), "NETGUARD_LOG": str(log)}, log)
 
 
 @pytest.fixture
