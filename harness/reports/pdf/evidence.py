@@ -4,10 +4,16 @@ The manifest (manifest.json, written by the pipeline before the PDF exporter run
 the top of the run directory and under ``raw/`` are evidence: the pipeline redacted them. Other folders
 (e.g. ``target/``, the demo system's own database) belong to the system under test: they are listed by
 hash but never embedded, so nothing unredacted can travel inside the PDF.
+
+``allure-results/`` folders are dashboard feeds derived from results the report already carries (JUnit
+XML, run.json): one small file per test, thousands in a big run. Each folder is shown as one bundle row
+(file count, total size, and a digest over its manifest entries) and not embedded; every file stays in the
+manifest, so ``harness verify --evidence`` still checks each one.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +29,10 @@ class Placement(StrEnum):
     TOO_LARGE = "too_large"  # over the profile's report.attachment_limit_mb: listed by hash only
     NOT_EVIDENCE = "not_evidence"  # outside raw/ and the run's own records: listed by hash only
     CHANGED = "changed"  # the file no longer matches the manifest: listed by the manifest's hash only
+    BUNDLED = "bundled"  # part of a derived allure-results/ folder: shown as one bundle row, not embedded
+
+
+BUNDLE_FOLDER = "allure-results"
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,24 @@ class EvidenceFile:
 
 
 @dataclass(frozen=True)
+class Bundle:
+    """A derived folder shown as one row; ``sha256`` digests its files' "path<TAB>sha256" manifest lines."""
+
+    folder: str
+    files: int
+    size: int
+    sha256: str
+
+
+def bundle_folder(path: str) -> str | None:
+    """The ``.../allure-results`` folder a path lies in, if any."""
+    parts = path.split("/")
+    if BUNDLE_FOLDER in parts[:-1]:
+        return "/".join(parts[: parts.index(BUNDLE_FOLDER) + 1])
+    return None
+
+
+@dataclass(frozen=True)
 class Evidence:
     """The evidence of one run as the report shows and embeds it."""
 
@@ -49,6 +77,23 @@ class Evidence:
     @property
     def attached(self) -> tuple[EvidenceFile, ...]:
         return tuple(f for f in self.files if f.attached)
+
+    def bundles(self) -> tuple[Bundle, ...]:
+        members: dict[str, list[EvidenceFile]] = {}
+        for entry in self.files:
+            if entry.placement is Placement.BUNDLED:
+                members.setdefault(bundle_folder(entry.path) or "", []).append(entry)
+        return tuple(
+            Bundle(
+                folder,
+                len(entries),
+                sum(e.size for e in entries),
+                hashlib.sha256(
+                    "".join(f"{e.path}\t{e.sha256}\n" for e in sorted(entries, key=lambda e: e.path)).encode()
+                ).hexdigest(),
+            )
+            for folder, entries in members.items()
+        )
 
     def read(self, entry: EvidenceFile) -> bytes:
         """The file's bytes (collect_evidence attached only files that still match the manifest)."""
@@ -69,6 +114,8 @@ def is_evidence_path(path: str) -> bool:
 
 
 def _placement(artifact: Artifact, limit_bytes: int) -> Placement:
+    if bundle_folder(artifact.path) is not None:
+        return Placement.BUNDLED
     if not is_evidence_path(artifact.path):
         return Placement.NOT_EVIDENCE
     if artifact.size > limit_bytes:

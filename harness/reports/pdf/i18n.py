@@ -120,13 +120,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "placement_too_large": ("否 ¹", "no ¹"),
     "placement_not_evidence": ("否 ²", "no ²"),
     "placement_changed": ("否 ³", "no ³"),
+    "placement_bundled": ("否 ⁴", "no ⁴"),
+    "evidence_bundle": ("{folder}/（{files} 个文件，合并列出）", "{folder}/ ({files} files, listed as one)"),
     "evidence_top_folder": ("运行目录/", "run directory/"),
     "evidence_legend": (
         "“PDF 内”一栏：已附 = 作为附件嵌入本 PDF；¹ 超出附件大小上限，仅列摘要；² 被测系统自身的数据（未经密钥隐去处理），仅列摘要；"
-        "³ 生成报告时文件已与清单不符，未嵌入。",
+        "³ 生成报告时文件已与清单不符，未嵌入；⁴ Allure 结果目录（由已附结果派生），整体列出，"
+        "摘要为其各文件清单行（路径、制表符、SHA-256）的 SHA-256。",
         "“In PDF”: yes = embedded in this PDF as an attachment; ¹ over the attachment size limit, digest only; "
         "² the system under test's own data (not redacted), digest only; ³ the file no longer matched the manifest "
-        "when the report was made, not embedded.",
+        "when the report was made, not embedded; ⁴ an Allure results folder (derived from the attached results), "
+        "listed as one row whose digest is the SHA-256 of its files' manifest lines (path, tab, SHA-256).",
     ),
     "signature_fields_note": (
         "每个虚线框是一个 PDF 数字签名域。签署：harness sign report.pdf --party project|business|supervision --key 证书.p12；"

@@ -7,7 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from harness.reports.pdf.context import ReportContext
-from harness.reports.pdf.evidence import Placement
+from harness.reports.pdf.evidence import Placement, bundle_folder
 from harness.reports.pdf.fonts import MONO
 from harness.reports.pdf.styles import (
     AMBER,
@@ -27,6 +27,7 @@ _PLACEMENT_COLOURS = {
     Placement.TOO_LARGE: AMBER,
     Placement.NOT_EVIDENCE: GREY,
     Placement.CHANGED: RED,
+    Placement.BUNDLED: GREY,
 }
 _COMPACT = [("TOPPADDING", (0, 1), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.2)]
 
@@ -43,7 +44,24 @@ def _rows(ctx: ReportContext, compact: ParagraphStyle) -> tuple[list[list[object
     rows: list[list[object]] = []
     commands: list[TableCommand] = []
     folder_of_previous: str | None = None
+    bundles = {b.folder: b for b in ctx.evidence.bundles()}
     for entry in ctx.evidence.files:
+        if entry.placement is Placement.BUNDLED:
+            bundle = bundles.pop(bundle_folder(entry.path) or "", None)
+            if bundle is None:
+                continue  # its bundle row is already in the table
+            folder_of_previous = None
+            label = ctx.t("evidence_bundle", folder=bundle.folder, files=bundle.files)
+            mark = coloured(ctx.t("placement_bundled"), _PLACEMENT_COLOURS[Placement.BUNDLED])
+            rows.append(
+                [
+                    Paragraph(f"<font color='{NAVY.hexval()}'>{text(label)}</font>", compact),
+                    Paragraph(text(size_text(bundle.size)), compact),
+                    Paragraph(f"<font name='{MONO}' size='6.5'>{text(bundle.sha256)}</font>", compact),
+                    Paragraph(mark, compact),
+                ]
+            )
+            continue
         folder, _, name = entry.path.rpartition("/")
         if folder != folder_of_previous:
             folder_of_previous = folder
