@@ -4,12 +4,15 @@
 - ``demo_url``       a real demo target (uvicorn + SQLite) on 127.0.0.1, one per test session
 - ``write_profile``  writes a profile YAML into tmp_path and returns its path
 - ``run_cli``        runs ``harness ...`` in a subprocess (the real console script) and returns the result
+- ``demo_run_dir``   a fresh copy of one real `harness run profiles/demo.yaml` (run once per test session:
+                     the demo takes ~45 s), for tests that inspect or sign its results
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -82,3 +85,25 @@ def run_cli(tmp_path: Path) -> Callable[..., CliResult]:
         return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def _demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliResult, Path]:
+    base = tmp_path_factory.mktemp("demo-run")
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("harness")), "run", str(REPO / "profiles" / "demo.yaml"), "--json",
+         "--quiet", "--out", str(base / "reports")],
+        capture_output=True, text=True, timeout=600, cwd=base,
+    )  # fmt: skip
+    result = CliResult(completed.returncode, completed.stdout, completed.stderr)
+    assert result.code == 0, result.stdout + result.stderr
+    return result, Path(str(result.json()["run_dir"]))
+
+
+@pytest.fixture
+def demo_run_dir(_demo_run: tuple[CliResult, Path], tmp_path: Path) -> tuple[CliResult, Path]:
+    """(the run's CLI result, a private copy of its run directory): tests may change the copy freely."""
+    result, run_dir = _demo_run
+    copy = tmp_path / "reports" / run_dir.name
+    shutil.copytree(run_dir, copy, symlinks=True)
+    return result, copy

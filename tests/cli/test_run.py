@@ -29,13 +29,11 @@ def run_dirs(base: Path) -> list[Path]:
 
 
 @pytest.mark.slow
-def test_the_demo_profile_passes_and_writes_a_complete_run_directory(repo: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli("run", str(repo / "profiles" / "demo.yaml"), "--json", "--out", str(tmp_path / "reports"))
-    assert result.code == 0, result.stdout + result.stderr
+def test_the_demo_profile_passes_and_writes_a_complete_run_directory(demo_run_dir) -> None:  # type: ignore[no-untyped-def]
+    result, run_dir = demo_run_dir
     summary = result.json()
     assert summary["verdict"] == "PASS"
-    run_dir = Path(str(summary["run_dir"]))
-    assert run_dir.parent == tmp_path / "reports"
+    assert Path(str(summary["run_dir"])).name == run_dir.name
     assert re.fullmatch(r"demo-\d{8}T\d{6}-[0-9a-f]{4}", run_dir.name)
     for name in ("run.json", "manifest.json", "harness.log", "report.pdf", "junit.xml", "summary.json"):
         assert (run_dir / name).is_file(), name

@@ -83,14 +83,11 @@ def test_sign_errors_exit_2_and_leave_the_file(
 
 @pytest.mark.slow
 def test_demo_acceptance_run_signed_by_three_parties(
-    run_cli: Callable[..., object], repo: Path, tmp_path: Path
+    run_cli: Callable[..., object], repo: Path, demo_run_dir: tuple[object, Path]
 ) -> None:
     """The product's whole flow: a real demo run, DEMO keys named after the profile's signatories,
     three signatures, verification against the run directory — and the login secret nowhere in the PDF."""
-    run = run_cli("run", str(repo / "profiles" / "demo.yaml"), "--out", str(tmp_path / "reports"), "--json",
-                  "--quiet", timeout=300)  # fmt: skip
-    assert run.code == 0, run.stderr
-    run_dir = Path(json.loads(run.stdout)["run_dir"])
+    _, run_dir = demo_run_dir
     report = run_dir / "report.pdf"
     assert run_cli("keys", "demo", "--out", "keys", "--profile", str(repo / "profiles" / "demo.yaml")).code == 0
     for party in ("supervision", "business", "project"):
