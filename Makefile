@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PROFILE ?= profiles/demo.yaml
 RUN ?= $(shell ls -1dt reports/*/ 2>/dev/null | head -n 1)
 TRUST ?=
+TEST_WORKERS ?= 3
 REQUIRE_ALL ?=
 
 .PHONY: setup acceptance test report verify bench lint clean
@@ -19,7 +20,7 @@ acceptance: setup
 	$(BIN)/harness run $(PROFILE)
 
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 report: setup
 	@test -n "$(RUN)" || { echo "no run directory: make report RUN=reports/<run>"; exit 2; }
