@@ -78,8 +78,11 @@ def _print_outcome(outcome: RunOutcome) -> None:
     stdout.print(table)
     for criterion in run.criteria:
         if criterion.outcome.value != "passed":
-            stdout.print(f"  {criterion.outcome.value}: [{criterion.suite}] {criterion.expression} "
-                         f"(measured {criterion.measured_text or '—'}) {criterion.message}")  # fmt: skip
+            line = (
+                f"  {criterion.outcome.value}: [{criterion.suite}] {criterion.expression} "
+                f"(measured {criterion.measured_text or '—'}) {criterion.message}"
+            )
+            stdout.print(line, markup=False)  # suite names and expressions are data, not rich markup
     stdout.print(f"verdict: [{_VERDICT_STYLE[run.verdict.value]}]{run.verdict.value}[/]")
     stdout.print(f"run directory: {outcome.run_dir}")
     report = outcome.run_dir / "report.pdf"

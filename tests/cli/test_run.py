@@ -73,6 +73,8 @@ def test_an_unreachable_target_makes_the_run_incomplete(repo: Path, write_profil
     summary = result.json()
     assert summary["verdict"] == "INCOMPLETE"
     suites = {s["name"]: s for s in summary["suites"]}  # type: ignore[union-attr]
+    human = run_cli("run", str(profile), "--quiet")
+    assert "error: [integration] pass_rate" in human.stdout or "error: [integration] failed + errors" in human.stdout
     assert suites["unit"]["status"] == "passed"
     assert suites["integration"]["status"] == "error"
     assert "127.0.0.1:9 is unreachable" in suites["integration"]["error"]
