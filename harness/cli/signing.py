@@ -7,7 +7,7 @@ import os
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,8 +15,10 @@ from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.profile import load_profile
 from harness.results.model import Signatory
-from harness.signing import DEMO_PASSWORD, VerificationReport, make_demo_keys, sign_report, verify_report
-from harness.signing.verify import SignatureReport
+
+if TYPE_CHECKING:  # pyHanko takes half a second to import: only the signing commands load it
+    from harness.signing import VerificationReport
+    from harness.signing.verify import SignatureReport
 
 PASSWORD_ENV = "HARNESS_KEY_PASSWORD"
 
@@ -57,6 +59,8 @@ def sign(
     """
     _quiet_pyhanko()
     try:
+        from harness.signing import sign_report
+
         outcome = sign_report(
             report, party=party.value, key=key, password=os.environ.get(password_env), tsa_url=tsa, out=out
         )
@@ -157,6 +161,8 @@ def verify(
     """
     _quiet_pyhanko()
     try:
+        from harness.signing import verify_report
+
         result = verify_report(report, trust or [], evidence_dir=evidence, require_all=require_all)
     except HarnessError as exc:
         fail(exc)
@@ -180,6 +186,8 @@ def keys_demo(
         if profile is not None:
             chosen = load_profile(profile).profile.report.signatories
             signatories = {party: getattr(chosen, party) for party in ("project", "business", "supervision")}
+        from harness.signing import DEMO_PASSWORD, make_demo_keys
+
         paths = make_demo_keys(out, signatories)
     except HarnessError as exc:
         fail(exc)

@@ -10,11 +10,9 @@ from rich.console import Console
 
 from harness.cli.main import app, fail, stderr, stdout
 from harness.errors import HarnessError
-from harness.uat.apply import apply_sheet
 from harness.uat.checklist import load_checklist
 from harness.uat.record import RecordSession, cases_to_record
 from harness.uat.results import load_results, save_results
-from harness.uat.sheet import read_sheet, write_template
 from harness.uat.suite import UatPaths, uat_paths
 
 uat_app = typer.Typer(help="User acceptance testing: sheets to fill, interactive recording, importing results.")
@@ -35,6 +33,8 @@ def template(
         paths = uat_paths(profile, suite)
         checklist = load_checklist(paths.checklist)
         target = out or Path(f"{suite}-uat.xlsx")
+        from harness.uat.sheet import write_template  # openpyxl: loaded only for sheets
+
         write_template(target, paths, checklist, load_results(paths.results))
     except HarnessError as exc:
         fail(exc)
@@ -89,6 +89,9 @@ def import_sheet(
 ) -> None:
     """Read a filled sheet and record its results (with evidence, hashed) for the suite it belongs to."""
     try:
+        from harness.uat.apply import apply_sheet
+        from harness.uat.sheet import read_sheet
+
         filled = read_sheet(sheet)
         paths = _sheet_paths(filled.meta, profile, suite, sheet)
         checklist = load_checklist(paths.checklist)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -138,11 +139,19 @@ class _Writer:
         return written
 
     def _native(self, directory: Path) -> int:
-        """allure-pytest's own results, copied through the same logger."""
+        """allure-pytest's own results, hard-linked into allure-results/ (copied across file systems).
+
+        Thousands of per-test files would otherwise be copied a second time: the links cost nothing and
+        the files are never written again, so the two names can safely share their content.
+        """
+        target = self.rundir.path / DIRECTORY
         count = 0
         for path in sorted(directory.iterdir()):
             if path.is_file():
-                self.logger.report_attached_file(source=path, file_name=path.name)
+                try:
+                    os.link(path, target / path.name)
+                except OSError:
+                    self.logger.report_attached_file(source=path, file_name=path.name)
                 count += path.name.endswith("-result.json")
         return count
 
