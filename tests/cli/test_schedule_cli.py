@@ -55,7 +55,12 @@ def _rows(db: Path, query: str) -> list[tuple[object, ...]]:
     if not db.exists():
         return []
     with closing(sqlite3.connect(db, timeout=30)) as connection:
-        return connection.execute(query).fetchall()
+        try:
+            return connection.execute(query).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []  # the scheduler created the file but not yet its tables: nothing recorded yet
+            raise
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
