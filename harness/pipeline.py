@@ -7,18 +7,16 @@ import getpass
 import logging
 import os
 import platform
-import signal
 import socket
-import threading
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 
 from harness import __version__
+from harness.cancel import CancelToken, cancel_on_signals
 from harness.errors import RunnerSetupError
 from harness.gates import decide_verdict
 from harness.history import RunHistory, history_path
@@ -41,7 +39,7 @@ from harness.results.model import (
     TargetInfo,
 )
 from harness.results.rundir import RunDirectory, new_run_id, redact_files
-from harness.runners.base import CancelToken, RunContext
+from harness.runners.base import RunContext
 from harness.target import OpenTarget, TargetHandle, open_target
 
 log = logging.getLogger("harness")
@@ -80,7 +78,7 @@ def execute(
     rundir = RunDirectory.create(base, run_id)
     run = _initial_run(run_id, loaded)
     rundir.write_run(run)
-    with _run_log(rundir.log_file, redactor), _cancel_on_signals(cancel):
+    with _run_log(rundir.log_file, redactor), cancel_on_signals(cancel, second_interrupt_aborts=True):
         log.info("run %s of %s (harness %s)", run_id, loaded.path, __version__)
         recorder.begin(run, rundir.path)
         environment = _SuiteEnvironment(loaded, None, rundir, cancel, progress, redactor, child_environ, recorder)
@@ -268,25 +266,3 @@ def _run_log(path: Path, redactor: Redactor) -> Iterator[None]:
         log.removeHandler(handler)
         log.setLevel(previous)
         handler.close()
-
-
-@contextmanager
-def _cancel_on_signals(cancel: CancelToken) -> Iterator[None]:
-    """First SIGINT/SIGTERM: stop gracefully (current suite stops, results are kept, report is written).
-    A second SIGINT raises KeyboardInterrupt for those who really want out now."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handle(signum: int, _frame: FrameType | None) -> None:
-        name = signal.Signals(signum).name
-        if cancel.cancelled and signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        cancel.cancel(f"{name} received")
-
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

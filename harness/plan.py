@@ -15,8 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
-from harness.gates import Criterion, CriterionSyntaxError, Reference, parse_criterion
-from harness.gates.syntax import BinaryOp, Expression, Negate
+from harness.gates import Criterion, CriterionSyntaxError, parse_criterion
 from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
@@ -108,20 +107,10 @@ def _default_criteria(runner: Runner, options: object) -> tuple[str, ...]:
     return tuple(for_options(options)) if callable(for_options) else runner.default_criteria
 
 
-def _references(expression: Expression) -> list[Reference]:
-    if isinstance(expression, Reference):
-        return [expression]
-    if isinstance(expression, Negate):
-        return _references(expression.operand)
-    if isinstance(expression, BinaryOp):
-        return _references(expression.left) + _references(expression.right)
-    return []
-
-
 def _unknown_metrics(criterion: Criterion, runner: Runner, options: object, has_baseline: bool) -> str:
     """A message naming the first metric the suite will not produce, or ""."""
     known = runner.metric_names(options)  # type: ignore[arg-type]
-    for reference in _references(criterion.left) + _references(criterion.right):
+    for reference in criterion.references:
         history = history_name_problem(reference, known, has_baseline)  # baseline.*, findings.new.* ...
         if history is not None:
             if history:

@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from harness.cancel import CancelToken
 from harness.processes import ChildProcess
-from harness.runners.base import CancelToken
 
 # A parent that ignores SIGINT and starts a grandchild: stop() must still get rid of both.
 STUBBORN = """

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from harness.cancel import CancelToken, cancel_on_signals
 from harness.cli.history import DEFAULT_HISTORY, HistoryOption, JsonOption
 from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.plan import make_plan, select
 from harness.profile import load_profile
 from harness.profile.cron import CronError, CronSchedule
-from harness.runners.base import CancelToken
 from harness.runners.registry import load_runners
 from harness.schedule.clock import Clock, ShiftedClock, SystemClock
 from harness.schedule.export import FORMATS, ExportContext, export
@@ -195,19 +191,6 @@ def export_schedules(
     sys.stdout.write(export(schedules, fmt, context))
 
 
-@contextmanager
-def _stop_on_signals(stop: CancelToken) -> Iterator[None]:
-    def handle(signum: int, _frame: FrameType | None) -> None:
-        stop.cancel(f"{signal.Signals(signum).name} received")
-
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 def _clock(pretend_now: str | None) -> Clock:
     if pretend_now is None:
         return SystemClock()
@@ -254,7 +237,7 @@ def run_scheduler(
         scheduler = Scheduler(
             schedules, store, WorkerLauncher(store.database.path), clock, report=report, max_runs=max_runs
         )
-        with _stop_on_signals(stop):
+        with cancel_on_signals(stop):
             started = scheduler.run(stop)
         report(f"scheduler stopped{f' ({stop.reason})' if stop.reason else ''} after starting {started} run(s)")
     except HarnessError as exc:

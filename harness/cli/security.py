@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
+from harness.cancel import CancelToken
 from harness.cli.main import ExitCode, app, fail, stderr, stdout
 from harness.errors import HarnessError, RunnerSetupError
 from harness.results.model import RuleAction
-from harness.runners.base import CancelToken
 from harness.runners.security.rules import generate_rules_file
 from harness.runners.security.zap_api import ZapApi, ZapError, ZapUnavailable
 from harness.runners.security.zap_daemon import find_zap, started_zap

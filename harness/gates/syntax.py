@@ -105,6 +105,17 @@ class Negate:
 Expression = Number | Reference | BinaryOp | Negate
 
 
+def references(expression: Expression) -> list[Reference]:
+    """Every name an expression reads, left to right."""
+    if isinstance(expression, Reference):
+        return [expression]
+    if isinstance(expression, Negate):
+        return references(expression.operand)
+    if isinstance(expression, BinaryOp):
+        return references(expression.left) + references(expression.right)
+    return []
+
+
 @dataclass(frozen=True)
 class Criterion:
     text: str
@@ -113,6 +124,11 @@ class Criterion:
     right: Expression
     window: float | None = None  # seconds the condition must be violated before an abort triggers
     action: CriterionAction = CriterionAction.FAIL
+
+    @property
+    def references(self) -> list[Reference]:
+        """Every name the criterion reads, both sides."""
+        return references(self.left) + references(self.right)
 
     @property
     def right_text(self) -> str:

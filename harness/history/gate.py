@@ -21,7 +21,7 @@ from pathlib import Path
 from harness.errors import HarnessError
 from harness.gates import Criterion, MetricMissing, Reference, Resolver, evaluate, suite_resolver
 from harness.history.compare import compare_suite, count
-from harness.history.names import BASELINE, FINDINGS, finding_selector, references, uses_history
+from harness.history.names import BASELINE, FINDINGS, finding_selector, uses_history
 from harness.history.records import RunRecord, SuiteSnapshot
 from harness.history.runs import RunStore
 from harness.profile import LoadedProfile
@@ -135,7 +135,7 @@ class RunHistory:
 
     def evaluate(self, criterion: Criterion, suite: SuiteResult, *, default: bool) -> CriterionResult:
         """Like :func:`harness.gates.evaluate`, with ``baseline.*`` and ``findings.*`` resolved from the history."""
-        used = references(criterion)
+        used = criterion.references
         if not any(uses_history(r) for r in used):
             return evaluate(criterion, suite, default=default)
         choice = self._choice(suite.name)

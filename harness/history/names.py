@@ -10,29 +10,13 @@ from __future__ import annotations
 
 import difflib
 
-from harness.gates import Criterion, Reference
-from harness.gates.syntax import BinaryOp, Expression, Negate
+from harness.gates import Reference
 from harness.results.model import Risk
 
 BASELINE = "baseline"
 FINDINGS = "findings"
 FINDING_SETS = ("new", "fixed", "unchanged")
 RISKS = tuple(r.value for r in Risk)
-
-
-def references(criterion: Criterion) -> list[Reference]:
-    """Every name a criterion reads, both sides."""
-
-    def walk(expression: Expression) -> list[Reference]:
-        if isinstance(expression, Reference):
-            return [expression]
-        if isinstance(expression, Negate):
-            return walk(expression.operand)
-        if isinstance(expression, BinaryOp):
-            return walk(expression.left) + walk(expression.right)
-        return []
-
-    return walk(criterion.left) + walk(criterion.right)
 
 
 def uses_history(reference: Reference) -> bool:

@@ -17,7 +17,6 @@ Contract:
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
+from harness.cancel import CancelToken
 from harness.gates import Criterion
 from harness.progress import Progress
 from harness.redaction import Redactor
@@ -32,27 +32,6 @@ from harness.results.model import SuiteResult
 from harness.target.handle import TargetHandle
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
-
-
-class CancelToken:
-    """Set once when the run must stop (Ctrl-C, SIGTERM); runners poll it or wait on it."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self.reason = ""
-
-    def cancel(self, reason: str) -> None:
-        if not self._event.is_set():
-            self.reason = reason
-            self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def wait(self, timeout: float) -> bool:
-        """Sleep up to ``timeout`` seconds; True if cancelled meanwhile."""
-        return self._event.wait(timeout)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
-from harness.runners.base import CancelToken
+from harness.cancel import CancelToken
 
 
 class Clock(Protocol):

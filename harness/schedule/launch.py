@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from harness.cancel import CancelToken
 from harness.processes import ChildProcess
-from harness.runners.base import CancelToken
 from harness.schedule.locks import FileLock
 from harness.schedule.notify import notify
 from harness.schedule.scheduler import JobOutcome

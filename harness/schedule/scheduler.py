@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from harness.cancel import CancelToken
 from harness.errors import HarnessError
-from harness.runners.base import CancelToken
 from harness.schedule.clock import Clock
 from harness.schedule.locks import FileLock, profile_lock_path
 from harness.schedule.schedules import Schedule

@@ -12,13 +12,13 @@ import pytest
 import yaml
 from history_builders import scripted_runners
 
+from harness.cancel import CancelToken
 from harness.errors import HistoryError
 from harness.history import RunStore
 from harness.pipeline import RunOutcome, execute
 from harness.plan import make_plan, select
 from harness.profile import load_profile
 from harness.results.model import CriterionOutcome, Verdict
-from harness.runners.base import CancelToken
 
 CSP = {"rule": "10038", "name": "CSP header not set", "risk": "medium", "fingerprint": "fp-csp"}
 XSS = {"rule": "40012", "name": "Cross Site Scripting (Reflected)", "risk": "high", "fingerprint": "fp-xss"}

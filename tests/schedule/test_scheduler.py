@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.cancel import CancelToken
 from harness.profile.cron import CronSchedule
-from harness.runners.base import CancelToken
 from harness.schedule.locks import FileLock
 from harness.schedule.scheduler import JobOutcome, Scheduler
 from harness.schedule.schedules import Schedule

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -90,18 +91,21 @@ def table_style(commands: list[TableCommand]) -> TableStyle:
 
 
 def data_table(
-    header: list[str],
+    header: Sequence[object],
     rows: list[list[object]],
     widths: list[float],
     styles: Styles,
     extra: list[TableCommand] | None = None,
 ) -> Table:
-    """A table with a repeated header row, zebra rows, and Paragraph cells that wrap instead of overflowing."""
+    """A table with a repeated header row, zebra rows, and Paragraph cells that wrap instead of overflowing.
+
+    Header texts are escaped; a header given as a Flowable (e.g. a right-aligned Paragraph) is used as is.
+    """
 
     def cell(value: object, style: ParagraphStyle) -> object:
         return value if not isinstance(value, str) else Paragraph(value, style)
 
-    body = [[cell(text(h), styles.cell_head) for h in header]]
+    body = [[cell(text(h), styles.cell_head) if isinstance(h, str) else h for h in header]]
     body += [[cell(v, styles.cell) for v in row] for row in rows]
     total = sum(widths)
     table = Table(body, colWidths=[w * FRAME_WIDTH / total for w in widths], repeatRows=1)

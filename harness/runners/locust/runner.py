@@ -16,8 +16,7 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from harness.errors import RunnerSetupError, ScopeError
-from harness.gates import Criterion, Reference
-from harness.gates.syntax import BinaryOp, Expression, Negate
+from harness.gates import Criterion
 from harness.gates.window import Trigger
 from harness.results.model import SuiteResult
 from harness.results.performance import SAMPLE_METRICS
@@ -135,18 +134,8 @@ LIVE_VALUES = frozenset(
 """What the plug-in's live samples carry, for the whole test and per endpoint (plus workers, workers_lost)."""
 
 
-def _references(expression: Expression) -> list[Reference]:
-    if isinstance(expression, Reference):
-        return [expression]
-    if isinstance(expression, Negate):
-        return _references(expression.operand)
-    if isinstance(expression, BinaryOp):
-        return _references(expression.left) + _references(expression.right)
-    return []
-
-
 def _per_endpoint(criterion: Criterion) -> bool:
-    return any(r.segments[0].name == "endpoint" for r in _references(criterion.left) + _references(criterion.right))
+    return any(r.segments[0].name == "endpoint" for r in criterion.references)
 
 
 def check_watchable(criteria: tuple[Criterion, ...]) -> None:
@@ -155,7 +144,7 @@ def check_watchable(criteria: tuple[Criterion, ...]) -> None:
     for criterion in criteria:
         if criterion.window is None:
             continue
-        for reference in _references(criterion.left) + _references(criterion.right):
+        for reference in criterion.references:
             name = reference.segments[-1].name
             plain = len(reference.segments) == 1 and name in LIVE_VALUES | {"workers", "workers_lost"}
             endpoint = reference.segments[0].name == "endpoint" and len(reference.segments) == 2 and name in LIVE_VALUES

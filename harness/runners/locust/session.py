@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.cancel import CancelToken
 from harness.processes import ChildProcess
-from harness.runners.base import CancelToken
 from harness.runners.locust.watch import LiveWatch
 
 STOP_GRACE = 15.0

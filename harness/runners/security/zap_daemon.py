@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.cancel import CancelToken
 from harness.errors import RunnerSetupError
 from harness.processes import ChildProcess
-from harness.runners.base import CancelToken
 from harness.runners.security.zap_api import ZapApi, ZapError, ZapUnavailable
 
 SCRIPTS = ("zap.sh", "zap.bat")

@@ -27,6 +27,7 @@ from harness.reports.pdf.styles import (
     Styles,
     TableCommand,
     coloured,
+    data_table,
     table_style,
     text,
 )
@@ -198,36 +199,21 @@ def _failures(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
     if not suite.failures:
         return [*flowables, Paragraph(text(t("perf_no_failures")), s.body)]
     number, number_head = _numbers(s)
-    rows: list[list[object]] = [
-        [
-            Paragraph(text(t("perf_failure")), s.cell_head),
-            Paragraph(text(t("perf_occurrences")), number_head),
-            Paragraph(text(t("perf_failure_endpoints")), s.cell_head),
-        ]
+    header: list[object] = [
+        t("perf_failure"),
+        Paragraph(text(t("perf_occurrences")), number_head),
+        t("perf_failure_endpoints"),
     ]
+    rows: list[list[object]] = []
     for failure in suite.failures[:MAX_FAILURES]:
         message = text(failure.message[:500])
         if failure.traceback:
             tail = "\n".join(failure.traceback.strip().splitlines()[-4:])
             message += f"<br/><font name='HarnessCJKMono' size='6.5' color='{GREY.hexval()}'>{text(tail)}</font>"
         rows.append(
-            [
-                Paragraph(message, s.cell),
-                Paragraph(text(str(failure.occurrences)), number),
-                Paragraph(text(", ".join(failure.endpoints) or "—"), s.cell),
-            ]
+            [message, Paragraph(text(str(failure.occurrences)), number), text(", ".join(failure.endpoints) or "—")]
         )
-    widths = [5.6, 1.0, 3.4]
-    table = Table(rows, colWidths=[w * FRAME_WIDTH / sum(widths) for w in widths], repeatRows=1)
-    commands: list[TableCommand] = [
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    table.setStyle(table_style(commands))
+    table = data_table(header, rows, [5.6, 1.0, 3.4], s)
     flowables.append(table)
     if len(suite.failures) > MAX_FAILURES:
         flowables.append(Paragraph(text(t("perf_more_failures", count=len(suite.failures) - MAX_FAILURES)), s.small))
