@@ -12,7 +12,7 @@ import hashlib
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit
 
 from harness.results.model import Finding, Instance, Risk, RuleAction
@@ -112,25 +112,16 @@ class FindingSet:
             instances.append(instance)
 
     def findings(self) -> list[Finding]:
-        result = []
-        for print_, rule in self._meta.items():
-            result.append(
-                Finding(
-                    rule_id=rule.rule_id,
-                    name=rule.name,
-                    risk=rule.risk,
-                    confidence=rule.confidence,
-                    cwe=rule.cwe,
-                    wasc=rule.wasc,
-                    description=rule.description,
-                    solution=rule.solution,
-                    references=rule.references,
-                    instances=tuple(self._instances[print_]),
-                    fingerprint=print_,
-                    source=self.source,
-                )
+        # RuleInfo's fields are exactly Finding's rule-level fields (tuples and scalars: a shallow copy).
+        return [
+            Finding(
+                **{f.name: getattr(rule, f.name) for f in fields(rule)},
+                instances=tuple(self._instances[print_]),
+                fingerprint=print_,
+                source=self.source,
             )
-        return result
+            for print_, rule in self._meta.items()
+        ]
 
     def __len__(self) -> int:
         return len(self._meta)

@@ -278,21 +278,14 @@ class JUnitReader:
         """The notes of everything read so far (declared-count mismatches, renamed duplicates)."""
         notes = list(self.notes)
         if self._mismatches:
-            examples = "; ".join(self._mismatches[:_NOTE_EXAMPLES])
-            more = (
-                f" and {len(self._mismatches) - _NOTE_EXAMPLES} more" if len(self._mismatches) > _NOTE_EXAMPLES else ""
-            )
             notes.append(
                 f"declared test counts differ from the test cases in {len(self._mismatches)} testsuite(s) "
-                f"({examples}{more}); the counts shown come from the test cases"
+                f"({_examples(self._mismatches, '; ')}); the counts shown come from the test cases"
             )
         if self._duplicates:
-            examples = ", ".join(self._duplicates[:_NOTE_EXAMPLES])
-            more = (
-                f" and {len(self._duplicates) - _NOTE_EXAMPLES} more" if len(self._duplicates) > _NOTE_EXAMPLES else ""
-            )
             notes.append(
-                f"{len(self._duplicates)} repeated test id(s) kept as separate cases with #N suffixes ({examples}{more})"
+                f"{len(self._duplicates)} repeated test id(s) kept as separate cases with #N suffixes "
+                f"({_examples(self._duplicates, ', ')})"
             )
         return notes
 
@@ -330,6 +323,12 @@ class JUnitReader:
         if count == 2:
             self._duplicates.append(base)
         return f"{base}#{count}"
+
+
+def _examples(items: list[str], separator: str) -> str:
+    """The first few items, and how many more there are."""
+    shown = separator.join(items[:_NOTE_EXAMPLES])
+    return shown + (f" and {len(items) - _NOTE_EXAMPLES} more" if len(items) > _NOTE_EXAMPLES else "")
 
 
 def _inherit(suite: _Suite) -> None:
