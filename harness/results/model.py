@@ -14,8 +14,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
-"""Bumped on every incompatible change to run.json; readers refuse newer versions."""
+SCHEMA_VERSION = 2
+"""Bumped on every change to run.json that an older reader cannot take; readers refuse newer versions.
+
+2: scan coverage, stop records, false positives, finding occurrences, the request behind an instance.
+"""
 
 
 class _Frozen(BaseModel):
@@ -114,6 +117,7 @@ class Instance(_Frozen):
     attack: str = ""
     evidence: str = ""
     other: str = ""
+    request: str = ""  # the HTTP request that shows it, as sent (secrets redacted), to reproduce it
 
 
 class Finding(_Frozen):
@@ -130,6 +134,7 @@ class Finding(_Frozen):
     action: RuleAction = RuleAction.WARN
     fingerprint: str = ""
     source: str = ""  # engine or importer that reported it, e.g. "zap 2.16.0"
+    occurrences: int = 0  # instances the engine reported before deduplication and the instance cap (0: unknown)
 
 
 class Endpoint(_Frozen):
@@ -165,6 +170,45 @@ class AbortRecord(_Frozen):
     message: str = ""
 
 
+class SkippedItem(_Frozen):
+    """Something a suite deliberately left out (a scanner module, a spec operation), and why."""
+
+    name: str
+    reason: str
+
+
+class ScanCoverage(_Frozen):
+    """What a security scan covered, so a reader knows what a clean result is worth.
+
+    ``None`` means the engine did not say; 0 means it said nothing was covered.
+    """
+
+    urls_found: int | None = None  # distinct URLs the crawl/spider or the spec produced
+    urls_scanned: int | None = None  # distinct URLs the attack phase requested
+    requests: int | None = None  # HTTP requests the engine sent
+    rules_run: tuple[str, ...] = ()  # scanner modules / rule ids that ran
+    rules_refused: tuple[SkippedItem, ...] = ()  # modules or rules the harness refused to run, with why
+    operations_imported: int | None = None  # API scans: operations in the spec
+    operations_scanned: int | None = None  # API scans: operations requested at the target
+    operations_skipped: tuple[SkippedItem, ...] = ()  # API scans: "GET /path" -> why it was not scanned
+    spec_servers_replaced: tuple[str, ...] = ()  # servers/host of the spec replaced by the target's base URL
+
+
+class StopRecord(_Frozen):
+    """Why a suite that started was cut short (status ``incomplete``), in a form the report can translate.
+
+    ``cause`` is one of: ``time-cap`` (a budget ran out), ``cancelled`` (Ctrl-C, SIGTERM), ``tool-died``
+    (the tool exited or crashed mid-run), ``target-lost`` (the target stopped answering).
+    """
+
+    cause: str
+    cap: str = ""  # time-cap: which budget fired, e.g. "max_minutes" or "per-module timeout"
+    option: str = ""  # the profile option that raises it, e.g. "suites.security.options.max_minutes"
+    limit: float | None = None  # seconds the cap allowed
+    elapsed: float | None = None  # seconds into the suite when it stopped
+    detail: str = ""  # the tool's own words, if any (shown as such, not translated)
+
+
 class SuiteResult(_Frozen):
     name: str
     kind: str
@@ -182,6 +226,9 @@ class SuiteResult(_Frozen):
     notes: tuple[str, ...] = ()
     failures: tuple[FailureGroup, ...] = ()  # performance suites: failed requests grouped by message
     abort: AbortRecord | None = None  # set when a live-watched abort criterion stopped the suite
+    stopped: StopRecord | None = None  # set when the suite started but was cut short (status incomplete)
+    coverage: ScanCoverage | None = None  # security suites: what the scan covered
+    false_positives: tuple[Finding, ...] = ()  # alerts the engine or a reviewer marked false positive: shown, never counted
 
     @property
     def completed(self) -> bool:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from harness.results.model import SCHEMA_VERSION
 from harness.results.rundir import sha256_file
 
 HARNESS = str(Path(sys.executable).with_name("harness"))
@@ -38,7 +39,7 @@ def test_the_demo_profile_passes_and_writes_a_complete_run_directory(demo_run_di
     for name in ("run.json", "manifest.json", "harness.log", "report.pdf", "junit.xml", "summary.json"):
         assert (run_dir / name).is_file(), name
     run = json.loads((run_dir / "run.json").read_text())
-    assert run["schema_version"] == 1
+    assert run["schema_version"] == SCHEMA_VERSION
     assert {s["name"]: s["status"] for s in run["suites"]}["integration"] == "passed"
     assert sum(s["metrics"].get("tests", 0) for s in run["suites"]) >= 40
     manifest = json.loads((run_dir / "manifest.json").read_text())
