@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 2
 """Bumped on every change to run.json that an older reader cannot take; readers refuse newer versions.
@@ -248,10 +248,60 @@ class CriterionResult(_Frozen):
     default: bool = False  # implied by the suite kind, not written in the profile
 
 
+SUBJECT_ATTRIBUTES: tuple[str, ...] = ("CN", "O", "OU", "C", "ST", "L", "E", "SERIALNUMBER", "T")
+"""Certificate subject attributes a signatory's rule may name (X.509 short names; E: e-mail, T: title)."""
+
+
+class CertificateRule(_Frozen):
+    """What a party's signing certificate must show. Both parts are checked when both are given.
+
+    ``sha256``: the certificate is one of these (SHA-256 of its DER form, hex, colons allowed), e.g. the
+    party's current certificate and its renewal. ``subject``: the certificate's subject has each of these
+    attributes with exactly this value, e.g. ``{CN: 陈明, O: 某市大数据中心}``.
+    """
+
+    sha256: tuple[str, ...] = ()
+    subject: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("sha256", mode="before")
+    @classmethod
+    def _fingerprints(cls, value: object) -> object:
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list | tuple):
+            return value
+        cleaned = []
+        for item in values:
+            hexed = str(item).replace(":", "").replace(" ", "").lower()
+            if len(hexed) != 64 or any(c not in "0123456789abcdef" for c in hexed):
+                raise ValueError(f"{item!r} is not a SHA-256 fingerprint (64 hex digits, colons allowed)")
+            cleaned.append(hexed)
+        return tuple(cleaned)
+
+    @field_validator("subject", mode="before")
+    @classmethod
+    def _subject(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        cleaned = {}
+        for key, wanted in value.items():
+            name = str(key).upper()
+            if name not in SUBJECT_ATTRIBUTES:
+                raise ValueError(f"unknown subject attribute {key!r}; use {', '.join(SUBJECT_ATTRIBUTES)}")
+            if not str(wanted).strip():
+                raise ValueError(f"subject attribute {name} is empty")
+            cleaned[name] = str(wanted).strip()
+        return cleaned
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.sha256 or self.subject)
+
+
 class Signatory(_Frozen):
     name: str = ""
     organisation: str = ""
     title: str = ""
+    certificate: CertificateRule = CertificateRule()  # the identity this party's signature must carry
 
 
 Party = Annotated[str, Field(pattern="^(project|business|supervision)$")]
