@@ -9,6 +9,7 @@ from pathlib import Path
 from harness.reports.pdf import REPORT_FILE, PdfExporter
 from harness.results.model import (
     CaseStatus,
+    CertificateRule,
     CriterionOutcome,
     CriterionResult,
     ProfileInfo,
@@ -25,11 +26,20 @@ from harness.results.model import (
 from harness.results.rundir import RunDirectory
 
 SYSTEM_SECRET = "sqlite-page-with-s3cr3t-token"  # lives only in target/: must never reach the PDF
-SIGNATORIES = {
-    "project": Signatory(name="陈明", organisation="某市大数据中心", title="项目经理"),
-    "business": Signatory(name="刘芳", organisation="某市市场监督管理局", title="科长"),
-    "supervision": Signatory(name="赵强", organisation="某某工程监理有限公司", title="总监理工程师"),
-}
+SIGNATORIES = {  # each bound to the certificate `harness keys demo` issues for it
+    "project": Signatory(
+        name="陈明", organisation="某市大数据中心", title="项目经理",
+        certificate=CertificateRule(subject={"CN": "陈明 (DEMO)", "O": "某市大数据中心"}),
+    ),
+    "business": Signatory(
+        name="刘芳", organisation="某市市场监督管理局", title="科长",
+        certificate=CertificateRule(subject={"CN": "刘芳 (DEMO)", "O": "某市市场监督管理局"}),
+    ),
+    "supervision": Signatory(
+        name="赵强", organisation="某某工程监理有限公司", title="总监理工程师",
+        certificate=CertificateRule(subject={"CN": "赵强 (DEMO)", "O": "某某工程监理有限公司"}),
+    ),
+}  # fmt: skip
 LONG_TOKEN = "https://127.0.0.1:8000/api/applications/" + "x" * 160  # no spaces: must wrap inside its cell
 
 

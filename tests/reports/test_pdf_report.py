@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
-from sample_runs import LONG_TOKEN, SYSTEM_SECRET, make_run, render
+from sample_runs import LONG_TOKEN, SIGNATORIES, SYSTEM_SECRET, make_run, render
 
 from harness.errors import ExportError
 from harness.reports.pdf import PdfExporter
@@ -171,7 +171,7 @@ def test_evidence_is_attached_with_its_digest_and_matches_the_manifest(zh_report
 def test_exporter_refuses_to_overwrite_a_signed_report(tmp_path: Path) -> None:
     rundir = make_run(tmp_path, cases=5, failures=0)
     report = render(rundir)
-    keys = make_demo_keys(tmp_path / "keys")
+    keys = make_demo_keys(tmp_path / "keys", SIGNATORIES)  # certificates the report expects
     sign_report(report, party="project", key=keys["project"], password=DEMO_PASSWORD)
     signed = report.read_bytes()
     with pytest.raises(ExportError, match="is signed"):

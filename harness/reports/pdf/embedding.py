@@ -51,7 +51,7 @@ def finish_pdf(pdf: bytes, ctx: ReportContext) -> bytes:
     """Return ``pdf`` (reportlab's output) with signature fields and evidence attachments, as one
     revision: nothing of it looks like an update made after generation."""
     writer = copy_into_new_writer(PdfFileReader(BytesIO(pdf)))
-    add_signature_fields(writer, ctx.signature_boxes, ctx.t)
+    add_signature_fields(writer, ctx.signature_boxes, ctx.t, ctx.run.report.signatories)
     _attach_evidence(writer, ctx.evidence)
     out = BytesIO()
     writer.write(out)

@@ -151,6 +151,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "appearance_signed": ("已数字签名", "Digitally signed"),
     "appearance_signer": ("签署人", "Signer"),
     "appearance_time": ("时间", "Time"),
+    "appearance_certificate": ("证书", "Certificate"),
+    "appearance_timestamped": ("另有 TSA 时间戳", "with TSA time-stamp"),
+    "expected_certificate": ("签署证书", "Signing certificate"),
+    "certificate_subject": ("主体须含", "subject must show"),
+    "certificate_fingerprint": ("SHA-256 指纹须为", "SHA-256 fingerprint must be"),
+    "certificate_not_declared": (
+        "未声明：本栏不能签署（请在配置的 report.signatories 中声明证书）",
+        "not declared: this field cannot be signed (declare the certificate in the profile's report.signatories)",
+    ),
     "signatures": ("签署页", "Sign-off"),
     "signature_statement": (
         "本报告所列测试结果须经项目组、业务方、监理单位三方确认签署后，项目方可进入下一阶段。各方以数字签名签署本报告；签署后对报告的任何修改都会使签名失效。",

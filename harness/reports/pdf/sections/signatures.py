@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from harness.reports.pdf.context import BoxPosition, ReportContext
 from harness.reports.pdf.fonts import FONT
-from harness.reports.pdf.styles import FRAME_WIDTH, GREY, HEADER_BG, NAVY, RULE, table_style, text
+from harness.reports.pdf.styles import FRAME_WIDTH, GREY, HEADER_BG, NAVY, RED, RULE, table_style, text
 from harness.results.model import PARTIES, Signatory
 
 BOX_WIDTH = 72 * mm
@@ -48,6 +48,27 @@ class SignatureBox(Flowable):
         )
 
 
+def _certificate_rule(who: Signatory, ctx: ReportContext) -> list[Flowable]:
+    """Which certificate may sign this field, as the field itself states it (so it cannot change later)."""
+    t, s = ctx.t, ctx.styles
+    head = f"<font color='{NAVY.hexval()}'>{text(t('expected_certificate'))}</font>{text(t('label_sep'))}"
+    rule = who.certificate
+    if not rule.declared:
+        return [Paragraph(f"{head}<font color='{RED.hexval()}'>{text(t('certificate_not_declared'))}</font>", s.small)]
+    lines = []
+    if rule.subject:
+        subject = ", ".join(f"{key}={value}" for key, value in rule.subject.items())
+        lines.append(Paragraph(f"{head}{text(t('certificate_subject'))} {text(subject)}", s.small))
+        head = ""
+    for digest in rule.sha256:
+        pairs = [digest[i : i + 2].upper() for i in range(0, len(digest), 2)]
+        halves = ":".join(pairs[:16]) + ":<br/>" + ":".join(pairs[16:])  # two whole lines, never split mid-pair
+        lines.append(Paragraph(f"{head}{text(t('certificate_fingerprint'))}", s.small))
+        lines.append(Paragraph(halves, s.mono))
+        head = ""
+    return lines
+
+
 def _party_block(party: str, who: Signatory, ctx: ReportContext) -> Flowable:
     t, s = ctx.t, ctx.styles
     details = [
@@ -63,6 +84,8 @@ def _party_block(party: str, who: Signatory, ctx: ReportContext) -> Flowable:
             f"{text(t('date'))}{text(t('label_sep'))}<font color='{GREY.hexval()}' size='8.5'>{text(t('date_by_signature'))}</font>",
             s.body,
         ),
+        Spacer(1, 1.5 * mm),
+        *_certificate_rule(who, ctx),
     ]
     table = Table(
         [[details, SignatureBox(party, f"{t('sign_here')} · {t('party_' + party)}", ctx)]],
