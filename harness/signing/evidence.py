@@ -1,10 +1,19 @@
 """Check the evidence a report carries: every attachment against the sha256 in its description and in
-the attached manifest.json, and — given the run directory — every manifest entry against the real file."""
+the attached manifest.json, and — given the run directory — the whole evidence set against the manifest.
+
+The evidence set is every file of the run directory the manifest covers: everything but manifest.json,
+report.pdf, harness.log (still being written while the manifest is made) and hidden files — the same
+rule ``RunDirectory.write_manifest`` follows. A file added, removed, replaced or changed anywhere in it,
+``raw/``, ``allure-results/`` and the system under test's ``target/`` included, is a failure named by
+its path. Hard-linked copies (allure-results/ links allure-pytest's own files) are hashed once and named
+together, so a change made through one name shows under every name it has.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,9 +22,7 @@ from pathlib import Path
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from harness.reports.pdf.embedding import DESCRIPTION_PREFIX
-from harness.reports.pdf.evidence import is_evidence_path
-from harness.results.rundir import MANIFEST_FILE, sha256_file
+from harness.results.signoff import DESCRIPTION_PREFIX, MANIFEST_EXCLUDES, MANIFEST_FILE
 
 _DESCRIBED = re.compile(re.escape(DESCRIPTION_PREFIX) + r"([0-9a-f]{64})")
 
@@ -38,9 +45,12 @@ class AttachmentCheck:
 class EvidenceReport:
     attachments: tuple[AttachmentCheck, ...] = ()
     manifest_files: int = 0  # entries of the attached manifest.json
-    checked_in_run_dir: int = 0  # manifest entries compared with the run directory
-    problems: tuple[str, ...] = ()  # about the evidence as a whole (manifest missing, run dir differs)
-    notes: tuple[str, ...] = ()  # worth knowing, not a failure (the system under test changed its own files)
+    checked_in_run_dir: int = 0  # files of the run directory compared with the manifest
+    added: tuple[str, ...] = ()  # paths in the run directory the manifest does not list
+    removed: tuple[str, ...] = ()  # manifest entries missing from the run directory
+    changed: tuple[str, ...] = ()  # manifest entries whose content differs (replaced or edited)
+    problems: tuple[str, ...] = ()  # every failure in words, one per path or about the whole
+    notes: tuple[str, ...] = ()  # worth knowing, not a failure
 
     @property
     def ok(self) -> bool:
@@ -101,32 +111,94 @@ def _check_attachment(
     return AttachmentCheck(name, len(data), actual, tuple(problems))
 
 
+class _Hasher:
+    """sha256 of files, once per inode: hard-linked names share one content and one hash."""
+
+    def __init__(self) -> None:
+        self._digests: dict[tuple[int, int], str] = {}
+
+    def __call__(self, path: Path, stat: os.stat_result) -> str:
+        inode = (stat.st_dev, stat.st_ino)
+        if inode not in self._digests:
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            self._digests[inode] = digest.hexdigest()
+        return self._digests[inode]
+
+
+def _run_files(run_dir: Path, report: Path | None) -> tuple[dict[str, os.stat_result], list[str]]:
+    """Every file of the evidence set on disk (relative POSIX path -> stat), and the hidden ones skipped."""
+    found: dict[str, os.stat_result] = {}
+    hidden: list[str] = []
+    skip = report.resolve() if report is not None else None
+    for directory, folders, names in os.walk(run_dir):
+        base = Path(directory)
+        folders[:] = sorted(folders)
+        for name in sorted(names):
+            path = base / name
+            relative = path.relative_to(run_dir).as_posix()
+            if any(part.startswith(".") for part in relative.split("/")):
+                hidden.append(relative)
+            elif relative not in MANIFEST_EXCLUDES and path.resolve() != skip and path.is_file():
+                found[relative] = path.stat()
+    return found, hidden
+
+
 def _check_run_dir(
-    run_dir: Path, manifest: dict[str, tuple[int, str]], manifest_bytes: bytes
-) -> tuple[list[str], list[str]]:
+    run_dir: Path, manifest: dict[str, tuple[int, str]], manifest_bytes: bytes, report: Path | None
+) -> EvidenceReport:
     problems: list[str] = []
     notes: list[str] = []
     on_disk = run_dir / MANIFEST_FILE
     if not on_disk.is_file():
         problems.append(f"{on_disk} does not exist")
-    elif sha256_file(on_disk) != hashlib.sha256(manifest_bytes).hexdigest():
+    elif hashlib.sha256(on_disk.read_bytes()).hexdigest() != hashlib.sha256(manifest_bytes).hexdigest():
         problems.append(f"{on_disk} differs from the manifest.json inside the PDF")
-    for path, (_size, sha256) in sorted(manifest.items()):
-        file = run_dir / path
-        evidence = is_evidence_path(path)
-        if not file.is_file():
-            (problems if evidence else notes).append(f"{path}: missing from the run directory")
-        elif sha256_file(file) == sha256:
+    files, hidden = _run_files(run_dir, report)
+    links: dict[tuple[int, int], list[str]] = {}
+    for path, stat in files.items():
+        links.setdefault((stat.st_dev, stat.st_ino), []).append(path)
+    digest = _Hasher()
+    removed = sorted(set(manifest) - set(files))
+    changed = []
+    for path in removed:
+        problems.append(f"{path}: removed from the run directory (the signed manifest lists it)")
+    for path in sorted(set(manifest) & set(files)):
+        stat = files[path]
+        actual = digest(run_dir / path, stat)
+        if actual == manifest[path][1]:
             continue
-        elif evidence:
-            problems.append(f"{path}: differs from the manifest (sha256 {sha256_file(file)[:16]}…)")
-        else:
-            notes.append(f"{path}: the system under test changed it after the manifest (not evidence)")
-    return problems, notes
+        changed.append(path)
+        twins = [p for p in links[(stat.st_dev, stat.st_ino)] if p != path]
+        also = f"; the same file (hard link) as {', '.join(twins)}" if twins else ""
+        problems.append(
+            f"{path}: replaced or changed since the manifest (sha256 {actual[:16]}…, signed {manifest[path][1][:16]}…)"
+            + also
+        )
+    added = []
+    for path in sorted(set(files) - set(manifest)):
+        if "/" not in path and path.lower().endswith(".pdf"):
+            notes.append(f"{path}: another PDF beside the report (not part of the evidence)")
+            continue
+        added.append(path)
+        problems.append(f"{path}: added after the manifest was written (not in the signed evidence)")
+    if hidden:
+        notes.append(f"{len(hidden)} hidden file(s) not part of the evidence, as when the manifest was written")
+    return EvidenceReport(
+        checked_in_run_dir=len(files),
+        added=tuple(added),
+        removed=tuple(removed),
+        changed=tuple(changed),
+        problems=tuple(problems),
+        notes=tuple(notes),
+    )
 
 
-def check_evidence(reader: PdfFileReader, run_dir: Path | None = None) -> EvidenceReport:
-    """Every attachment against its description and manifest.json; the run directory when given."""
+def check_evidence(reader: PdfFileReader, run_dir: Path | None = None, report: Path | None = None) -> EvidenceReport:
+    """Every attachment against its description and manifest.json; with ``run_dir``, its whole evidence
+    set against the manifest (``report``, the file being verified, is skipped when it lies there)."""
     files = embedded_files(reader)
     manifest, manifest_bytes = _manifest(files)
     problems: list[str] = []
@@ -138,10 +210,17 @@ def check_evidence(reader: PdfFileReader, run_dir: Path | None = None) -> Eviden
             notes.append("the PDF carries no evidence attachments")
         manifest = {}
     attachments = tuple(_check_attachment(name, data, description, manifest) for name, data, description in files)
-    checked = 0
-    if run_dir is not None and manifest_bytes:
-        more_problems, more_notes = _check_run_dir(run_dir, manifest, manifest_bytes)
-        problems += more_problems
-        notes += more_notes
-        checked = len(manifest)
-    return EvidenceReport(attachments, len(manifest), checked, tuple(problems), tuple(notes))
+    base = EvidenceReport(attachments=attachments, manifest_files=len(manifest))
+    if run_dir is None or not manifest_bytes:
+        return EvidenceReport(attachments, len(manifest), problems=tuple(problems), notes=tuple(notes))
+    checked = _check_run_dir(run_dir, manifest, manifest_bytes, report)
+    return EvidenceReport(
+        attachments=base.attachments,
+        manifest_files=base.manifest_files,
+        checked_in_run_dir=checked.checked_in_run_dir,
+        added=checked.added,
+        removed=checked.removed,
+        changed=checked.changed,
+        problems=(*problems, *checked.problems),
+        notes=(*notes, *checked.notes),
+    )

@@ -1,22 +1,17 @@
-"""Fixtures of the signing tests: DEMO keys, a key outside the trust root, a real unsigned report, the
-same report signed by all three parties, and a real RFC 3161 time-stamping authority on 127.0.0.1."""
+"""Fixtures of the signing tests: DEMO keys bound to the sample run's signatories, keys the report does
+not expect, a real unsigned report, the same report signed by all three parties, and a real PKI on
+127.0.0.1 (OpenSSL's CA, CRLs and time-stamping authority; see pki.py)."""
 
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
-from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pki import CertificateAuthority, PkiServer, demo_authority, make_tsa
 from sample_runs import SIGNATORIES, make_run, render
 
 from harness.signing import DEMO_PASSWORD, make_demo_keys, sign_report
@@ -25,17 +20,34 @@ from harness.signing.keys import issue, make_authority, pkcs12_bytes
 
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """DEMO keys named after the sample run's signatories."""
+    """DEMO keys issued to fit the sample run's signatories."""
     return make_demo_keys(tmp_path_factory.mktemp("keys") / "demo-keys", SIGNATORIES)
+
+
+def _p12(directory: Path, name: str, authority_label: str, subject: list[tuple[str, str]]) -> Path:
+    authority = make_authority(authority_label)
+    key, certificate = issue(authority, subject)
+    path = directory / f"{name}.p12"
+    path.write_bytes(pkcs12_bytes(key, certificate, authority, DEMO_PASSWORD, name))
+    return path
 
 
 @pytest.fixture(scope="session")
 def rogue_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A well-formed signing key whose CA is not the trust root the tests verify against."""
-    authority = make_authority("ROGUE Root CA")
-    key, certificate = issue(authority, "Mallory", "Rogue Ltd")
-    path = tmp_path_factory.mktemp("rogue") / "rogue.p12"
-    path.write_bytes(pkcs12_bytes(key, certificate, authority, DEMO_PASSWORD, "rogue"))
+    """A well-formed signing key for someone the report does not expect, from a CA nobody trusts."""
+    return _p12(tmp_path_factory.mktemp("rogue"), "rogue", "ROGUE Root CA", [("O", "Rogue Ltd"), ("CN", "Mallory")])
+
+
+@pytest.fixture(scope="session")
+def impostor(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A key whose certificate shows exactly the project signer's subject, issued by a CA with exactly the
+    DEMO CA's name: only fingerprints tell them apart. Its CA certificate is written beside it (ca.pem)."""
+    directory = tmp_path_factory.mktemp("impostor")
+    authority = make_authority()  # the same name as the DEMO CA
+    (directory / "ca.pem").write_bytes(authority.certificate.public_bytes(serialization.Encoding.PEM))
+    key, certificate = issue(authority, [("C", "CN"), ("O", "某市大数据中心"), ("CN", "陈明 (DEMO)")])
+    path = directory / "impostor.p12"
+    path.write_bytes(pkcs12_bytes(key, certificate, authority, DEMO_PASSWORD, "impostor"))
     return path
 
 
@@ -66,6 +78,33 @@ def copy_of(tmp_path: Path) -> Callable[[Path], Path]:
     return copy
 
 
+@dataclass
+class Pki:
+    server: PkiServer
+    keys: dict[str, Path]  # DEMO keys whose certificates name the server's CRL
+    demo_ca: CertificateAuthority  # OpenSSL's CA database for the DEMO CA
+    tsa_root: Path  # trust it to trust the time-stamps
+    tsa_ca: CertificateAuthority
+
+    @property
+    def tsa_url(self) -> str:
+        return f"{self.server.url}/tsa"
+
+
+@pytest.fixture
+def pki(tmp_path: Path) -> Iterator[Pki]:
+    """A CRL server and time-stamping authority of this test's own, stopped at its end (or earlier, by
+    the test, to prove that verification needs no network)."""
+    server = PkiServer(tmp_path / "pki")
+    try:
+        keys = make_demo_keys(tmp_path / "pki-keys", SIGNATORIES, crl_url=f"{server.url}/ca.crl")
+        demo_ca = demo_authority(server.root, keys["ca"].parent)
+        tsa_root, tsa_ca = make_tsa(server.root, server.url)
+        yield Pki(server, keys, demo_ca, tsa_root, tsa_ca)
+    finally:
+        server.stop()
+
+
 @dataclass(frozen=True)
 class Tsa:
     url: str
@@ -74,42 +113,10 @@ class Tsa:
 
 @pytest.fixture(scope="session")
 def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tsa]:
-    """pyHanko's own time-stamp responder behind a minimal RFC 3161 HTTP endpoint on 127.0.0.1, with a
-    time-stamping certificate from a CA of its own."""
-    authority = make_authority("TSA Root CA")
-    root = tmp_path_factory.mktemp("tsa") / "tsa-root.pem"
-    root.write_bytes(authority.certificate.public_bytes(serialization.Encoding.PEM))
-    # pyHanko's responder signs with RSA only
-    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    key, certificate = issue(authority, "Test TSA", "Test TSA", timestamping=True, key=rsa_key)
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(
-            key.private_bytes(
-                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-        ),
-        certs_to_embed=[asn1_x509.Certificate.load(authority.certificate.public_bytes(serialization.Encoding.DER))],
-    )
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            answer = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """OpenSSL's time-stamping authority behind an RFC 3161 HTTP endpoint on 127.0.0.1."""
+    server = PkiServer(tmp_path_factory.mktemp("tsa"))
     try:
-        yield Tsa(f"http://127.0.0.1:{server.server_address[1]}/tsa", root)
+        root, _ = make_tsa(server.root, server.url)
+        yield Tsa(f"{server.url}/tsa", root)
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
