@@ -15,7 +15,6 @@ from rich.console import Console
 
 from harness import __version__
 from harness.errors import HarnessError, ProfileError
-from harness.results.model import Verdict
 
 app = typer.Typer(
     name="harness",
@@ -35,7 +34,9 @@ class ExitCode(IntEnum):
     INCOMPLETE = 3  # a suite could not run or was stopped (target down, tool missing, Ctrl-C), or no report
 
 
-VERDICT_EXIT = {Verdict.PASS: ExitCode.PASS, Verdict.FAIL: ExitCode.FAIL, Verdict.INCOMPLETE: ExitCode.INCOMPLETE}
+# keyed by the Verdict values (a StrEnum: its members are these strings), so that commands which never
+# judge a run (sign, verify) do not load the result model
+VERDICT_EXIT = {"PASS": ExitCode.PASS, "FAIL": ExitCode.FAIL, "INCOMPLETE": ExitCode.INCOMPLETE}
 
 
 def fail(error: HarnessError, code: ExitCode = ExitCode.USAGE) -> NoReturn:

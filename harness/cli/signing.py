@@ -1,26 +1,32 @@
-"""``harness sign``, ``harness verify`` and ``harness keys demo``."""
+"""``harness sign``, ``harness verify`` and ``harness keys demo``.
+
+The signing libraries load inside the commands, and the profile (pydantic) only for ``keys demo``:
+``harness sign`` and ``harness verify`` should cost little more than pyHanko itself.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from dataclasses import asdict
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
-from harness.profile import load_profile
-from harness.results.model import Signatory
 
 if TYPE_CHECKING:  # pyHanko takes half a second to import: only the signing commands load it
-    from harness.signing import VerificationReport
+    from harness.signing import SignOutcome, VerificationReport
     from harness.signing.verify import SignatureReport
 
 PASSWORD_ENV = "HARNESS_KEY_PASSWORD"
+_PARTIES = ("project", "business", "supervision")
 
 keys_app = typer.Typer(help="Make signing keys for trying the signing flow.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -41,6 +47,17 @@ def _quiet_pyhanko() -> None:
         logger.propagate = False
 
 
+def _short(digest: str) -> str:
+    pairs = [digest[i : i + 2].upper() for i in range(0, len(digest), 2)]
+    return ":".join(pairs[:4]) + "…" + ":".join(pairs[-4:]) if len(pairs) > 8 else ":".join(pairs)
+
+
+def _level(outcome: SignOutcome) -> str:
+    if outcome.revocation_embedded:
+        return "PAdES B-LT (time-stamp and revocation data embedded)"
+    return "PAdES B-T (time-stamped)" if outcome.timestamped else "PAdES B-B"
+
+
 @app.command()
 def sign(
     report: Annotated[Path, typer.Argument(help="The report PDF to sign (in place).", show_default=False)],
@@ -49,91 +66,150 @@ def sign(
     password_env: Annotated[
         str, typer.Option("--password-env", help="Environment variable holding the PKCS#12 password.")
     ] = PASSWORD_ENV,
-    tsa: Annotated[str | None, typer.Option("--tsa", help="RFC 3161 time-stamping authority URL (PAdES B-T).")] = None,
+    timestamp_url: Annotated[
+        str | None,
+        typer.Option("--timestamp-url", "--tsa", help="RFC 3161 time-stamping authority URL (PAdES B-T)."),
+    ] = None,
+    with_revocation: Annotated[
+        bool,
+        typer.Option(
+            "--with-revocation",
+            help="Embed the chains' CRLs/OCSP responses, fetched now, so the report verifies offline later "
+            "(PAdES B-LT; needs --timestamp-url).",
+        ),
+    ] = False,
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option("--trust", help="A root the chains end in, e.g. the TSA's CA (with --with-revocation)."),
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the signed PDF here instead of in place.")] = None,
 ) -> None:
-    """Sign one party's field of a report by incremental update (PAdES B-B, or B-T with --tsa).
+    """Sign one party's field of a report by incremental update (PAdES B-B; B-T, B-LT with the options).
 
-    The first signature certifies the document (changes allowed afterwards: form filling, i.e. the
-    other parties' signatures). On any error the report is left untouched. Exit 0 signed, 2 error.
+    Only the certificate the report expects for the party may sign (the profile's
+    report.signatories.<party>.certificate, stated in the report when it was generated). The first
+    signature certifies the document (changes allowed afterwards: form filling, i.e. the other
+    parties' signatures). On any error the report is left untouched. Exit 0 signed, 2 error.
     """
     _quiet_pyhanko()
     try:
-        from harness.signing import sign_report
+        from harness.signing.sign import sign_report
 
         outcome = sign_report(
-            report, party=party.value, key=key, password=os.environ.get(password_env), tsa_url=tsa, out=out
+            report,
+            party=party.value,
+            key=key,
+            password=os.environ.get(password_env),
+            timestamp_url=timestamp_url,
+            with_revocation=with_revocation,
+            trust=trust or [],
+            out=out,
         )
     except HarnessError as exc:
         fail(exc)
     kind = "certification signature (DocMDP: form filling allowed)" if outcome.certified else "approval signature"
-    stamp = ", with TSA time-stamp (PAdES B-T)" if outcome.timestamped else " (PAdES B-B)"
-    stdout.print(f"signed {outcome.field} of {outcome.path} as {outcome.signer}: {kind}{stamp}", soft_wrap=True)
+    stdout.print(
+        f"signed {outcome.field} of {outcome.path} as {outcome.signer} at {outcome.signing_time:%Y-%m-%d %H:%M:%S %z}: "
+        f"{kind}, {_level(outcome)}",
+        soft_wrap=True,
+        markup=False,
+    )
 
 
-def _when(report: SignatureReport) -> str:
-    moment = report.timestamp or report.signing_time
-    if moment is None:
+def _time(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S %z}" if moment else "—"
+
+
+def _yes(value: bool, signed: bool) -> str:
+    if not signed:
         return "—"
-    source = "TSA" if report.timestamp else "claimed"
-    return f"{moment:%Y-%m-%d %H:%M:%S %Z} ({source})"
+    return "[green]yes[/]" if value else "[red]NO[/]"
 
 
-def _yes(value: bool) -> str:
-    return "[green]yes[/]" if value else "[red]no[/]"
-
-
-def _print_signature(entry: SignatureReport) -> None:
-    label = entry.party or f"{entry.field} (not a party field)"
-    if not entry.signed:
-        stdout.print(f"[bold]{label}[/]: [yellow]not signed[/]")
-        return
-    verdict = "[green]OK[/]" if entry.ok else "[red]FAILED[/]"
-    stdout.print(f"[bold]{label}[/]: signed — {verdict}", soft_wrap=True)
-    signer = f"{entry.signer}, {entry.organisation}" if entry.organisation else entry.signer
-    kind = "certification signature (DocMDP: form filling allowed)" if entry.certification else "approval signature"
-    rows = [
-        ("signer", f"{signer} (issued by {entry.issuer or '?'})"),
-        ("kind", kind),
-        ("time", _when(entry)),
-        ("intact", _yes(entry.intact)),
-        ("trusted", _yes(entry.trusted)),
-        ("covers", entry.coverage),
-        ("after it", "; ".join(entry.changes) or "—"),
+def _rows(entry: SignatureReport) -> list[str]:
+    signed = entry.signed
+    issuer = f"{entry.issuer_subject}\nSHA-256 {_short(entry.issuer_sha256)}" if entry.issuer_sha256 else "—"
+    stamp = f"{_time(entry.timestamp)}\nby {entry.timestamp_authority}" if entry.timestamp else "—"
+    kind = ("certification" if entry.certification else "approval") if signed else "[yellow]not signed[/]"
+    return [
+        f"{entry.expected_signer or '—'}\n{entry.expected_certificate or '—'}",
+        kind,
+        f"{entry.subject}\nSHA-256 {_short(entry.certificate_sha256)}" if signed else "—",
+        issuer if signed else "—",
+        _time(entry.signing_time),
+        stamp,
+        entry.revocation or "—",
+        _yes(entry.intact, signed),
+        _yes(entry.trusted, signed),
+        _yes(entry.bound, signed),
+        _yes(entry.covers_whole_file, signed),
+        "; ".join(entry.changes) or "—",
     ]
-    for key, value in rows:
-        stdout.print(f"  {key:<9} {value}", soft_wrap=True)
-    for problem in entry.problems:
-        stdout.print(f"  [red]FAIL[/]    {problem}", soft_wrap=True)
+
+
+_ROW_NAMES = (
+    "expected signer",
+    "signature",
+    "actual signer",
+    "issuing CA",
+    "signing time",
+    "time-stamp",
+    "revocation",
+    "intact",
+    "trusted",
+    "bound to party",
+    "covers whole file",
+    "after it",
+)
+
+
+def _table(result: VerificationReport) -> Table:
+    table = Table(title=f"{result.path} — {result.revisions} revisions", title_justify="left", show_lines=True)
+    table.add_column("", style="bold", no_wrap=True)
+    columns = []
+    for entry in result.signatures:
+        head = entry.party or f"{entry.field} (not a party field)"
+        table.add_column(head if entry.ok or not entry.signed else f"[red]{head}[/]", overflow="fold")
+        columns.append(_rows(entry))
+    for index, name in enumerate(_ROW_NAMES):
+        table.add_row(name, *(column[index] for column in columns))
+    return table
 
 
 def _print_report(result: VerificationReport) -> None:
-    stdout.print(f"{result.path}: {result.revisions} revisions", soft_wrap=True)
+    # a table a person reads: the terminal's width, or a wide one in logs, where nothing wraps it again
+    console = stdout if stdout.is_terminal else Console(width=220, highlight=False)
+    console.print(_table(result))
     for entry in result.signatures:
-        _print_signature(entry)
+        for problem in entry.problems:
+            stdout.print(f"[red]FAIL[/] {entry.party or entry.field}: {problem}", soft_wrap=True)
     evidence = result.evidence
-    bad = [a for a in evidence.attachments if not a.ok]
     line = (
         f"evidence: {len(evidence.attachments)} attachments checked against their descriptions and manifest.json"
-        f" ({evidence.manifest_files} files listed), {len(bad)} mismatching"
+        f" ({evidence.manifest_files} files listed), {len([a for a in evidence.attachments if not a.ok])} mismatching"
     )
     if evidence.checked_in_run_dir:
-        line += f"; {evidence.checked_in_run_dir} manifest entries compared with the run directory"
-    stdout.print(line, soft_wrap=True)
-    for attachment in bad:
+        line += f"; {evidence.checked_in_run_dir} files of the run directory compared with the manifest"
+    stdout.print(line, soft_wrap=True, markup=False)
+    for attachment in evidence.attachments:
         for problem in attachment.problems:
             stdout.print(f"[red]FAIL[/] attachment {attachment.name}: {problem}", soft_wrap=True)
     for problem in (*result.problems, *evidence.problems):
         stdout.print(f"[red]FAIL[/] {problem}", soft_wrap=True)
     for note in (*result.notes, *evidence.notes):
-        stdout.print(f"note: {note}", soft_wrap=True)
-    stdout.print("verification: " + ("[bold green]OK[/]" if result.ok else "[bold red]FAILED[/]"))
+        stdout.print(f"note: {note}", soft_wrap=True, markup=False)
+    anchors = "; ".join(result.trust_anchors) or "none (--trust CA.pem)"
+    stdout.print(f"trusted: {anchors}", soft_wrap=True, markup=False)
+    colour = "green" if result.ok and not result.bottom_line.startswith("PARTIAL") else "yellow" if result.ok else "red"
+    stdout.print(f"[bold {colour}]{result.bottom_line}[/]", soft_wrap=True)
 
 
 def _as_json(result: VerificationReport) -> dict[str, object]:
     payload = asdict(result)
     payload["path"] = str(result.path)
     payload["ok"] = result.ok
+    payload["bottom_line"] = result.bottom_line
+    payload["signed_parties"] = list(result.signed_parties)
     for entry, report in zip(payload["signatures"], result.signatures, strict=True):
         entry["ok"] = report.ok
         for key in ("signing_time", "timestamp"):
@@ -146,24 +222,33 @@ def _as_json(result: VerificationReport) -> dict[str, object]:
 def verify(
     report: Annotated[Path, typer.Argument(help="The report PDF.", show_default=False)],
     trust: Annotated[
-        list[Path] | None, typer.Option("--trust", help="Trusted CA certificate, PEM or DER (repeatable).")
+        list[Path] | None,
+        typer.Option("--trust", help="Trusted CA certificate, PEM or DER (repeatable): signers' and TSAs' roots."),
     ] = None,
     evidence: Annotated[
-        Path | None, typer.Option("--evidence", help="The run directory: compare every file with the manifest.")
+        Path | None,
+        typer.Option("--evidence", help="The run directory: compare its whole evidence set with the manifest."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full verification as JSON.")] = False,
-    require_all: Annotated[bool, typer.Option("--require-all", help="Fail unless all three parties signed.")] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Accept a report not all parties signed yet (to check before signing).")
+    ] = False,
+    require_all: Annotated[
+        bool, typer.Option("--require-all", hidden=True, help="All three parties must sign (the default).")
+    ] = True,
 ) -> None:
-    """Check every signature (signer, time, intact, trusted, what changed after it) and the evidence.
+    """Check every signature (signer against the party's expected certificate, time, intact, trusted,
+    what changed after it), the report's history and the evidence; print one table and a bottom line.
 
-    Exit 0 when every present signature is intact and trusted, nothing but signing and form filling
-    happened after any of them, and every attachment matches the manifest; 1 otherwise; 2 on errors.
+    Exit 0 when all three parties signed (or, with --partial, every present signature checks out), each
+    with the certificate the report expects for that party, intact and trusted, nothing but signing and
+    form filling happened after any of them, and the evidence matches the manifest; 1 otherwise; 2 on errors.
     """
     _quiet_pyhanko()
     try:
-        from harness.signing import verify_report
+        from harness.signing.verify import verify_report
 
-        result = verify_report(report, trust or [], evidence_dir=evidence, require_all=require_all)
+        result = verify_report(report, trust or [], evidence_dir=evidence, partial=partial)
     except HarnessError as exc:
         fail(exc)
     if as_json:
@@ -177,22 +262,29 @@ def verify(
 def keys_demo(
     out: Annotated[Path, typer.Option("--out", help="Directory for the DEMO keys.", show_default=False)],
     profile: Annotated[
-        Path | None, typer.Option("--profile", help="Name the certificates after this profile's signatories.")
+        Path | None,
+        typer.Option("--profile", help="Issue each party's certificate to fit this profile's report.signatories."),
+    ] = None,
+    crl_url: Annotated[
+        str | None, typer.Option("--crl-url", help="Where the certificates say the DEMO CA's CRL is served.")
     ] = None,
 ) -> None:
-    """Make a DEMO CA (ca.pem) and one PKCS#12 file per party. For trying the flow only: never commit them."""
+    """Make a DEMO CA (ca.pem, its key and CRL) and one PKCS#12 file per party. For trying the flow only:
+    never commit them."""
     try:
-        signatories: dict[str, Signatory] | None = None
-        if profile is not None:
-            chosen = load_profile(profile).profile.report.signatories
-            signatories = {party: getattr(chosen, party) for party in ("project", "business", "supervision")}
-        from harness.signing import DEMO_PASSWORD, make_demo_keys
+        from harness.signing.keys import DEFAULT_CRL_URL, DEMO_PASSWORD, make_demo_keys
 
-        paths = make_demo_keys(out, signatories)
+        signatories = None
+        if profile is not None:
+            from harness.profile import load_profile
+
+            chosen = load_profile(profile).profile.report.signatories
+            signatories = {party: getattr(chosen, party) for party in _PARTIES}
+        paths = make_demo_keys(out, signatories, crl_url=crl_url or DEFAULT_CRL_URL)
     except HarnessError as exc:
         fail(exc)
     for name, path in paths.items():
-        stdout.print(f"{name:<12} {path}")
+        stdout.print(f"{name:<12} {path}", markup=False)
     stderr.print(
         f"[yellow]DEMO keys[/]: not for production, never commit them. Password of the .p12 files: "
         f'"{DEMO_PASSWORD}" (export {PASSWORD_ENV}={DEMO_PASSWORD})'
