@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
-DEB_PACKAGES=(fonts-wqy-zenhei poppler-utils)
+DEB_PACKAGES=(fonts-wqy-zenhei poppler-utils openssl)  # openssl: the signing tests run its CA and TSA
 missing=()
 for package in "${DEB_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
