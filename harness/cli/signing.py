@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:  # pyHanko takes half a second to import: only the signing commands load it
+    from rich.table import Table
+
     from harness.signing import SignOutcome, VerificationReport
     from harness.signing.verify import SignatureReport
 
@@ -164,6 +165,8 @@ _ROW_NAMES = (
 
 
 def _table(result: VerificationReport) -> Table:
+    from rich.table import Table  # only the printed report needs it, not --json
+
     table = Table(title=f"{result.path} — {result.revisions} revisions", title_justify="left", show_lines=True)
     table.add_column("", style="bold", no_wrap=True)
     columns = []
