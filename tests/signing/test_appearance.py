@@ -4,6 +4,7 @@ and the full font only for a character the report's fonts lack."""
 from __future__ import annotations
 
 from io import BytesIO
+from itertools import pairwise
 from pathlib import Path
 
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -35,7 +36,7 @@ def test_the_reports_fonts_draw_the_expected_words(unsigned_report: Path) -> Non
     assert palette.covers(line) and palette.covers(expected.labels["Heading"])
     assert not palette.covers("Þór 鑫淼燚")  # nobody expected these
     runs = palette.runs(line)
-    assert all(codes for _, codes in runs) and all(a != b for (a, _), (b, _) in zip(runs, runs[1:]))  # merged runs
+    assert all(codes for _, codes in runs) and all(a != b for (a, _), (b, _) in pairwise(runs))  # merged runs
     assert sum(len(codes) for _, codes in runs) == len(line)
     assert 0 < palette.width(line, 8) < palette.width(line, 16)
     content = appearance(200, 70, [Line(line, 8, GREY)], palette, reader)

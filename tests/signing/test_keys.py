@@ -42,7 +42,7 @@ def test_demo_keys_are_labelled_and_chain_to_the_demo_ca(tmp_path: Path) -> None
 
 def test_each_certificate_fits_its_party_and_no_other(keys: dict[str, Path]) -> None:
     for party, who in SIGNATORIES.items():
-        signer, certificate = load_signer(keys[party], DEMO_PASSWORD)
+        _, certificate = load_signer(keys[party], DEMO_PASSWORD)
         for other, rule in SIGNATORIES.items():
             expected = Expectation(other, f"sig_{other}", sha256=rule.certificate.sha256,
                                    subject=dict(rule.certificate.subject))  # fmt: skip

@@ -11,8 +11,8 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import hashes
 from conftest import Pki, Tsa
+from cryptography.hazmat.primitives import hashes
 from pki import certificate_of
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
