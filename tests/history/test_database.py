@@ -73,7 +73,9 @@ def test_creates_the_same_tables_on_postgresql(postgres_server: PostgresServer) 
     RunStore.open(url).record(make_run([perf_suite()]), "/runs/x")
     with _pg(url) as db:
         meta = db.execute("SELECT application_id, schema_version FROM harness_meta").fetchall()
-        tables = {r[0] for r in db.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='public'")}
+        tables = {
+            r[0] for r in db.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='public'")
+        }
         value_type = db.execute(
             "SELECT data_type FROM information_schema.columns WHERE table_name='metrics' AND column_name='value'"
         ).fetchone()
@@ -112,7 +114,9 @@ def test_another_applications_postgresql_database_is_refused(postgres_server: Po
         RunStore.open(url)
     assert PASSWORD not in str(caught.value) and "harness:***@127.0.0.1" in str(caught.value)
     with _pg(url) as db:
-        tables = [r[0] for r in db.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='public'")]
+        tables = [
+            r[0] for r in db.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='public'")
+        ]
     assert tables == ["customers"]
 
 
@@ -137,13 +141,13 @@ def test_a_newer_schema_is_refused_and_untouched(history_url: str, tmp_path: Pat
 
 
 def test_missing_database_is_not_created_for_reading(history_url: str) -> None:
-    with pytest.raises(HistoryError, match="no run history (at|in) .* yet"):
+    with pytest.raises(HistoryError, match=r"no run history (at|in) .* yet"):
         RunStore.open(history_url, create=False)
     if history_url.startswith("postgresql"):
         with _pg(history_url) as db:
-            assert db.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='public'").fetchone() == (
-                0,
-            )
+            assert db.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema='public'"
+            ).fetchone() == (0,)
     else:
         assert not Path(history_url).exists()
 
@@ -161,7 +165,9 @@ def test_an_old_schema_is_migrated_with_its_runs(tmp_path: Path) -> None:
             "'2024-01-01T00:05:00.000000+00:00', '2024-01-01T00:05:00.000000+00:00')"
         )
         for name in ("unit", "load", "api"):  # the order of a run's suites was their rowid order
-            db.execute(f"INSERT INTO suites (run_id, name, kind, status) VALUES ('demo-old', '{name}', 'unit', 'passed')")
+            db.execute(
+                f"INSERT INTO suites (run_id, name, kind, status) VALUES ('demo-old', '{name}', 'unit', 'passed')"
+            )
     store = RunStore.open(path)
     old = store.get("demo-old")
     assert old is not None and old.verdict.value == "PASS"
