@@ -3,6 +3,7 @@ with SQLite histories and a real PostgreSQL shared by "machines" (processes in d
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -226,7 +227,11 @@ def test_postgresql_problems_exit_2_before_anything_runs(
         """
     )
     database = postgres_server.create_database()
+    with socket.socket() as closed:  # bound, never listening: connecting is refused
+        closed.bind(("127.0.0.1", 0))
+        unreachable = postgres_server.url(database, port=closed.getsockname()[1])
     problems = {
+        "unreachable": (unreachable, "cannot reach the PostgreSQL server at 127.0.0.1:"),
         "wrong password": (postgres_server.url(database, password="nope-" + PASSWORD), "refused the password"),
         "no database": (postgres_server.url("nowhere"), "database 'nowhere' does not exist"),
         "not a URL": ("postgresql://harness:x@127.0.0.1:99999/db", "port after the host must be a number"),
