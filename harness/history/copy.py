@@ -59,7 +59,7 @@ def _batches(src: Connection) -> Iterator[list[str]]:
 
 
 def _rows(src: Connection, table: Table, ids: list[str] | None = None) -> list[dict[str, object]]:
-    query = select(table)
+    query = select(table).order_by(*table.primary_key.columns)  # the same order on both backends
     if ids is not None:
         query = query.where(table.c.run_id.in_(ids))
     return [dict(row._mapping) for row in src.execute(query)]

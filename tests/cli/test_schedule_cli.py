@@ -204,7 +204,7 @@ def test_killed_scheduler_leaves_an_incomplete_run_and_the_next_schedule_fires(
     first = _start_scheduler(
         tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"}, history=db
     )
-    _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 60, "the run to start")
+    _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 180, "the run to start")
     _wait_for(lambda: bool(_rows(db, "SELECT pid FROM schedule_log WHERE pid IS NOT NULL")), 10, "the worker pid")
     ((worker,),) = _rows(db, "SELECT pid FROM schedule_log")
     first.kill()  # kill -9: no chance to clean up
@@ -233,7 +233,7 @@ def test_sigterm_stops_cleanly_and_one_scheduler_per_history(profile: Path, tmp_
     scheduler = _start_scheduler(
         tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"}, history=db
     )
-    _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 60, "the run to start")
+    _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 180, "the run to start")
     elsewhere = tmp_path / "another-machine"  # same history, another working directory
     elsewhere.mkdir()
     twin = _start_scheduler(tmp_path, str(profile), history=db, cwd=elsewhere)
