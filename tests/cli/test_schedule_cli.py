@@ -82,6 +82,17 @@ def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _wait_for_run(db: Path | str, scheduler: subprocess.Popen[str]) -> None:
+    """Until the scheduled run is recorded as started; otherwise stop the scheduler and say what it did."""
+    try:
+        _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 180, "the run to start")
+    except AssertionError:
+        scheduler.kill()
+        _, errors = scheduler.communicate(timeout=30)
+        log = _rows(db, "SELECT outcome, detail FROM schedule_log")
+        raise AssertionError(f"no run started; scheduler log {log}; its stderr:\n{errors}") from None
+
+
 def _gone(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -204,7 +215,7 @@ def test_killed_scheduler_leaves_an_incomplete_run_and_the_next_schedule_fires(
     first = _start_scheduler(
         tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"}, history=db
     )
-    _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 180, "the run to start")
+    _wait_for_run(db, first)
     _wait_for(lambda: bool(_rows(db, "SELECT pid FROM schedule_log WHERE pid IS NOT NULL")), 10, "the worker pid")
     ((worker,),) = _rows(db, "SELECT pid FROM schedule_log")
     first.kill()  # kill -9: no chance to clean up
@@ -233,7 +244,7 @@ def test_sigterm_stops_cleanly_and_one_scheduler_per_history(profile: Path, tmp_
     scheduler = _start_scheduler(
         tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"}, history=db
     )
-    _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 180, "the run to start")
+    _wait_for_run(db, scheduler)
     elsewhere = tmp_path / "another-machine"  # same history, another working directory
     elsewhere.mkdir()
     twin = _start_scheduler(tmp_path, str(profile), history=db, cwd=elsewhere)
