@@ -19,7 +19,7 @@ from harness import __version__
 from harness.cancel import CancelToken, cancel_on_signals
 from harness.errors import RunnerSetupError
 from harness.gates import decide_verdict
-from harness.history import RunHistory, history_path
+from harness.history import HistoryLocation, RunHistory, history_location
 from harness.plan import Plan, PlannedSuite
 from harness.profile import LoadedProfile
 from harness.profile.scope import Scope
@@ -60,7 +60,7 @@ def execute(
     progress: SuiteProgress | None = None,
     environ: Mapping[str, str] | None = None,
     cancel: CancelToken | None = None,
-    history: Path | None = None,
+    history: HistoryLocation | Path | str | None = None,
 ) -> RunOutcome:
     """Run the selected suites of ``plan`` and write the run directory; never raises for test outcomes.
 
@@ -73,7 +73,7 @@ def execute(
     child_environ = dict(os.environ if environ is None else environ)
     redactor = Redactor(loaded.secrets)
     base = out_dir if out_dir is not None else Path(loaded.profile.output.dir)
-    recorder = RunHistory.open(loaded, history_path(loaded, base, history))
+    recorder = RunHistory.open(loaded, history_location(loaded, base, history))
     run_id = new_run_id(loaded.name)
     rundir = RunDirectory.create(base, run_id)
     run = _initial_run(run_id, loaded)

@@ -6,6 +6,8 @@
 - ``run_cli``        runs ``harness ...`` in a subprocess (the real console script) and returns the result
 - ``demo_run_dir``   a fresh copy of one real `harness run profiles/demo.yaml` (run once per test session:
                      the demo takes ~45 s), for tests that inspect or sign its results
+- ``postgres_server``, ``history_url``  a real PostgreSQL per session, and a test's history on SQLite and
+                     on PostgreSQL (tests/pg_server.py)
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pg_server import history_url, postgres_server  # noqa: F401  (fixtures)
 
 from harness.target.managed import demo_target
 

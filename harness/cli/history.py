@@ -1,16 +1,17 @@
-"""``harness history list|diff|tag|import``: the run history on the command line."""
+"""``harness history list|diff|tag|import|migrate``: the run history on the command line."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
-from harness.history import RunRecord, RunStore, compare_runs
+from harness.history import HistoryLocation, RunRecord, compare_runs
 from harness.history.compare import assessment, count
 from harness.history.gate import HISTORY_FILE
 from harness.reports.summary import comparison_summary
@@ -18,23 +19,41 @@ from harness.results.metrics import format_metric
 from harness.results.model import Comparison, MetricDelta, Risk, SuiteComparison
 from harness.results.rundir import RunDirectory
 
+if TYPE_CHECKING:
+    from harness.history.runs import RunStore
+
 history_app = typer.Typer(
     name="history", help="The run history: list, compare, tag and backfill runs.", no_args_is_help=True
 )
 app.add_typer(history_app)
 
-DEFAULT_HISTORY = Path("reports") / HISTORY_FILE
+DEFAULT_HISTORY = str(Path("reports") / HISTORY_FILE)
 HistoryOption = Annotated[
-    Path, typer.Option("--history", help="The history database (a profile's history.path, or reports/history.sqlite).")
+    str,
+    typer.Option(
+        "--history",
+        help="The history: a SQLite file (a profile's history.path, or reports/history.sqlite) or a "
+        "postgresql://USER@HOST/DB URL (the password from PGPASSWORD or ~/.pgpass).",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 _VERDICT_STYLE = {"PASS": "green", "FAIL": "red", "INCOMPLETE": "yellow"}
 _STATUS_MARK = {"passed": "✔", "failed": "✘", "error": "!", "incomplete": "…", "skipped": "-"}
 
 
-def _store(path: Path, *, create: bool = False) -> RunStore:
+def location(text: str) -> HistoryLocation:
+    """``--history`` as a location; exit 2 on a URL that is not a usable PostgreSQL URL."""
     try:
-        return RunStore.open(path, create=create)
+        return HistoryLocation.parse(text)
+    except HarnessError as exc:
+        fail(exc)
+
+
+def _store(where: str, *, create: bool = False) -> RunStore:
+    from harness.history.runs import RunStore  # SQLAlchemy loads only for commands that use a history
+
+    try:
+        return RunStore.open(location(where), create=create)
     except HarnessError as exc:
         fail(exc)
 
@@ -89,10 +108,10 @@ def list_runs(
     except HarnessError as exc:
         fail(exc)
     if as_json:
-        print_json({"history": str(store.database.path), "runs": [_record_json(r) for r in records]})
+        print_json({"history": store.database.display, "runs": [_record_json(r) for r in records]})
         return
     if not records:
-        stdout.print(f"no runs{f' of profile {profile}' if profile else ''} in {history}")
+        stdout.print(f"no runs{f' of profile {profile}' if profile else ''} in {store.database.display}")
         return
     table = Table(show_edge=False, header_style="bold")
     for column in ("run (UTC start)", "verdict", "suites", "C/H/M/L/I", "tags"):
@@ -209,4 +228,39 @@ def import_runs(
             fail(exc)
         stdout.print(f"imported {run.run_id} ({run.verdict.value})")
         imported += 1
-    stdout.print(f"{imported} imported, {skipped} skipped into {store.database.path}")
+    stdout.print(f"{imported} imported, {skipped} skipped into {store.database.display}")
+
+
+@history_app.command("migrate")
+def migrate(
+    source: Annotated[
+        str,
+        typer.Option("--from", help="The history to copy: a SQLite file or a postgresql:// URL.", show_default=False),
+    ],
+    target: Annotated[
+        str, typer.Option("--to", help="Where to copy it: a postgresql:// URL or a SQLite file.", show_default=False)
+    ],
+) -> None:
+    """Copy a history into another database, e.g. reports/history.sqlite into a shared PostgreSQL.
+
+    Runs are merged by id (copying again changes nothing), so several machines' histories can be copied
+    into one. The source is only read (a history from an older harness is first brought up to date, as by
+    every command). Tags and schedules the target already has are kept and reported.
+    """
+    from harness.history.copy import copy_history
+    from harness.history.database import Database
+
+    try:
+        source_db = Database.open(location(source), create=False)
+        target_db = Database.open(location(target), create=True)
+        report = copy_history(source_db, target_db)
+    except HarnessError as exc:
+        fail(exc)
+    for warning in report.warnings:
+        stderr.print(f"[yellow]warning[/]: {escape(warning)}", soft_wrap=True)
+    stdout.print(
+        f"copied {report.runs} run(s), {report.tags} tag(s), {report.schedules} schedule(s) and "
+        f"{report.log_entries} scheduler log entries from {source_db.display} to {target_db.display}",
+        soft_wrap=True,
+        markup=False,
+    )

@@ -39,7 +39,11 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary (with run_dir) on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output on stderr.")] = False,
     history: Annotated[
-        Path | None, typer.Option("--history", help="Run history database (default: the profile's history.path).")
+        str | None,
+        typer.Option(
+            "--history",
+            help="Run history: a SQLite file or a postgresql://USER@HOST/DB URL (default: the profile's history).",
+        ),
     ] = None,
 ) -> None:
     """Run a profile's suites, gate on its criteria and write the run directory with report.pdf.

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from harness.cancel import CancelToken, cancel_on_signals
-from harness.cli.history import DEFAULT_HISTORY, HistoryOption, JsonOption
+from harness.cli.history import DEFAULT_HISTORY, HistoryOption, JsonOption, location
 from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.plan import make_plan, select
@@ -21,7 +21,7 @@ from harness.runners.registry import load_runners
 from harness.schedule.clock import Clock, ShiftedClock, SystemClock
 from harness.schedule.export import FORMATS, ExportContext, export
 from harness.schedule.launch import WorkerLauncher
-from harness.schedule.locks import FileLock, holder, scheduler_lock_path
+from harness.schedule.locks import scheduler_holder, try_scheduler_lock
 from harness.schedule.scheduler import Scheduler
 from harness.schedule.schedules import Schedule, collect, declared
 from harness.schedule.store import LogEntry, ScheduleStore
@@ -36,9 +36,9 @@ ProfilesArg = Annotated[
 ]
 
 
-def _store(path: Path, *, create: bool = True) -> ScheduleStore:
+def _store(where: str, *, create: bool = True) -> ScheduleStore:
     try:
-        return ScheduleStore.open(path, create=create)
+        return ScheduleStore.open(location(where), create=create)
     except HarnessError as exc:
         fail(exc)
 
@@ -130,7 +130,7 @@ def list_schedules(
         row["next"] = cron.next_after(now).astimezone(cron.zone).isoformat()
         row["last"] = _last(entries, str(row["key"]))
     if as_json:
-        print_json({"history": str(store.database.path), "schedules": rows})
+        print_json({"history": store.database.display, "schedules": rows})
         return
     if not rows:
         stdout.print("no schedules (add one with `harness schedule add`, or declare `schedule:` in a profile)")
@@ -185,9 +185,10 @@ def export_schedules(
         raise _usage(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     store = _store(history)
     schedules = _collect(store, profiles or [])
-    context = ExportContext(
-        harness=Path(sys.executable).with_name("harness"), workdir=Path.cwd(), history=store.database.path
-    )
+    database = store.database
+    where = database.path if database.path is not None else database.location.url
+    assert where is not None
+    context = ExportContext(harness=Path(sys.executable).with_name("harness"), workdir=Path.cwd(), history=where)
     sys.stdout.write(export(schedules, fmt, context))
 
 
@@ -219,10 +220,14 @@ def run_scheduler(
     """
     clock = _clock(pretend_now)
     store = _store(history)
-    lock_path = scheduler_lock_path(store.database.path)
-    lock = FileLock.try_acquire(lock_path)
-    if lock is None:
-        raise _usage(f"another scheduler (pid {holder(lock_path) or '?'}) already runs on {store.database.path}")
+    try:
+        lock = try_scheduler_lock(store.database)
+        if lock is None:
+            who = scheduler_holder(store.database)  # a pid (file lock), or the holder's connection name
+            who = f"pid {who}" if who.isdigit() else who or "pid ?"
+            raise _usage(f"another scheduler ({who}) already runs on {store.database.display}")
+    except HarnessError as exc:
+        fail(exc)
     try:
         abandoned = store.abandon_unfinished()
         schedules = _collect(store, profiles or [])
@@ -232,10 +237,10 @@ def run_scheduler(
 
         if abandoned:
             report(f"{abandoned} run(s) of a previous scheduler ended without it (see `harness history list`)")
-        report(f"scheduler started: {len(schedules)} schedule(s), history {store.database.path}")
+        report(f"scheduler started: {len(schedules)} schedule(s), history {store.database.display}")
         stop = CancelToken()
         scheduler = Scheduler(
-            schedules, store, WorkerLauncher(store.database.path), clock, report=report, max_runs=max_runs
+            schedules, store, WorkerLauncher(store.database.location), clock, report=report, max_runs=max_runs
         )
         with cancel_on_signals(stop):
             started = scheduler.run(stop)

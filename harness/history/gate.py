@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.errors import HarnessError
 from harness.gates import Criterion, MetricMissing, Reference, Resolver, evaluate, suite_resolver
 from harness.history.compare import compare_suite, count
+from harness.history.location import HistoryLocation
 from harness.history.names import BASELINE, FINDINGS, finding_selector, uses_history
 from harness.history.records import RunRecord, SuiteSnapshot
-from harness.history.runs import RunStore
 from harness.profile import LoadedProfile
 from harness.profile.schedule import BASELINE_KEYWORDS
 from harness.results.model import (
@@ -38,21 +39,33 @@ from harness.results.model import (
     Verdict,
 )
 
+if TYPE_CHECKING:
+    from harness.history.runs import RunStore
+
 HISTORY_FILE = "history.sqlite"
 log = logging.getLogger("harness.history")
 
 
-def history_path(loaded: LoadedProfile, output_base: Path, override: Path | None = None) -> Path | None:
-    """Where this profile's runs are recorded: ``override`` (--history), the profile's ``history.path``
-    (relative to the profile file), or ``<output dir>/history.sqlite``; None when the history is off."""
+def history_location(
+    loaded: LoadedProfile, output_base: Path, override: HistoryLocation | Path | str | None = None
+) -> HistoryLocation | None:
+    """Where this profile's runs are recorded: ``override`` (--history, a path or a PostgreSQL URL), the
+    profile's ``history.url`` or ``history.path`` (relative to the profile file), or
+    ``<output dir>/history.sqlite``; None when the history is off.
+
+    Raises:
+        HistoryError: ``override`` is a URL that cannot be used.
+    """
     if override is not None:
-        return override
+        return HistoryLocation.of(override)
     settings = loaded.profile.history
     if not settings.enabled:
         return None
+    if settings.url is not None:
+        return HistoryLocation(url=settings.url)
     if settings.path:
-        return loaded.base_dir / settings.path
-    return output_base / HISTORY_FILE
+        return HistoryLocation(path=loaded.base_dir / settings.path)
+    return HistoryLocation(path=output_base / HISTORY_FILE)
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,11 @@ class RunHistory:
         self._choices: dict[str, _Choice] = {}
 
     @classmethod
-    def open(cls, loaded: LoadedProfile, path: Path | None) -> RunHistory:
-        """Raises HistoryError when the database at ``path`` cannot be used (before anything runs)."""
-        store = RunStore.open(path) if path is not None else None
+    def open(cls, loaded: LoadedProfile, where: HistoryLocation | None) -> RunHistory:
+        """Raises HistoryError when the database at ``where`` cannot be used (before anything runs)."""
+        from harness.history.runs import RunStore  # SQLAlchemy loads only when a history is used
+
+        store = RunStore.open(where) if where is not None else None
         return cls(store, loaded.name, loaded.profile.baseline)
 
     def begin(self, run: RunResult, run_dir: Path) -> None:

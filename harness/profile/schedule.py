@@ -2,6 +2,7 @@
 
 ```yaml
 history: {path: ../reports/history.sqlite}     # default: <output.dir>/history.sqlite; enabled: false turns it off
+                                                # or {url: postgresql://user:${PGPASSWORD}@host/db}: shared by machines
 baseline: last-pass                             # or previous, a run id, or a tag set with `harness history tag`
 schedule:                                       # one mapping or a list of them
   - {name: nightly, cron: "0 2 * * *", timezone: Asia/Shanghai, suites: [zap-baseline]}
@@ -16,10 +17,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from harness.errors import ProfileIssue
 from harness.profile.cron import CronError, check_timezone, parse_cron
+from harness.profile.history_url import DatabaseUrl
 from harness.profile.scope import Scope
 from harness.profile.source import Source
 
@@ -39,6 +41,13 @@ class _Strict(BaseModel):
 class HistorySettings(_Strict):
     enabled: bool = True
     path: str | None = Field(default=None, description="relative to the profile file")
+    url: DatabaseUrl | None = Field(default=None, description="postgresql://USER:${PGPASSWORD}@HOST[:PORT]/DATABASE")
+
+    @model_validator(mode="after")
+    def _one_place(self) -> HistorySettings:
+        if self.path is not None and self.url is not None:
+            raise ValueError("give either history.path (SQLite) or history.url (PostgreSQL), not both")
+        return self
 
 
 class ScheduleSpec(_Strict):

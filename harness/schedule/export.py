@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.profile.cron import FIELDS, expand
+from harness.profile.history_url import DatabaseUrl
 from harness.schedule.locks import profile_lock_path
 from harness.schedule.schedules import Schedule
 
@@ -31,7 +32,7 @@ _DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
 class ExportContext:
     harness: Path  # the harness executable for commands run on this machine
     workdir: Path  # where runs start (output.dir and relative paths resolve from here)
-    history: Path
+    history: Path | DatabaseUrl  # a PostgreSQL URL is written without its password (libpq: PGPASSWORD, ~/.pgpass)
 
 
 def slugs(schedules: Sequence[Schedule]) -> list[str]:
@@ -59,7 +60,8 @@ def _run_args(schedule: Schedule, profile: str) -> list[str]:
 
 def _local_command(schedule: Schedule, ctx: ExportContext) -> str:
     argv = [str(ctx.harness), *_run_args(schedule, str(schedule.profile_path))]
-    argv += ["--history", str(ctx.history), "--quiet"]
+    history = ctx.history.without_password().render() if isinstance(ctx.history, DatabaseUrl) else str(ctx.history)
+    argv += ["--history", history, "--quiet"]
     return shlex.join(argv)
 
 
@@ -69,11 +71,16 @@ def crontab(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
         "# CRON_TZ needs a cron that supports it (cronie, systemd-cron); otherwise convert the times.",
         "# flock -n skips a run while another run of the same profile still holds its lock.",
     ]
-    for schedule in schedules:
-        lock = profile_lock_path(ctx.history, schedule.profile_name)
-        command = (
-            f"cd {shlex.quote(str(ctx.workdir))} && flock -n {shlex.quote(str(lock))} {_local_command(schedule, ctx)}"
+    if isinstance(ctx.history, DatabaseUrl):
+        lines[-1] = "# The history is on PostgreSQL: set PGPASSWORD here or keep the password in ~/.pgpass; flock"
+        lines.append(
+            "# would only see runs of this machine, so only `harness scheduler run` keeps runs from overlapping."
         )
+    for schedule in schedules:
+        command = f"cd {shlex.quote(str(ctx.workdir))} && "
+        if isinstance(ctx.history, Path):
+            command += f"flock -n {shlex.quote(str(profile_lock_path(ctx.history, schedule.profile_name)))} "
+        command += _local_command(schedule, ctx)
         lines += [
             "",
             f"# {schedule.label}",

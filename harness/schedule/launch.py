@@ -12,8 +12,9 @@ from datetime import datetime
 from pathlib import Path
 
 from harness.cancel import CancelToken
+from harness.history.location import HistoryLocation
 from harness.processes import ChildProcess
-from harness.schedule.locks import FileLock
+from harness.schedule.locks import Lock
 from harness.schedule.notify import notify
 from harness.schedule.scheduler import JobOutcome
 from harness.schedule.schedules import Schedule
@@ -22,22 +23,27 @@ STOP_GRACE = 60.0  # seconds a stopping run gets to finish its report before it 
 
 
 class WorkerLauncher:
-    """Runs each scheduled run in ``python -m harness.schedule.worker``, recorded in ``history``."""
+    """Runs each scheduled run in ``python -m harness.schedule.worker``, recorded in ``history``.
 
-    def __init__(self, history: Path) -> None:
+    A PostgreSQL URL reaches the worker on its standard input, not its command line: a password in it
+    would be visible to every user of the machine in the process list.
+    """
+
+    def __init__(self, history: HistoryLocation) -> None:
         self.history = history
 
     def __call__(
-        self, schedule: Schedule, due: datetime, lock: FileLock, stop: CancelToken, started: Callable[[int], None]
+        self, schedule: Schedule, due: datetime, lock: Lock, stop: CancelToken, started: Callable[[int], None]
     ) -> JobOutcome:
         with tempfile.TemporaryDirectory(prefix="harness-scheduled-") as scratch:
             summary_path = Path(scratch) / "summary.json"
+            url = self.history.url
             argv = [
                 sys.executable, "-m", "harness.schedule.worker", str(schedule.profile_path),
-                "--history", str(self.history), "--summary", str(summary_path), "--parent", str(os.getpid()),
-                *(part for suite in schedule.suites for part in ("--suite", suite)),
+                "--history", "-" if url is not None else str(self.history.path), "--summary", str(summary_path),
+                "--parent", str(os.getpid()), *(part for suite in schedule.suites for part in ("--suite", suite)),
             ]  # fmt: skip
-            child = ChildProcess(argv, pass_fds=[lock.fd])  # the run holds the profile's lock too
+            child = _start(argv, lock, url.render() if url is not None else None)
             started(child.pid)
             code = child.wait(cancel=stop)
             if code is None:  # the scheduler is stopping: the run stops gracefully and records INCOMPLETE
@@ -55,6 +61,19 @@ class WorkerLauncher:
         if schedule.notify is None:
             return []
         return notify(payload, schedule.notify, list(schedule.notify_scope), schedule.profile_path.parent)
+
+
+def _start(argv: list[str], lock: Lock, stdin_text: str | None) -> ChildProcess:
+    """The worker, holding the profile's lock too (an inherited file lock; it joins an advisory one)."""
+    if stdin_text is None:
+        return ChildProcess(argv, pass_fds=lock.inheritable_fds)
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, stdin_text.encode() + b"\n")  # far below a pipe's buffer: never blocks
+        os.close(write_end)
+        return ChildProcess(argv, pass_fds=lock.inheritable_fds, stdin=read_end)
+    finally:
+        os.close(read_end)
 
 
 def _read(path: Path) -> dict[str, object] | None:

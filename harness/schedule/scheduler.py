@@ -25,7 +25,7 @@ from typing import Protocol
 from harness.cancel import CancelToken
 from harness.errors import HarnessError
 from harness.schedule.clock import Clock
-from harness.schedule.locks import FileLock, profile_lock_path
+from harness.schedule.locks import Lock, try_profile_lock
 from harness.schedule.schedules import Schedule
 from harness.schedule.store import ScheduleStore
 
@@ -43,7 +43,7 @@ class JobOutcome:
 
 class Launcher(Protocol):
     def __call__(
-        self, schedule: Schedule, due: datetime, lock: FileLock, stop: CancelToken, started: Callable[[int], None]
+        self, schedule: Schedule, due: datetime, lock: Lock, stop: CancelToken, started: Callable[[int], None]
     ) -> JobOutcome:
         """Run one scheduled run to its end (stopping it early when ``stop`` is set); ``started(pid)``
         is called once its process exists."""
@@ -120,7 +120,7 @@ class Scheduler:
             self.store.log(schedule.key, schedule.profile_name, due, "missed", detail)
             self.report(f"{schedule.label}: missed the run due {when} ({detail})")
             return
-        lock = FileLock.try_acquire(profile_lock_path(self.store.database.path, schedule.profile_name))
+        lock = try_profile_lock(self.store.database, schedule.profile_name)  # a file lock, or advisory on PostgreSQL
         if lock is None:
             detail = f"a run of profile {schedule.profile_name} is still going"
             self.store.log(schedule.key, schedule.profile_name, due, "skipped", detail)
@@ -139,7 +139,7 @@ class Scheduler:
         self._jobs.append(job)
         job.start()
 
-    def _job(self, schedule: Schedule, due: datetime, lock: FileLock, entry: int, stop: CancelToken) -> None:
+    def _job(self, schedule: Schedule, due: datetime, lock: Lock, entry: int, stop: CancelToken) -> None:
         try:
             outcome = self.launch(schedule, due, lock, stop, lambda pid: self.store.started(entry, pid))
         except Exception as exc:  # a launcher bug must not kill the scheduler

@@ -17,12 +17,15 @@ import time
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.history.database import Database
+from harness.history.location import HistoryLocation
 from harness.pipeline import execute
 from harness.plan import make_plan, select
 from harness.profile import load_profile
 from harness.reports.summary import EXIT_CODES, build_summary
 from harness.results.rundir import write_json_atomic
 from harness.runners.registry import load_runners
+from harness.schedule.locks import join_profile_lock
 
 PARENT_POLL = 0.5  # seconds
 
@@ -42,18 +45,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness.schedule.worker", description=__doc__)
     parser.add_argument("profile", type=Path)
     parser.add_argument("--suite", action="append", default=[])
-    parser.add_argument("--history", type=Path, required=True)
+    parser.add_argument("--history", required=True, help="the history's path, or - to read a URL from stdin")
     parser.add_argument("--summary", type=Path, required=True)
     parser.add_argument("--parent", type=int, required=True)
     args = parser.parse_args(argv)
     _watch_parent(args.parent)
+    lock = None
     try:
+        history = HistoryLocation.parse(sys.stdin.readline().strip() if args.history == "-" else args.history)
         plan = make_plan(load_profile(args.profile), load_runners())
-        outcome = execute(plan, selected=select(plan, args.suite), history=args.history)
+        if history.url is not None:  # hold the profile's advisory lock with the scheduler (a file lock is inherited)
+            lock = join_profile_lock(Database.open(history), plan.loaded.name)
+        outcome = execute(plan, selected=select(plan, args.suite), history=history)
     except HarnessError as exc:
         write_json_atomic(args.summary, {"error": str(exc)})
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if lock is not None:
+            lock.release()
     summary = {**build_summary(outcome.run), "run_dir": str(outcome.run_dir)}
     if outcome.export_errors:
         summary["export_errors"] = list(outcome.export_errors)

@@ -1,5 +1,6 @@
 """`harness schedule ...` and `harness scheduler run` through the real console script: real worker processes,
-real pytest suites, the history they record, notifications, SIGTERM and kill -9."""
+real pytest suites, the history they record, notifications, SIGTERM and kill -9 — the last two with the
+history in SQLite and in PostgreSQL (advisory locks, the URL passed to the worker on stdin)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
+from pg_server import PASSWORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HARNESS = str(Path(sys.executable).with_name("harness"))
@@ -51,7 +54,14 @@ def _history(tmp_path: Path) -> Path:
     return tmp_path / "reports" / "history.sqlite"
 
 
-def _rows(db: Path, query: str) -> list[tuple[object, ...]]:
+def _rows(db: Path | str, query: str) -> list[tuple[object, ...]]:
+    if isinstance(db, str) and db.startswith("postgresql://"):
+        with psycopg.connect(db, autocommit=True) as connection:
+            try:
+                return connection.execute(query).fetchall()  # type: ignore[arg-type]
+            except psycopg.errors.UndefinedTable:
+                return []  # the scheduler has not created its tables yet: nothing recorded yet
+    db = Path(db)
     if not db.exists():
         return []
     with closing(sqlite3.connect(db, timeout=30)) as connection:
@@ -72,6 +82,17 @@ def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _wait_for_run(db: Path | str, scheduler: subprocess.Popen[str]) -> None:
+    """Until the scheduled run is recorded as started; otherwise stop the scheduler and say what it did."""
+    try:
+        _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 180, "the run to start")
+    except AssertionError:
+        scheduler.kill()
+        _, errors = scheduler.communicate(timeout=30)
+        log = _rows(db, "SELECT outcome, detail FROM schedule_log")
+        raise AssertionError(f"no run started; scheduler log {log}; its stderr:\n{errors}") from None
+
+
 def _gone(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -80,10 +101,13 @@ def _gone(pid: int) -> bool:
     return False
 
 
-def _start_scheduler(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def _start_scheduler(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, history: str | None = None, cwd: Path | None = None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [HARNESS, "scheduler", "run", "--history", str(_history(tmp_path)), *args],
-        cwd=tmp_path, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [HARNESS, "scheduler", "run", "--history", history or str(_history(tmp_path)), *args],
+        cwd=cwd or tmp_path, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
     )  # fmt: skip
 
 
@@ -180,14 +204,18 @@ def test_scheduler_fires_a_schedule_set_one_minute_ahead(
 
 
 @pytest.mark.slow
-def test_killed_scheduler_leaves_an_incomplete_run_and_the_next_schedule_fires(profile: Path, tmp_path: Path) -> None:
+def test_killed_scheduler_leaves_an_incomplete_run_and_the_next_schedule_fires(
+    profile: Path, tmp_path: Path, history_url: str
+) -> None:
     profile.write_text(
         profile.read_text() + 'schedule: {name: every-minute, cron: "* * * * *", timezone: Asia/Shanghai}\n'
     )
     start = datetime(2025, 1, 1, 1, 59, 57, tzinfo=SHANGHAI)
-    db = _history(tmp_path)
-    first = _start_scheduler(tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"})
-    _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 60, "the run to start")
+    db = history_url
+    first = _start_scheduler(
+        tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"}, history=db
+    )
+    _wait_for_run(db, first)
     _wait_for(lambda: bool(_rows(db, "SELECT pid FROM schedule_log WHERE pid IS NOT NULL")), 10, "the worker pid")
     ((worker,),) = _rows(db, "SELECT pid FROM schedule_log")
     first.kill()  # kill -9: no chance to clean up
@@ -197,9 +225,10 @@ def test_killed_scheduler_leaves_an_incomplete_run_and_the_next_schedule_fires(p
     assert verdict == "INCOMPLETE" and finished is not None and interrupted == 1
 
     restart = (start + timedelta(minutes=1)).isoformat()  # 3 s before the next fire time
-    second = _start_scheduler(tmp_path, str(profile), "--pretend-now", restart, "--max-runs", "1")
+    second = _start_scheduler(tmp_path, str(profile), "--pretend-now", restart, "--max-runs", "1", history=db)
     _, errors = second.communicate(timeout=120)
     assert second.returncode == 0, errors
+    assert PASSWORD not in errors
     assert "1 run(s) of a previous scheduler ended without it" in errors
     verdicts = _rows(db, "SELECT verdict FROM runs ORDER BY started")
     assert verdicts == [("INCOMPLETE",), ("PASS",)]
@@ -208,15 +237,20 @@ def test_killed_scheduler_leaves_an_incomplete_run_and_the_next_schedule_fires(p
 
 
 @pytest.mark.slow
-def test_sigterm_stops_cleanly_and_one_scheduler_per_history(profile: Path, tmp_path: Path) -> None:
+def test_sigterm_stops_cleanly_and_one_scheduler_per_history(profile: Path, tmp_path: Path, history_url: str) -> None:
     profile.write_text(profile.read_text() + 'schedule: {cron: "0 2 * * *", timezone: Asia/Shanghai}\n')
     start = datetime(2025, 1, 1, 1, 59, 58, tzinfo=SHANGHAI)
-    db = _history(tmp_path)
-    scheduler = _start_scheduler(tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"})
-    _wait_for(lambda: bool(_rows(db, "SELECT 1 FROM runs WHERE finished IS NULL")), 60, "the run to start")
-    twin = _start_scheduler(tmp_path, str(profile))
+    db = history_url
+    scheduler = _start_scheduler(
+        tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"}, history=db
+    )
+    _wait_for_run(db, scheduler)
+    elsewhere = tmp_path / "another-machine"  # same history, another working directory
+    elsewhere.mkdir()
+    twin = _start_scheduler(tmp_path, str(profile), history=db, cwd=elsewhere)
     _, twin_errors = twin.communicate(timeout=60)
-    assert twin.returncode == 2 and "another scheduler (pid" in twin_errors
+    assert twin.returncode == 2 and "another scheduler (" in twin_errors, twin_errors
+    assert f"pid {scheduler.pid}" in twin_errors and PASSWORD not in twin_errors
     scheduler.send_signal(signal.SIGTERM)
     _, errors = scheduler.communicate(timeout=120)
     assert scheduler.returncode == 0, errors

@@ -1,4 +1,4 @@
-"""Recording runs: round trip, idempotent re-recording, lookups by prefix, baselines, tags."""
+"""Recording runs on SQLite and PostgreSQL: round trip, idempotent re-recording, lookups by prefix, baselines, tags."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from harness.results.model import SuiteStatus, Verdict
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> RunStore:
-    return RunStore.open(tmp_path / "history.sqlite")
+def store(history_url: str) -> RunStore:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return RunStore.open(history_url)
 
 
 def test_round_trip_keeps_metrics_endpoints_and_findings(store: RunStore, tmp_path: Path) -> None:

@@ -71,8 +71,9 @@ def schedule(cron: str, key: str = "nightly", profile: str = "demo", grace: floa
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ScheduleStore:
-    return ScheduleStore.open(tmp_path / "history.sqlite")
+def store(history_url: str) -> ScheduleStore:
+    """On SQLite (file locks) and on PostgreSQL (advisory locks)."""
+    return ScheduleStore.open(history_url)
 
 
 def run(store: ScheduleStore, schedules: list[Schedule], clock: FakeClock, launcher: RecordingLauncher,

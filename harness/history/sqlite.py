@@ -1,0 +1,95 @@
+"""The embedded history: one SQLite file, safe for several writing processes on one machine.
+
+WAL mode, every write one ``BEGIN IMMEDIATE`` transaction, and a writer waits up to ``BUSY_TIMEOUT`` for
+another one instead of failing. The schema version and the application id are the file's own
+``PRAGMA user_version`` and ``PRAGMA application_id``. pysqlite's implicit transactions are switched off:
+the harness says where every transaction begins (SQLAlchemy's documented recipe for SQLite).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
+
+from harness.errors import HistoryError
+from harness.history.schema import APPLICATION_ID
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for another writer's transaction
+BEGIN = "harness_begin"  # execution option: "immediate" (writers), "deferred" (readers) or "none" (autocommit)
+
+
+def check_file(path: Path, *, create: bool) -> None:
+    """Refuse a path that cannot be a history before anything connects to it (connecting creates files).
+
+    Raises:
+        HistoryError: a directory, a missing file (and not ``create``), a file that is not SQLite.
+    """
+    if path.is_dir():
+        raise HistoryError(f"history database {path} is a directory; give a file path")
+    if not path.exists():
+        if not create:
+            raise HistoryError(
+                f"no run history at {path} yet: runs are recorded there when they finish "
+                "(or pass --history PATH, or backfill with `harness history import`)"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise HistoryError(f"history database {path} cannot be read: {exc.strerror}") from None
+    if header and header != SQLITE_MAGIC:
+        raise HistoryError(
+            f"{path} is not a SQLite database, so it cannot be the run history; it was left untouched "
+            "(move it away or pass --history with another path)"
+        )
+
+
+def _on_connect(connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+    connection.isolation_level = None  # no implicit BEGIN from pysqlite: _on_begin decides
+    connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _on_begin(connection: Connection) -> None:
+    mode = connection.get_execution_options().get(BEGIN, "deferred")
+    if mode == "immediate":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif mode == "deferred":
+        connection.exec_driver_sql("BEGIN")
+
+
+def engine(path: Path) -> Engine:
+    """Connections are opened per operation (no pool): nothing stays open between writes of a run."""
+    created = create_engine(
+        URL.create("sqlite+pysqlite", database=str(path)),
+        poolclass=NullPool,
+        connect_args={"timeout": BUSY_TIMEOUT},
+        hide_parameters=True,
+    )
+    event.listen(created, "connect", _on_connect)
+    event.listen(created, "begin", _on_begin)
+    return created
+
+
+def identity(connection: Connection) -> tuple[int, int, bool]:
+    """(schema version, application id, whether the file holds anything at all)."""
+    version = int(connection.exec_driver_sql("PRAGMA user_version").scalar_one())
+    application = int(connection.exec_driver_sql("PRAGMA application_id").scalar_one())
+    objects = int(connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one())
+    return version, application, objects > 0
+
+
+def enable_wal(connection: Connection) -> None:
+    connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # outside a transaction: it cannot change inside one
+
+
+def stamp(connection: Connection, version: int) -> None:
+    connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.exec_driver_sql(f"PRAGMA user_version = {version}")
