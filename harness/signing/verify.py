@@ -238,7 +238,8 @@ def _signature_report(
     shown = facts(certificate)
     stamped_at = timestamp_time(embedded)
     strict = revocation.embedded and stamped_at is not None
-    trust = context(roots, revocation, stamped_at if strict else None, strict=strict)
+    # a time-stamped signature is judged when it was made (its time-stamp is checked in its own right below)
+    trust = context(roots, revocation, stamped_at, strict=strict)
     validation = trust or ValidationContext(trust_roots=[], allow_fetching=False)
     expected_signer = expected.signer if expected else ""
     expected_certificate = expected.rule if expected else ""

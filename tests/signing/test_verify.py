@@ -8,13 +8,16 @@ before that (test_sign.py).
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
 from conftest import Pki
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from pki import certificate_of
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -24,6 +27,7 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from harness.signing import DEMO_PASSWORD, VerificationReport, sign_report, verify_report
+from harness.signing.keys import Authority, issue, pkcs12_bytes
 
 CopyOf = Callable[[Path], Path]
 
@@ -345,3 +349,32 @@ def test_time_stamped_revocation_embedded_report_verifies_offline(
     update(report, _retitle)
     tampered = verify_report(report, [pki.keys["ca"], pki.tsa_root])
     assert not tampered.ok and "unsigned content appended after the last signature" in all_problems(tampered)
+
+
+def test_a_long_term_signature_outlives_its_certificate(pki: Pki, unsigned_report: Path, copy_of: CopyOf) -> None:
+    """B-LT in miniature: a certificate that expires seconds after signing still verifies, offline,
+    because the signature is judged at its time-stamp with the revocation data embedded then."""
+    ca_key = serialization.load_pem_private_key(pki.keys["ca_key"].read_bytes(), DEMO_PASSWORD.encode())
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    authority = Authority(ca_key, x509.load_pem_x509_certificate(pki.keys["ca"].read_bytes()))
+    expires = datetime.now(UTC) + timedelta(seconds=4)
+    key, certificate = issue(authority, [("O", "某市大数据中心"), ("CN", "陈明 (DEMO)")],
+                             crl_url=f"{pki.server.url}/ca.crl", valid_until=expires)  # fmt: skip
+    short_lived = pki.server.root / "short-lived.p12"
+    short_lived.write_bytes(pkcs12_bytes(key, certificate, authority, DEMO_PASSWORD, "short-lived"))
+    report = copy_of(unsigned_report)
+    sign_report(report, party="project", key=short_lived, password=DEMO_PASSWORD, timestamp_url=pki.tsa_url,
+                with_revocation=True, trust=[pki.tsa_root])  # fmt: skip
+    claimed_only = report.with_name("b-b.pdf")  # the same key, no time-stamp: only the signer's word for the time
+    shutil.copy(unsigned_report, claimed_only)
+    sign_report(claimed_only, party="project", key=short_lived, password=DEMO_PASSWORD)
+    pki.server.stop()
+    deadline = time.monotonic() + 30
+    while datetime.now(UTC) <= expires and time.monotonic() < deadline:  # wait for the certificate to expire
+        time.sleep(0.2)
+    assert datetime.now(UTC) > expires
+    project = verify_report(report, [pki.keys["ca"], pki.tsa_root], partial=True).party("project")
+    assert project.ok and project.trusted, project.problems
+    assert project.revocation.startswith("checked offline at the time-stamp")
+    expired = verify_report(claimed_only, [pki.keys["ca"]], partial=True).party("project")
+    assert expired.intact and not expired.trusted and not expired.ok
