@@ -6,7 +6,7 @@ PROFILE ?= profiles/demo.yaml
 RUN ?= $(shell ls -1dt reports/*/ 2>/dev/null | head -n 1)
 TRUST ?=
 TEST_WORKERS ?= 3
-REQUIRE_ALL ?=
+PARTIAL ?=
 
 .PHONY: setup acceptance test report verify bench lint clean
 
@@ -26,11 +26,11 @@ report: setup
 	@test -n "$(RUN)" || { echo "no run directory: make report RUN=reports/<run>"; exit 2; }
 	$(BIN)/harness report $(RUN)
 
-# make verify [RUN=reports/<run>] [TRUST="ca.pem other-ca.pem"] [REQUIRE_ALL=1] — latest run by default
+# make verify [RUN=reports/<run>] [TRUST="ca.pem other-ca.pem"] [PARTIAL=1] — latest run by default; all three parties must have signed unless PARTIAL=1
 verify: setup
 	@test -n "$(RUN)" || { echo "no run directory: make verify RUN=reports/<run>"; exit 2; }
 	$(BIN)/harness verify $(RUN:/=)/report.pdf --evidence $(RUN:/=) $(foreach ca,$(TRUST),--trust $(ca)) \
-		$(if $(REQUIRE_ALL),--require-all,)
+		$(if $(PARTIAL),--partial,)
 
 bench: setup
 	$(BIN)/python -m benchmarks
