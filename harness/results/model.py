@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 SCHEMA_VERSION = 2
 """Bumped on every change to run.json that an older reader cannot take; readers refuse newer versions.
 
-2: scan coverage, stop records, false positives, finding occurrences, the request behind an instance.
+2: scan coverage, stop records, false positives, finding occurrences, the request behind an instance,
+   certificate rules of the signatories.
 """
 
 
