@@ -2,7 +2,8 @@
 
 Accepts the ZAP command-line options the harness passes when it starts ZAP (``-daemon -host -port
 -config k=v``), so ``zap.sh`` in this folder can stand in for an installed ZAP. The behaviour can be
-tuned with ``-config double.<field>=<value>`` (e.g. ``double.die_after_ascan_polls=2``).
+tuned with ``-config double.<field>=<value>`` (e.g. ``double.die_after_ascan_polls=2``);
+``-config double.generation=current`` emulates a current ZAP instead of 2.9.0.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def main(argv: list[str]) -> None:
             config[key] = value
         elif arg == "-host":
             next(args)
-    behaviour = Behaviour()
+    behaviour = Behaviour.current() if config.get("double.generation") == "current" else Behaviour.legacy()
     for field in dataclasses.fields(Behaviour):
         raw = config.get(f"double.{field.name}")
         if raw is not None:

@@ -35,6 +35,11 @@ class ZapOptions(_Strict):
     poll_seconds: float = Field(default=2.0, gt=0, le=60)
     page_size: int = Field(default=500, ge=1, le=10_000, description="alerts fetched per API call")
     request_timeout: float = Field(default=60.0, gt=0, le=600, description="seconds one API call may take")
+    scope_proxy: bool = Field(
+        default=True,
+        description="route ZAP's requests through the harness's scope proxy (every hop checked against the "
+        "scope; needs ZAP on this machine); false: rely on ZAP's context and excludes alone",
+    )
 
     @field_validator("api_url")
     @classmethod
