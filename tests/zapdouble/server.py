@@ -703,7 +703,9 @@ class ZapDouble:
             target = params.get("target", "")
             if target:
                 state.origin = _origin_text(target)
-            return {"importFile": self._import(Path(file).read_text(encoding="utf-8"), target, params.get("contextId", ""))}
+            return {
+                "importFile": self._import(Path(file).read_text(encoding="utf-8"), target, params.get("contextId", ""))
+            }
         raise self._bad(kind)
 
     def _import(self, text: str, target: str, context_id: str) -> list[str]:
