@@ -13,7 +13,8 @@ ZAP's upstream proxy), every request the engine sends is checked here:
 - with ``tunnel_only_target`` (the engine itself holds a credential), HTTPS tunnels are allowed only to
   the target's origin, since headers inside a tunnel cannot be seen.
 
-It counts the requests it forwarded per origin (the scan's request figure) and those it refused.
+It counts the requests it forwarded and that got an answer, per origin (the scan's request figure), and
+those it refused.
 """
 
 from __future__ import annotations
@@ -177,8 +178,8 @@ def _handler(proxy: ScopeProxy) -> type[BaseHTTPRequestHandler]:
             host, _, port_text = self.path.rpartition(":")
             origin = f"https://{host.strip('[]').lower()}:{port_text or '443'}"
             reason = proxy.refusal(origin, tunnel=True)
-            proxy.record(origin, f"CONNECT {self.path}", refused=bool(reason))
             if reason:
+                proxy.record(origin, f"CONNECT {self.path}", refused=True)
                 self._refuse(self.path, reason)
                 self.close_connection = True
                 return
@@ -187,6 +188,7 @@ def _handler(proxy: ScopeProxy) -> type[BaseHTTPRequestHandler]:
             except (OSError, ValueError) as exc:
                 self.send_error(502, f"cannot connect: {exc}")
                 return
+            proxy.record(origin, f"CONNECT {self.path}", refused=False)
             self.send_response(200, "Connection established")
             self.end_headers()
             self.close_connection = True
@@ -200,10 +202,10 @@ def _handler(proxy: ScopeProxy) -> type[BaseHTTPRequestHandler]:
                 return
             origin = origin_of(url)
             reason = proxy.refusal(origin, tunnel=False, url=url)
-            proxy.record(origin, f"{self.command} {url}", refused=bool(reason), method=self.command, url=url)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
             if reason:
+                proxy.record(origin, f"{self.command} {url}", refused=True)
                 self._refuse(url, reason)
                 return
             target = parts.path or "/"
@@ -228,6 +230,7 @@ def _handler(proxy: ScopeProxy) -> type[BaseHTTPRequestHandler]:
                 return
             finally:
                 connection.close()
+            proxy.record(origin, f"{self.command} {url}", refused=False, method=self.command, url=url)
             self.send_response_only(response.status, response.reason)
             for key, value in response.getheaders():
                 if key.lower() not in _HOP_BY_HOP and key.lower() != "content-length":
