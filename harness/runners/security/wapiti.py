@@ -228,8 +228,9 @@ class WapitiEngine:
             r"harness: max_minutes budget spent before module (\w+)", text
         )
         if module:
+            where = "during" if module.group(0).startswith("Max attack") else "before"
             outcome.stop(
-                f"wapiti stopped at module {module.group(1)} after {outcome.elapsed():g} s: the suite's max_minutes "
+                f"wapiti stopped {where} module {module.group(1)} after {outcome.elapsed():g} s: the suite's max_minutes "
                 f"budget ({minutes:g} min) ran out before every module finished; raise {option}",
                 "time-cap", cap="max_minutes", option=option, limit=plan.budget, detail=module.group(0),
             )  # fmt: skip

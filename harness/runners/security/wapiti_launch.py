@@ -18,7 +18,6 @@ missing the budget falls back to wapiti's own per-module limit, which the harnes
 """
 
 import json
-import logging
 import os
 import sys
 import time
@@ -48,7 +47,10 @@ def _install_budget(deadline: float) -> None:
         left = deadline - time.monotonic()
         if left <= 0:
             self._user_choice = choice.REPORT  # the loop stops after this module and writes the report
-            logging.info("harness: max_minutes budget spent before module %s; the rest is not run", attack_module.name)
+            # wapiti logs through loguru to stdout; a plain print lands in the same log, in order
+            print(
+                f"harness: max_minutes budget spent before module {attack_module.name}; the rest is not run", flush=True
+            )
             return None
         self._max_attack_time = left
         return await original(self, attack_module)
