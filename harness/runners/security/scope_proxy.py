@@ -20,6 +20,7 @@ those it refused.
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import select
 import socket
@@ -27,6 +28,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -119,6 +121,16 @@ class ScopeProxy:
         self.stop()
 
     # -- decisions ---------------------------------------------------------------------------------
+    def write_summary(self, path: Path) -> None:
+        """Evidence: requests forwarded per origin and the (first 50) refused, as JSON."""
+        with self._lock:
+            summary = {
+                "forwarded": dict(self.forwarded),
+                "refused_count": self.refused_count,
+                "refused": list(self.refused),
+            }
+        path.write_text(json.dumps(summary, indent=1), encoding="utf-8")
+
     def seen(self, phase: str = "") -> list[tuple[str, str]]:
         """(method, URL without query) of the plain-HTTP requests forwarded (in ``phase``, or in any)."""
         with self._lock:

@@ -252,6 +252,7 @@ class WapitiEngine:
         if found:
             coverage.urls_found = int(found.group(1))
         coverage.requests = proxy.requests
+        proxy.write_summary(log_path.with_name("scope-proxy.json"))
         launched = re.findall(r"Launching module (\w+)", text)
         coverage.rules_run = [m for m in modules if m in launched]
         not_run = [m for m in modules if m not in launched]

@@ -191,6 +191,7 @@ class ZapScan:
                 self.outcome.notes.append("could not undo in ZAP: " + "; ".join(problems))
             if self.proxy is not None:
                 self.proxy.stop()
+                self.proxy.write_summary(self.ctx.raw_dir / "scope-proxy.json")
                 self._proxy_notes()
         if self.out_of_scope_alerts:
             self.outcome.notes.append(f"{self.out_of_scope_alerts} alerts on hosts outside the scope were dropped")

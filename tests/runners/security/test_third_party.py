@@ -86,8 +86,10 @@ def test_wapiti_finds_httpbins_open_redirect_without_leaving_the_scope(
     assert redirect["instances"][0]["url"].endswith("/redirect-to") and redirect["instances"][0]["param"] == "url"
     assert {"wapiti:clickjacking-protection", "wapiti:mime-type-confusion"} <= set(found)
     # the endpoints that stall a scanner were refused by the scope proxy, never sent to httpbin
-    refused = next(note for note in suite["notes"] if "scope proxy refused" in note)
-    assert f"GET {httpbin_url}/delay/3" in refused
+    assert any("scope proxy refused" in note for note in suite["notes"])
+    proxy = json.loads((run_dir / "raw/security/scope-proxy.json").read_text())
+    assert f"GET {httpbin_url}/delay/3" in proxy["refused"] and proxy["refused_count"] >= len(proxy["refused"])
+    assert list(proxy["forwarded"]) == [httpbin_url]  # requests per origin: httpbin only
     log = (run_dir / "raw/security/wapiti.log").read_text(errors="replace")
     assert "Launching module redirect" in log
     coverage = suite["coverage"]
