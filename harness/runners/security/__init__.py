@@ -233,10 +233,10 @@ def coverage_problem(plan: ScanPlan, coverage: ScanCoverage) -> str:
         )
     if plan.mode == "api" and not plan.operations:
         return "the OpenAPI document has no operations: nothing to scan"
-    if coverage.urls_found == 0 or (coverage.urls_found is None and coverage.requests == 0):
+    if coverage.urls_found == 0 or coverage.requests == 0:
         return (
-            f"the scan found no URL at {plan.target_url}: the target did not answer or every page was "
-            "excluded; a scan of nothing is not a pass"
+            f"the scan found no URL at {plan.target_url} ({coverage.requests or 0} requests answered): the "
+            "target did not answer or every page was excluded; a scan of nothing is not a pass"
         )
     return ""
 

@@ -54,11 +54,12 @@ def generation(request: pytest.FixtureRequest) -> Callable[..., Behaviour]:
 
 
 @pytest.fixture
-def double_of(generation: Callable[..., Behaviour]) -> Iterator[Callable[..., ZapDouble]]:
+def doubles() -> Iterator[Callable[[Behaviour], ZapDouble]]:
+    """``doubles(behaviour)``: a started double, stopped after the test."""
     started: list[ZapDouble] = []
 
-    def make(**changes: Any) -> ZapDouble:
-        double = ZapDouble(api_key=API_KEY, behaviour=generation(**changes)).start()
+    def make(behaviour: Behaviour) -> ZapDouble:
+        double = ZapDouble(api_key=API_KEY, behaviour=behaviour).start()
         started.append(double)
         return double
 
@@ -66,6 +67,27 @@ def double_of(generation: Callable[..., Behaviour]) -> Iterator[Callable[..., Za
     for double in started:
         if not double.dead:
             double.stop()
+
+
+@pytest.fixture
+def double_of(
+    generation: Callable[..., Behaviour], doubles: Callable[[Behaviour], ZapDouble]
+) -> Callable[..., ZapDouble]:
+    """``double_of(**changes)``: a double of each generation in turn (the test runs once per generation),
+    for what differs between them: paging, key errors, auth scoping, cleanup."""
+    return lambda **changes: doubles(generation(**changes))
+
+
+@pytest.fixture
+def legacy(doubles: Callable[[Behaviour], ZapDouble]) -> Callable[..., ZapDouble]:
+    """``legacy(**changes)``: a ZAP 2.9.0 double, for tests whose point does not depend on the generation."""
+    return lambda **changes: doubles(Behaviour.legacy(**changes))
+
+
+@pytest.fixture
+def current(doubles: Callable[[Behaviour], ZapDouble]) -> Callable[..., ZapDouble]:
+    """``current(**changes)``: a ZAP 2.16 double."""
+    return lambda **changes: doubles(Behaviour.current(**changes))
 
 
 def profile_for(write_profile: Callable[..., Path], base_url: str, options: str) -> Path:
@@ -143,15 +165,13 @@ def test_full_scan_runs_the_active_scan_and_reads_coverage(security_profile, run
     assert suite["metrics"]["scan.urls_scanned"] == coverage["urls_scanned"]
 
 
-def test_rule_file_sets_fail_warn_ignore_and_outofscope_like_zap_baseline(
-    double_of, security_profile, run_cli, tmp_path
-):
+def test_rule_file_sets_fail_warn_ignore_and_outofscope_like_zap_baseline(legacy, security_profile, run_cli, tmp_path):
     (tmp_path / "rules.tsv").write_text(
         "# demo rules\n10098\tFAIL\t(Cross-Domain Misconfiguration)\n10096\tIGNORE\t(Timestamp Disclosure - Unix)\n"
         "10020\tWARN\t(X-Frame-Options Header Not Set)\n10021\tOUTOFSCOPE\t.*/xml$\n",
         encoding="utf-8",
     )
-    double = double_of()
+    double = legacy()
     code, suite, _ = run_scan(run_cli, security_profile(zap_options(double, extra="rules_file: rules.tsv")), tmp_path)
     assert code == 1  # FAIL verdict: alerts.fail == 0 (the default criterion) failed
     assert suite["status"] == "failed"
@@ -275,8 +295,8 @@ def test_auth_a_daemon_cannot_scope_is_refused_before_anything_is_sent(write_pro
         assert double.sent == [] and double.config.replacer == {} and left_in_daemon(double)["contexts"] == []
 
 
-def test_a_stale_rule_of_a_killed_run_is_removed(double_of, security_profile, run_cli, tmp_path):
-    double = double_of()
+def test_a_stale_rule_of_a_killed_run_is_removed(legacy, security_profile, run_cli, tmp_path):
+    double = legacy()
     double.config.replacer["harness-auth-dead0000-0"] = {
         "description": "harness-auth-dead0000-0", "enabled": "true", "matchType": "REQ_HEADER",
         "matchString": "X-Api-Token", "replacement": "old-secret-value",
@@ -289,24 +309,25 @@ def test_a_stale_rule_of_a_killed_run_is_removed(double_of, security_profile, ru
 
 
 @pytest.mark.parametrize(
-    ("missing", "addon"), [({"ajax_addon": False}, "spiderAjax"), ({"openapi_addon": False}, "openapi")]
+    ("behaviour", "addon"),
+    [(Behaviour.legacy(ajax_addon=False), "spiderAjax"), (Behaviour.current(openapi_addon=False), "openapi")],
 )
 def test_a_missing_addon_is_found_before_any_scan_starts(
-    generation, security_profile, run_cli, tmp_path, missing, addon
+    doubles, security_profile, run_cli, tmp_path, behaviour, addon
 ):
-    with ZapDouble(api_key=API_KEY, behaviour=generation(**missing)) as double:
-        mode = "api" if addon == "openapi" else "baseline"
-        extra = "openapi: /openapi.json" if addon == "openapi" else ""
-        zap = "ajax_spider: true" if addon == "spiderAjax" else ""
-        code, suite, _ = run_scan(run_cli, security_profile(zap_options(double, mode, extra, zap=zap)), tmp_path)
-        assert code == 3 and suite["status"] == "error"
-        assert f"no {addon} add-on" in suite["error"] and "install it" in suite["error"]
-        assert double.calls("spider/action/scan") == [] and double.calls("context/action/newContext") == []
-        assert double.sent == []
+    double = doubles(behaviour)
+    mode = "api" if addon == "openapi" else "baseline"
+    extra = "openapi: /openapi.json" if addon == "openapi" else ""
+    zap = "ajax_spider: true" if addon == "spiderAjax" else ""
+    code, suite, _ = run_scan(run_cli, security_profile(zap_options(double, mode, extra, zap=zap)), tmp_path)
+    assert code == 3 and suite["status"] == "error"
+    assert f"no {addon} add-on" in suite["error"] and "install it" in suite["error"]
+    assert double.calls("spider/action/scan") == [] and double.calls("context/action/newContext") == []
+    assert double.sent == []
 
 
-def test_zap_dying_mid_scan_keeps_the_findings_so_far_and_is_incomplete(double_of, security_profile, run_cli, tmp_path):
-    double = double_of(die_after_ascan_polls=1)
+def test_zap_dying_mid_scan_keeps_the_findings_so_far_and_is_incomplete(legacy, security_profile, run_cli, tmp_path):
+    double = legacy(die_after_ascan_polls=1)
     code, suite, run_dir = run_scan(run_cli, security_profile(zap_options(double, "full")), tmp_path)
     assert code == 3 and suite["status"] == "incomplete"
     assert "ZAP stopped answering" in suite["error"] and double.api_url in suite["error"]
@@ -316,10 +337,8 @@ def test_zap_dying_mid_scan_keeps_the_findings_so_far_and_is_incomplete(double_o
     assert (run_dir / "report.pdf").is_file()
 
 
-def test_a_capped_active_scan_names_its_cap_and_zaps_progress_at_the_stop(
-    double_of, security_profile, run_cli, tmp_path
-):
-    double = double_of(ascan_never_finishes=True)
+def test_a_capped_active_scan_names_its_cap_and_zaps_progress_at_the_stop(current, security_profile, run_cli, tmp_path):
+    double = current(ascan_never_finishes=True)
     code, suite, _ = run_scan(
         run_cli, security_profile(zap_options(double, "full", "max_minutes: 0.02", poll=0.3)), tmp_path
     )
@@ -375,9 +394,9 @@ def demo_spec(demo_url: str, servers: list[str]) -> dict[str, Any]:
 
 
 def test_api_scan_of_a_spec_naming_production_scans_the_targets_operations(
-    double_of, security_profile, run_cli, tmp_path, demo_url
+    legacy, security_profile, run_cli, tmp_path, demo_url
 ):
-    double = double_of()
+    double = legacy()
     spec = demo_spec(demo_url, ["https://permits.example.gov.cn"])
     (tmp_path / "api.json").write_text(json.dumps(spec), encoding="utf-8")
     code, suite, run_dir = run_scan(
@@ -400,8 +419,8 @@ def test_api_scan_of_a_spec_naming_production_scans_the_targets_operations(
     assert any("replaced by the target" in note for note in suite["notes"])
 
 
-def test_api_scan_that_scans_no_operation_is_an_error(double_of, security_profile, run_cli, tmp_path, demo_url):
-    double = double_of()
+def test_api_scan_that_scans_no_operation_is_an_error(current, security_profile, run_cli, tmp_path, demo_url):
+    double = current()
     options = zap_options(double, "api", "openapi: /openapi.json\nexclude: ['.*/api/.*', '.*/health', '.*/version']")
     code, suite, _ = run_scan(run_cli, security_profile(options), tmp_path)
     assert code == 3 and suite["status"] == "error"
@@ -421,8 +440,8 @@ def test_a_target_that_is_down_mid_run_is_not_a_pass(security_profile, write_pro
     assert "no URL" in suite["error"] or "unavailable" in suite["error"]
 
 
-def test_no_out_of_scope_url_is_ever_sent_to_zap(double_of, security_profile, run_cli, tmp_path, demo_url):
-    double = double_of()
+def test_no_out_of_scope_url_is_ever_sent_to_zap(current, security_profile, run_cli, tmp_path, demo_url):
+    double = current()
     options = zap_options(double, "api", "openapi: /openapi.json\nexclude: ['.*/logout.*']\ninclude: ['/api/.*']")
     code, _, _ = run_scan(run_cli, security_profile(options), tmp_path)
     assert code == 0
@@ -449,8 +468,8 @@ def test_the_harness_starts_an_installed_zap_and_shuts_it_down(security_profile,
     assert "double listening" in log
 
 
-def test_zap_rules_command_writes_a_default_rule_file_like_dash_g(double_of, run_cli, tmp_path):
-    double = double_of()
+def test_zap_rules_command_writes_a_default_rule_file_like_dash_g(legacy, run_cli, tmp_path):
+    double = legacy()
     out = tmp_path / "rules.tsv"
     result = run_cli(
         "zap", "rules", "--out", str(out), "--api-url", double.api_url, "--full", env={"ZAP_API_KEY": API_KEY}
