@@ -260,12 +260,12 @@ class ZapScan:
             self.setup_call(
                 "context/action/excludeFromContext", partial(context.exclude_from_context, self.context_name, regex)
             )
-        self._add_excludes("spider", spider.excluded_from_scan, spider.exclude_from_scan,
+        self._add_excludes("spider", lambda: spider.excluded_from_scan, spider.exclude_from_scan,
                            spider.clear_excluded_from_scan, excludes)  # fmt: skip
         ascan = self.client.ascan
-        self._add_excludes("ascan", ascan.excluded_from_scan, ascan.exclude_from_scan,
+        self._add_excludes("ascan", lambda: ascan.excluded_from_scan, ascan.exclude_from_scan,
                            ascan.clear_excluded_from_scan, excludes)  # fmt: skip
-        self._add_excludes("core", core.excluded_from_proxy, core.exclude_from_proxy,
+        self._add_excludes("core", lambda: core.excluded_from_proxy, core.exclude_from_proxy,
                            core.clear_excluded_from_proxy, excludes)  # fmt: skip
         self._set_option("spider", "MaxDepth", self.zap.spider_depth)
         self._set_option("spider", "MaxDuration", max(1, math.ceil(self.zap.spider_minutes)))
@@ -282,11 +282,19 @@ class ZapScan:
             self._route_through_proxy(legacy_auth)
 
     def _add_excludes(
-        self, component: str, view: Any, add: Callable[[str], object], clear: Callable[[], object], regexes: list[str]
+        self,
+        component: str,
+        view: Callable[[], object],
+        add: Callable[[str], object],
+        clear: Callable[[], object],
+        regexes: list[str],
     ) -> None:
         name = "excludeFromProxy" if component == "core" else "excludeFromScan"
-        before = as_list(self.setup_call(f"{component}/view/excluded...", lambda: view))
-        self.changes.add(f"{component}/action/clearExcluded...", partial(_restore_list, clear, add, before))
+        listed = "excludedFromProxy" if component == "core" else "excludedFromScan"
+        before = as_list(self.setup_call(f"{component}/view/{listed}", view))
+        self.changes.add(
+            f"{component}/action/clear{listed[0].upper()}{listed[1:]}", partial(_restore_list, clear, add, before)
+        )
         for regex in regexes:
             if regex not in before:
                 self.setup_call(f"{component}/action/{name}", partial(add, regex))
