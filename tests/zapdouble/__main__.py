@@ -26,6 +26,12 @@ def main(argv: list[str]) -> None:
         elif arg == "-config":
             key, _, value = next(args).partition("=")
             config[key] = value
+        elif arg == "-configfile":  # key=value lines, as ZAP reads them
+            with open(next(args), encoding="utf-8") as handle:
+                for line in handle:
+                    key, _, value = line.strip().partition("=")
+                    if key and not key.startswith("#"):
+                        config[key] = value
         elif arg == "-host":
             next(args)
     behaviour = Behaviour.current() if config.get("double.generation") == "current" else Behaviour.legacy()
@@ -37,6 +43,7 @@ def main(argv: list[str]) -> None:
             setattr(behaviour, field.name, value)
     double = ZapDouble(api_key=config.get("api.key", ""), behaviour=behaviour, port=port)
     print(f"ZAP {behaviour.version} double listening on {double.api_url}", flush=True)
+    print("command line: " + " ".join(argv), flush=True)  # what any local user could read in ps
     double.start()
 
     def watch() -> None:

@@ -472,6 +472,8 @@ def test_the_harness_starts_an_installed_zap_and_shuts_it_down(security_profile,
     assert any("started by the harness" in note for note in suite["notes"])
     log = (run_dir / "raw/security/zap-daemon.log").read_text()
     assert "double listening" in log
+    command_line = next(line for line in log.splitlines() if line.startswith("command line:"))
+    assert "-configfile" in command_line and "api.key" not in command_line  # the key never on argv
 
 
 def test_zap_rules_command_writes_a_default_rule_file_like_dash_g(legacy, run_cli, tmp_path):
