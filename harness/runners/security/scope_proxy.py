@@ -19,6 +19,8 @@ those it refused.
 
 from __future__ import annotations
 
+import base64
+import hmac
 import http.client
 import json
 import re
@@ -65,6 +67,7 @@ class ScopeProxy:
         credential_names: Iterable[str] = (),
         tunnel_only_target: bool = False,
         exclude: Iterable[str] = (),
+        password: str = "",
         timeout: float = 30.0,
     ) -> None:
         self.scope = scope
@@ -73,6 +76,9 @@ class ScopeProxy:
         self.credential_names = {n.lower() for n in credential_names} | {n.lower() for n in self.inject}
         self.tunnel_only_target = tunnel_only_target
         self.exclude = [re.compile(regex) for regex in exclude]
+        # with a password, only clients that know it may use the proxy (other local users may not borrow the
+        # credentials it adds): Basic proxy auth, user "harness"
+        self._expected = "Basic " + base64.b64encode(f"harness:{password}".encode()).decode() if password else ""
         self.timeout = timeout
         self.phase = "scan"  # a label the engine sets ("crawl", "attack"): seen() tells URLs per phase
         self._seen: dict[tuple[str, str], set[str]] = {}  # (method, URL without query) -> phases
@@ -121,6 +127,12 @@ class ScopeProxy:
         self.stop()
 
     # -- decisions ---------------------------------------------------------------------------------
+    def url_with_password(self, password: str) -> str:
+        return f"http://harness:{password}@127.0.0.1:{self.port}"
+
+    def authorised(self, header: str | None) -> bool:
+        return not self._expected or hmac.compare_digest(header or "", self._expected)
+
     def write_summary(self, path: Path) -> None:
         """Evidence: requests forwarded per origin and the (first 50) refused, as JSON."""
         with self._lock:
@@ -186,7 +198,22 @@ def _handler(proxy: ScopeProxy) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def _challenge(self) -> bool:
+            """Answer 407 to a client without the proxy password; True when it was answered so."""
+            if proxy.authorised(self.headers.get("Proxy-Authorization")):
+                return False
+            length = int(self.headers.get("Content-Length") or 0)
+            if length and self.command != "CONNECT":
+                self.rfile.read(length)
+            self.send_response(407, "Proxy Authentication Required")
+            self.send_header("Proxy-Authenticate", 'Basic realm="harness scope proxy"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return True
+
         def do_CONNECT(self) -> None:
+            if self._challenge():
+                return
             host, _, port_text = self.path.rpartition(":")
             origin = f"https://{host.strip('[]').lower()}:{port_text or '443'}"
             reason = proxy.refusal(origin, tunnel=True)
@@ -207,6 +234,8 @@ def _handler(proxy: ScopeProxy) -> type[BaseHTTPRequestHandler]:
             _tunnel(self.connection, upstream, proxy.timeout)
 
         def _forward(self) -> None:
+            if self._challenge():
+                return
             url = self.path
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:

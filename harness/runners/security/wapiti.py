@@ -3,8 +3,8 @@
 wapiti lives in its own virtualenv (``.venv/tools/wapiti``, made by scripts/setup.sh) because its pins
 (httpx, mitmproxy, ...) clash with the harness's. How it is kept honest:
 
-- **scope on every hop**: all its requests go through the harness's scope proxy (``--proxy``,
-  :mod:`.scope_proxy`): a redirect or link to a host outside ``target.scope`` and every URL matching
+- **scope on every hop**: all its requests go through the harness's scope proxy (``--proxy``, with a
+  password only wapiti knows, :mod:`.scope_proxy`): a redirect or link to a host outside ``target.scope`` and every URL matching
   ``exclude`` is answered 403 by the proxy and never sent; ``--scope`` and ``-x`` (``wapiti.exclude_urls``)
   narrow it further. Its callback endpoints point at loopback; modules that contact other hosts (nikto,
   ssrf, log4shell, ...) are refused by the options; ``wapp`` fingerprints offline (:mod:`.fingerprints`).
@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -115,8 +116,9 @@ class WapitiEngine:
     def available(self, options: SecurityOptions, ctx: RunContext) -> bool:
         return find_wapiti(options, dict(ctx.environ)) is not None
 
-    def argv(self, plan: ScanPlan, workdir: Path, report: Path, proxy_url: str) -> list[str]:
-        """wapiti's arguments (never a secret: those go through the proxy or the launcher's file)."""
+    def argv(self, plan: ScanPlan, workdir: Path, report: Path) -> list[str]:
+        """wapiti's arguments, all but the secret ones (``--proxy`` with its password, ``-H`` for https),
+        which the launcher reads from its private file."""
         options = plan.options
         modules = modules_for(options)
         budget = plan.budget
@@ -133,7 +135,6 @@ class WapitiEngine:
             "--flush-session", "--store-session", str(workdir / "session"), "--store-config", str(workdir / "config"),
             "--no-bugreport", "--verify-ssl", "1",
             "--endpoint", _LOOPBACK_ENDPOINT, "--dns-endpoint", "localhost",
-            "--proxy", proxy_url + "/",
             "-v", "1",
         ]  # fmt: skip
         for url in options.wapiti.exclude_urls:
@@ -170,16 +171,18 @@ class WapitiEngine:
         headers = dict(plan.headers)
         https = urlsplit(plan.base_url).scheme == "https"
         env = {**ctx.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "HARNESS_WAPITI_DEADLINE": f"{plan.budget:.1f}"}
-        if https and headers:
-            secret_args = [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
-            env["HARNESS_WAPITI_ARGS"] = str(_private_file(workdir / "secret-args.json", json.dumps(secret_args)))
-        redactor = ctx.redactor.with_secrets(headers.values())
+        password = secrets.token_urlsafe(16)  # only wapiti may use the proxy: it adds credentials
+        redactor = ctx.redactor.with_secrets([*headers.values(), password])
         proxy = ScopeProxy(
             ctx.target.scope, plan.base_url, inject={} if https else headers, credential_names=headers,
-            tunnel_only_target=https and bool(headers), exclude=plan.exclude,
+            tunnel_only_target=https and bool(headers), exclude=plan.exclude, password=password,
         )  # fmt: skip
         with proxy:
-            argv = [python, str(launcher), *self.argv(plan, workdir, report, proxy.url)]
+            secret_args = ["--proxy", proxy.url_with_password(password) + "/"]
+            if https:
+                secret_args += [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
+            env["HARNESS_WAPITI_ARGS"] = str(_private_file(workdir / "secret-args.json", json.dumps(secret_args)))
+            argv = [python, str(launcher), *self.argv(plan, workdir, report)]
             ctx.log.info("wapiti %s: %s", outcome.tool.version, redactor.redact(" ".join(argv[2:])))
             ctx.progress.update(total=None, detail=f"wapiti {plan.mode} scan of {plan.target_url}")
             self._wait(argv, env, workdir, log_path, plan, ctx, outcome)

@@ -65,3 +65,17 @@ def test_tunnels_go_only_where_the_scope_and_the_credentials_allow(
             answer = _connect(proxy.url, other.url.removeprefix("http://"))
             assert answer.startswith(b"HTTP/1.1 200" if other_allowed else b"HTTP/1.1 403")
         assert site.outside.requests == []
+
+
+def test_with_a_password_only_its_client_may_use_the_proxy_and_its_credentials() -> None:
+    with redirecting_target(PAGES) as site:
+        with ScopeProxy(Scope(["127.0.0.1"]), site.url, inject={"X-Api-Key": "k3y-value"}, password="pw-9") as proxy:
+            stranger = requests.get(site.url + "/data", proxies={"http": proxy.url}, timeout=10)
+            assert stranger.status_code == 407 and "Basic" in stranger.headers["Proxy-Authenticate"]
+            assert _connect(proxy.url, site.url.removeprefix("http://")).startswith(b"HTTP/1.1 407")
+            wrong = requests.get(site.url + "/data", proxies={"http": proxy.url_with_password("nope")}, timeout=10)
+            assert wrong.status_code == 407
+            owner = requests.get(site.url + "/data", proxies={"http": proxy.url_with_password("pw-9")}, timeout=10)
+            assert owner.status_code == 200
+        assert [r.headers.get("X-Api-Key") for r in site.front_requests] == ["k3y-value"]
+        assert proxy.requests == 1

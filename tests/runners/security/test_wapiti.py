@@ -291,6 +291,7 @@ def test_wapiti_never_leaves_the_scope_nor_shows_the_token_on_its_command_line(
         # every request to the target carried the token; wapiti itself never held it
         assert site.front_requests and all(r.headers.get("Authorization") == token for r in site.front_requests)
     assert lines and not any("planted-3c9f1e7a5b" in line for line in lines), lines
+    assert not any("--proxy" in line or "@127.0.0.1" in line for line in lines)  # the proxy's password neither
     for path in run_dir.rglob("*"):
         if path.is_file() and path.suffix != ".pdf":
             assert "planted-3c9f1e7a5b" not in path.read_text(errors="replace"), path
