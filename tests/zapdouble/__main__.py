@@ -2,7 +2,8 @@
 
 Accepts the ZAP command-line options the harness passes when it starts ZAP (``-daemon -host -port
 -config k=v``), so ``zap.sh`` in this folder can stand in for an installed ZAP. The behaviour can be
-tuned with ``-config double.<field>=<value>`` (e.g. ``double.die_after_ascan_polls=2``).
+tuned with ``-config double.<field>=<value>`` (e.g. ``double.die_after_ascan_polls=2``);
+``-config double.generation=current`` emulates a current ZAP instead of 2.9.0.
 """
 
 from __future__ import annotations
@@ -25,9 +26,15 @@ def main(argv: list[str]) -> None:
         elif arg == "-config":
             key, _, value = next(args).partition("=")
             config[key] = value
+        elif arg == "-configfile":  # key=value lines, as ZAP reads them
+            with open(next(args), encoding="utf-8") as handle:
+                for line in handle:
+                    key, _, value = line.strip().partition("=")
+                    if key and not key.startswith("#"):
+                        config[key] = value
         elif arg == "-host":
             next(args)
-    behaviour = Behaviour()
+    behaviour = Behaviour.current() if config.get("double.generation") == "current" else Behaviour.legacy()
     for field in dataclasses.fields(Behaviour):
         raw = config.get(f"double.{field.name}")
         if raw is not None:
@@ -36,6 +43,7 @@ def main(argv: list[str]) -> None:
             setattr(behaviour, field.name, value)
     double = ZapDouble(api_key=config.get("api.key", ""), behaviour=behaviour, port=port)
     print(f"ZAP {behaviour.version} double listening on {double.api_url}", flush=True)
+    print("command line: " + " ".join(argv), flush=True)  # what any local user could read in ps
     double.start()
 
     def watch() -> None:

@@ -14,8 +14,19 @@ documentation, the zap-api-python client and the 2.9.0 transcript in tests/data/
   progress with each status poll, releasing the transcript's passive then active alerts, rewritten to
   the scanned origin.
 
-Every request is recorded (``requests``) so tests can prove what was, and was not, sent to ZAP.
-``die_after_ascan_polls`` makes the daemon vanish mid-scan (connection dropped, socket closed).
+Two generations, chosen per test with :meth:`Behaviour.legacy` (2.9.0, the default) or
+:meth:`Behaviour.current` (2.16): as the real 2.9.0 daemon, the legacy double pages ``core/view/alerts``
+1-based above ``start=0``, closes the connection without a reply on a wrong API key (while
+``core/view/version`` without a key answers), has a replacer without ``url`` whose rules apply to every
+request and survive ``newSession`` (they live in the daemon's configuration), no reports add-on, the
+upstream proxy in ``core`` options, and a ``core/other/jsonreport`` that leaves out empty ``otherinfo``,
+``cweid``/``wascid`` of 10104/10108 and empty instance fields. The current double has the reports add-on,
+a replacer with ``url``, ``alertRef`` and the other newer alert fields, the network add-on's upstream proxy,
+and answers a wrong key with ``bad_api_key``.
+
+The double really requests the target (tests/zapdouble/sender.py), so tests can count what reached each
+origin with which headers (``sent``). Every API request is recorded (``requests``) so tests can prove
+what was, and was not, sent to ZAP. ``die_after_ascan_polls`` makes the daemon vanish mid-scan.
 """
 
 from __future__ import annotations
@@ -29,6 +40,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.zapdouble import sender
+from tests.zapdouble.report import traditional_report
+from tests.zapdouble.sender import Sent
 
 TRANSCRIPT = Path(__file__).resolve().parent.parent / "data" / "zap" / "alerts-2.9.0-httpbin.json.xz"
 TRANSCRIPT_ORIGIN = "http://127.0.0.1:18080"
@@ -68,12 +83,51 @@ class Behaviour:
     version: str = "2.9.0"
     reports_addon: bool = False  # the reports add-on arrived with 2.11; 2.9.0 answers no_implementor
     openapi_addon: bool = True
+    ajax_addon: bool = True
+    network_addon: bool = False  # 2.12+: the upstream proxy is network/...; before, core/...Option*ProxyChain*
+    replacer_url: bool = False  # replacer 11 (ZAP 2.12) added a rule's url regex; replacer 8 ignores it
+    alert_ref: bool = False  # alertRef, nodeName, inputVector, sourceMessageId, tags (newer alerts)
+    paging_one_based: bool = True  # 2.9.0: core/view/alerts start=N (N > 0) returns from the N-th alert
+    fail_silently: bool = True  # 2.9.0's default: a wrong API key gets the connection closed, no reply
+    version_without_key: bool = True  # core/view/version answers without any key
+    legacy_report: bool = True  # 2.9.0's jsonreport leaves out empty otherinfo, some cweid/wascid, ...
     spider_polls: int = 3  # status polls until the spider reports 100
     pscan_records: int = 4  # passive-scan queue length after spidering, one record drained per poll
     ascan_polls: int = 3
     ascan_never_finishes: bool = False
     die_after_ascan_polls: int | None = None
     policies: tuple[str, ...] = ("Default Policy",)
+    probe_url: str = ""  # a URL the active scan also requests (as rule 10106 requests https://host/)
+
+    @classmethod
+    def legacy(cls, **changes: Any) -> Behaviour:
+        """ZAP 2.9.0 with its bundled add-ons (the real daemon of tests/data/zap/)."""
+        return cls(**changes)
+
+    @classmethod
+    def current(cls, **changes: Any) -> Behaviour:
+        """A current ZAP (2.16): reports and network add-ons, replacer with url, newer alert fields."""
+        base: dict[str, Any] = {
+            "version": "2.16.0", "reports_addon": True, "network_addon": True, "replacer_url": True,
+            "alert_ref": True, "paging_one_based": False, "fail_silently": False, "legacy_report": False,
+        }  # fmt: skip
+        return cls(**{**base, **changes})
+
+
+@dataclass
+class Config:
+    """What a ZAP daemon keeps in its config.xml: it survives newSession (and, for real, restarts)."""
+
+    replacer: dict[str, dict[str, str]] = field(default_factory=dict)
+    options: dict[str, str] = field(
+        default_factory=lambda: {"spider.MaxDepth": "5", "spider.MaxDuration": "0", "ajaxSpider.MaxDuration": "60"}
+    )
+    chain_enabled: bool = False
+    chain_host: str = ""
+    chain_port: str = "8080"
+
+    def upstream_proxy(self) -> str:
+        return f"http://{self.chain_host}:{self.chain_port}" if self.chain_enabled and self.chain_host else ""
 
 
 @dataclass
@@ -81,10 +135,13 @@ class Scan:
     url: str
     polls: int = 0
     stopped: bool = False
+    percent: int = 0
 
 
 @dataclass
 class State:
+    """A ZAP session: newSession starts a fresh one."""
+
     behaviour: Behaviour
     passive: list[dict[str, str]]
     active: list[dict[str, str]]
@@ -92,14 +149,16 @@ class State:
     contexts: dict[str, dict[str, Any]] = field(default_factory=dict)
     spiders: dict[str, Scan] = field(default_factory=dict)
     ascans: dict[str, Scan] = field(default_factory=dict)
-    replacer: dict[str, dict[str, str]] = field(default_factory=dict)
     excluded: dict[str, list[str]] = field(default_factory=lambda: {"spider": [], "ascan": [], "proxy": []})
-    options: dict[str, str] = field(default_factory=dict)
     origin: str = ""
     records: int = 0
     passive_released: int = 0
     ajax: str = "stopped"
     ajax_polls: int = 0
+    spidered: dict[str, list[str]] = field(default_factory=dict)  # spider scan id -> URLs fetched
+    spider_out_of_scope: list[str] = field(default_factory=list)
+    ascan_requests: dict[str, int] = field(default_factory=dict)
+    next_context_id: int = 2  # the Default Context is 1
 
 
 class ZapDouble:
@@ -114,7 +173,9 @@ class ZapDouble:
         self._seed_passive = [a for a in alerts if a["sourceid"] != "1"]
         self._seed_active = [a for a in alerts if a["sourceid"] == "1"]
         self.state = self._fresh_state()
+        self.config = Config()
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.sent: list[Sent] = []  # requests the double sent to targets, as ZAP would
         self.lock = threading.Lock()
         self.dead = False
         self.shutdown_requested = threading.Event()
@@ -166,13 +227,23 @@ class ZapDouble:
         """The parameters of every call to ``endpoint`` (e.g. ``"spider/action/scan"``)."""
         return [params for path, params in self.requests if path == endpoint]
 
+    def sent_to(self, origin: str) -> list[Sent]:
+        """The requests sent to ``origin`` (``http://127.0.0.1:8000``; default ports may be left out)."""
+        wanted = _origin(origin)
+        return [sent for sent in self.sent if sent.origin == wanted]
+
+    def alerts_for(self, baseurl: str) -> list[dict[str, str]]:
+        """Every alert the daemon holds for ``baseurl`` (what core/view/alerts pages through)."""
+        with self.lock:
+            return [dict(a) for a in self.state.released if a["url"].startswith(baseurl)]
+
     def sent_urls(self) -> list[str]:
         """Every parameter value that is a URL, as sent to the daemon."""
         return [v for _, params in self.requests for v in params.values() if re.match(r"^https?://", v)]
 
     # -- the API -----------------------------------------------------------------------------------
-    def handle(self, path: str, params: dict[str, str], key: str) -> tuple[int, str, str]:
-        """(status, content type, body) for one API request."""
+    def handle(self, path: str, params: dict[str, str], key: str) -> tuple[int, str, str] | None:
+        """(status, content type, body) for one API request; None: close the connection unanswered."""
         match = re.match(r"^/(JSON|OTHER)/([A-Za-z]+)/(view|action|other)/([A-Za-z]+)/?$", path)
         if match is None:
             return 404, "text/plain", "Not Found"
@@ -182,6 +253,10 @@ class ZapDouble:
             self.requests.append((endpoint, dict(params)))
             try:
                 if self.api_key and key != self.api_key:
+                    if endpoint == "core/view/version" and not key and self.behaviour.version_without_key:
+                        return 200, "application/json; charset=UTF-8", json.dumps({"version": self.behaviour.version})
+                    if self.behaviour.fail_silently:
+                        return None  # 2.9.0's default: "fail silently", the connection is closed
                     raise ApiError("bad_api_key")
                 value = self._dispatch(component, kind, name, params)
             except ApiError as error:
@@ -207,6 +282,10 @@ class ZapDouble:
             handlers["openapi"] = self._openapi
         if self.behaviour.reports_addon:
             handlers["reports"] = self._reports
+        if self.behaviour.network_addon:
+            handlers["network"] = self._network
+        if not self.behaviour.ajax_addon:
+            del handlers["ajaxSpider"]
         handler = handlers.get(component)
         if handler is None:
             raise ApiError("no_implementor")
@@ -238,17 +317,24 @@ class ZapDouble:
         if (kind, name) == ("view", "version"):
             return {"version": self.behaviour.version}
         if (kind, name) == ("action", "newSession"):
-            self.state = self._fresh_state()
+            self.state = self._fresh_state()  # contexts, excludes, alerts go; config (replacer) stays
             return {"Result": "OK"}
         if (kind, name) == ("action", "excludeFromProxy"):
             (regex,) = self._need(params, "regex")
             self._check_regex(regex)
             state.excluded["proxy"].append(regex)
             return {"Result": "OK"}
+        if (kind, name) == ("view", "excludedFromProxy"):
+            return {"excludedFromProxy": list(state.excluded["proxy"])}
+        if (kind, name) == ("action", "clearExcludedFromProxy"):
+            state.excluded["proxy"].clear()
+            return {"Result": "OK"}
         if (kind, name) == ("view", "alerts"):
             selected = self._alerts(params)
             start = self._int(params, "start", 0)
             count = self._int(params, "count", 0)
+            if start > 0 and self.behaviour.paging_one_based:
+                start -= 1  # 2.9.0: start=0 and start=1 both begin with the first alert
             page = selected[start:] if count <= 0 else selected[start : start + count]
             return {"alerts": page}
         if (kind, name) == ("view", "numberOfAlerts"):
@@ -258,6 +344,18 @@ class ZapDouble:
             for alert in self._alerts(params):
                 summary[alert["risk"]] += 1
             return {"alertsSummary": summary}
+        if (kind, name) == ("view", "urls"):
+            base = params.get("baseurl", "")
+            urls = sorted({s.url for s in self.sent if s.url.startswith(base)})
+            return {"urls": urls}
+        if (kind, name) == ("action", "accessUrl"):
+            (url,) = self._need(params, "url")
+            response = sender.send(self, url)
+            code = str(response.status_code) if response is not None else ""
+            return {"accessUrl": [{"requestHeader": f"GET {url} HTTP/1.1", "responseHeader": code}]}
+        chain = self._chain(kind, name, params)
+        if chain is not None:
+            return chain
         if (kind, name) == ("other", "jsonreport"):
             return json.dumps(self.traditional_report(), indent=1)
         if (kind, name) == ("other", "htmlreport"):
@@ -265,6 +363,48 @@ class ZapDouble:
             return f"<html><head><title>ZAP Scanning Report</title></head><body><table>{rows}</table></body></html>"
         if (kind, name) == ("action", "shutdown"):
             self.shutdown_requested.set()
+            return {"Result": "OK"}
+        raise self._bad(kind)
+
+    def _chain(self, kind: str, name: str, params: dict[str, str]) -> Any:
+        """2.9.0's upstream proxy ("proxy chain") options in core; gone from current ZAP (network add-on)."""
+        if self.behaviour.network_addon:
+            return None
+        config = self.config
+        if (kind, name) == ("view", "optionUseProxyChain"):
+            return {"UseProxyChain": str(config.chain_enabled).lower()}
+        if (kind, name) == ("view", "optionProxyChainName"):
+            return {"ProxyChainName": config.chain_host}
+        if (kind, name) == ("view", "optionProxyChainPort"):
+            return {"ProxyChainPort": config.chain_port}
+        if (kind, name) == ("action", "setOptionUseProxyChain"):
+            (value,) = self._need(params, "Boolean")
+            config.chain_enabled = value.lower() == "true"
+            return {"Result": "OK"}
+        if (kind, name) == ("action", "setOptionProxyChainName"):
+            config.chain_host = params.get("String", "")
+            return {"Result": "OK"}
+        if (kind, name) == ("action", "setOptionProxyChainPort"):
+            config.chain_port = str(self._int(params, "Integer"))
+            return {"Result": "OK"}
+        return None
+
+    def _network(self, kind: str, name: str, params: dict[str, str]) -> Any:
+        config = self.config
+        if (kind, name) == ("view", "getHttpProxy"):
+            return {"httpProxy": {"host": config.chain_host, "port": config.chain_port, "realm": "", "username": "",
+                                  "password": ""}}  # fmt: skip
+        if (kind, name) == ("view", "isHttpProxyEnabled"):
+            return {"enabled": str(config.chain_enabled).lower()}
+        if (kind, name) == ("action", "setHttpProxy"):
+            host, _ = self._need(params, "host", "port")
+            config.chain_host, config.chain_port = host, str(self._int(params, "port"))
+            return {"Result": "OK"}
+        if (kind, name) == ("action", "setHttpProxyEnabled"):
+            (value,) = self._need(params, "enabled")
+            if value.lower() == "true" and not config.chain_host:
+                raise ApiError("illegal_parameter", "enabled")
+            config.chain_enabled = value.lower() == "true"
             return {"Result": "OK"}
         raise self._bad(kind)
 
@@ -284,13 +424,21 @@ class ZapDouble:
             raise ApiError("illegal_parameter", "regex") from None
 
     def _context(self, kind: str, name: str, params: dict[str, str]) -> Any:
-        contexts = self.state.contexts
+        state = self.state
+        contexts = state.contexts
         if (kind, name) == ("action", "newContext"):
             (context,) = self._need(params, "contextName")
             if context in contexts:
                 raise ApiError("already_exists", "contextName")
-            contexts[context] = {"id": str(len(contexts) + 1), "include": [], "exclude": [], "inScope": "false"}
+            contexts[context] = {"id": str(state.next_context_id), "include": [], "exclude": [], "inScope": "false"}
+            state.next_context_id += 1
             return {"contextId": contexts[context]["id"]}
+        if (kind, name) == ("action", "removeContext"):
+            (context,) = self._need(params, "contextName")
+            if context not in contexts:
+                raise ApiError("context_not_found", "contextName")
+            del contexts[context]
+            return {"Result": "OK"}
         if name in ("includeInContext", "excludeFromContext", "setContextInScope") and kind == "action":
             (context,) = self._need(params, "contextName")
             if context not in contexts:
@@ -311,8 +459,8 @@ class ZapDouble:
         found = self.state.contexts.get(context)
         if found is None:
             raise ApiError("context_not_found", "contextName")
-        included = any(re.fullmatch(r, url) or re.match(r, url) for r in found["include"])
-        return bool(included) and not any(re.match(r, url) for r in found["exclude"])
+        included = any(re.fullmatch(r, url) for r in found["include"])
+        return included and not any(re.fullmatch(r, url) for r in found["exclude"])
 
     def _spider(self, kind: str, name: str, params: dict[str, str]) -> Any:
         state = self.state
@@ -327,6 +475,7 @@ class ZapDouble:
             state.spiders[scan_id] = Scan(url)
             parts = urlsplit(url)
             state.origin = f"{parts.scheme}://{parts.netloc}"
+            state.spidered[scan_id] = sender.spider(self, url, context)
             return {"scan": scan_id}
         if (kind, name) == ("view", "status"):
             scan = self._scan(state.spiders, params)
@@ -336,6 +485,17 @@ class ZapDouble:
                 state.records = self.behaviour.pscan_records
                 self._release_passive(fraction_done=0.25)
             return {"status": str(percent)}
+        if (kind, name) == ("view", "results"):
+            self._scan(state.spiders, params)
+            return {"results": list(state.spidered[params["scanId"]])}
+        if (kind, name) == ("view", "fullResults"):
+            self._scan(state.spiders, params)
+            in_scope = [
+                {"processed": "true", "statusReason": "OK", "method": "GET", "reasonNotProcessed": "", "messageId": "1",
+                 "url": url, "statusCode": "200"} for url in state.spidered[params["scanId"]]
+            ]  # fmt: skip
+            out = [{"url": url} for url in state.spider_out_of_scope]
+            return {"fullResults": [{"urlsInScope": in_scope}, {"urlsOutOfScope": out}, {"urlsIoError": []}]}
         if (kind, name) == ("action", "stop"):
             self._scan(state.spiders, params).stopped = True
             return {"Result": "OK"}
@@ -344,9 +504,16 @@ class ZapDouble:
             self._check_regex(regex)
             state.excluded["spider"].append(regex)
             return {"Result": "OK"}
-        if kind == "action" and name in ("setOptionMaxDepth", "setOptionMaxDuration", "setOptionMaxChildren"):
-            state.options[f"spider.{name}"] = str(self._int(params, "Integer"))
+        if (kind, name) == ("view", "excludedFromScan"):
+            return {"excludedFromScan": list(state.excluded["spider"])}
+        if (kind, name) == ("action", "clearExcludedFromScan"):
+            state.excluded["spider"].clear()
             return {"Result": "OK"}
+        if kind == "action" and name in ("setOptionMaxDepth", "setOptionMaxDuration"):
+            self.config.options[f"spider.{name.removeprefix('setOption')}"] = str(self._int(params, "Integer"))
+            return {"Result": "OK"}
+        if kind == "view" and name in ("optionMaxDepth", "optionMaxDuration"):
+            return {name.removeprefix("option"): self.config.options[f"spider.{name.removeprefix('option')}"]}
         raise self._bad(kind)
 
     def _ajax(self, kind: str, name: str, params: dict[str, str]) -> Any:
@@ -363,8 +530,12 @@ class ZapDouble:
             state.ajax = "stopped"
             return {"Result": "OK"}
         if (kind, name) == ("action", "setOptionMaxDuration"):
-            state.options["ajaxSpider.maxDuration"] = str(self._int(params, "Integer"))
+            self.config.options["ajaxSpider.MaxDuration"] = str(self._int(params, "Integer"))
             return {"Result": "OK"}
+        if (kind, name) == ("view", "optionMaxDuration"):
+            return {"MaxDuration": self.config.options["ajaxSpider.MaxDuration"]}
+        if (kind, name) == ("view", "numberOfResults"):
+            return {"numberOfResults": "0"}
         raise self._bad(kind)
 
     def _release_passive(self, fraction_done: float) -> None:
@@ -379,6 +550,9 @@ class ZapDouble:
         released["id"] = str(len(self.state.released))
         origin = self.state.origin or TRANSCRIPT_ORIGIN
         released["url"] = origin + alert["url"][len(TRANSCRIPT_ORIGIN) :]
+        if self.behaviour.alert_ref:
+            released.update(alertRef=alert["pluginId"], nodeName=released["url"], inputVector="",
+                            sourceMessageId=alert["messageId"], tags={})  # fmt: skip
         self.state.released.append(released)
 
     def _pscan(self, kind: str, name: str, params: dict[str, str]) -> Any:
@@ -422,9 +596,13 @@ class ZapDouble:
                 raise ApiError("url_not_found", "url")  # ZAP scans only what is in its sites tree
             scan_id = str(len(state.ascans))
             state.ascans[scan_id] = Scan(url)
+            urls = [u for fetched in state.spidered.values() for u in fetched if u.startswith(url)]
+            state.ascan_requests[scan_id] = sender.active_scan(self, urls, params.get("contextId", ""))
             return {"scan": scan_id}
         if (kind, name) == ("view", "status"):
             scan = self._scan(state.ascans, params)
+            if scan.stopped:
+                return {"status": str(scan.percent)}
             scan.polls += 1
             die_after = self.behaviour.die_after_ascan_polls
             if die_after is not None and scan.polls > die_after:
@@ -432,14 +610,30 @@ class ZapDouble:
             steps = max(self.behaviour.ascan_polls, 1)
             percent = min(100, scan.polls * 100 // steps)
             if self.behaviour.ascan_never_finishes:
-                percent = min(percent, 42)
-            if scan.stopped:
-                percent = max(percent, 0)
+                percent = min(scan.polls * 7, 42)
+            scan.percent = percent
             released = len([a for a in state.released if a["sourceid"] == "1"])
             target = len(state.active) * min(scan.polls, steps) // steps
             for alert in state.active[released:target]:
                 self._release(alert)
             return {"status": str(percent)}
+        if (kind, name) == ("view", "scans"):
+            return {"scans": [
+                {"id": i, "progress": str(scan.percent), "state": "FINISHED" if scan.percent >= 100 else
+                 ("PAUSED" if scan.stopped else "RUNNING"), "reqCount": str(state.ascan_requests.get(i, 0)),
+                 "alertCount": "0", "newAlertCount": "0"} for i, scan in state.ascans.items()
+            ]}  # fmt: skip
+        if (kind, name) == ("view", "scanProgress"):
+            scan = self._scan(state.ascans, params)
+            policy = self.meta["ascan_policy"]
+            done = len(policy["scanner_ids"]) * scan.percent // 100
+            rows = [
+                {"HostProcess": [
+                    {"Plugin": [n, i, "release", "Complete" if k < done else "Pending", "12", "3", "0"]}
+                    for k, (i, n) in enumerate(zip(policy["scanner_ids"], policy["scanner_names"], strict=True))
+                ]}
+            ]  # fmt: skip
+            return {"scanProgress": [scan.url, {"HostProcess": rows[0]["HostProcess"]}]}
         if (kind, name) == ("action", "stop"):
             self._scan(state.ascans, params).stopped = True
             return {"Result": "OK"}
@@ -447,6 +641,11 @@ class ZapDouble:
             (regex,) = self._need(params, "regex")
             self._check_regex(regex)
             state.excluded["ascan"].append(regex)
+            return {"Result": "OK"}
+        if (kind, name) == ("view", "excludedFromScan"):
+            return {"excludedFromScan": list(state.excluded["ascan"])}
+        if (kind, name) == ("action", "clearExcludedFromScan"):
+            state.excluded["ascan"].clear()
             return {"Result": "OK"}
         raise self._bad(kind)
 
@@ -458,46 +657,83 @@ class ZapDouble:
         return scans[scan_id]
 
     def _replacer(self, kind: str, name: str, params: dict[str, str]) -> Any:
+        rules = self.config.replacer  # in config.xml: survives newSession
         if (kind, name) == ("action", "addRule"):
             description, _, match_type, _, _ = self._need(
                 params, "description", "enabled", "matchType", "matchRegex", "matchString"
             )
-            if description in self.state.replacer:
+            if description in rules:
                 raise ApiError("already_exists", "description")
             if match_type not in (
-                "REQ_HEADER",
-                "REQ_HEADER_STR",
-                "REQ_BODY_STR",
-                "RESP_HEADER",
-                "RESP_HEADER_STR",
-                "RESP_BODY_STR",
-            ):
+                "REQ_HEADER", "REQ_HEADER_STR", "REQ_BODY_STR", "RESP_HEADER", "RESP_HEADER_STR", "RESP_BODY_STR",
+            ):  # fmt: skip
                 raise ApiError("illegal_parameter", "matchType")
-            self.state.replacer[description] = dict(params)
+            rule = {k: v for k, v in params.items() if k != "apikey"}
+            if not self.behaviour.replacer_url:
+                rule.pop("url", None)  # replacer 8 has no such parameter and ignores it
+            elif rule.get("url"):
+                self._check_regex(rule["url"])
+            rules[description] = rule
+            return {"Result": "OK"}
+        if (kind, name) == ("action", "removeRule"):
+            (description,) = self._need(params, "description")
+            if description not in rules:
+                raise ApiError("does_not_exist", "description")
+            del rules[description]
             return {"Result": "OK"}
         if (kind, name) == ("view", "rules"):
-            return {"rules": list(self.state.replacer.values())}
+            return {"rules": list(rules.values())}
         raise self._bad(kind)
 
     def _openapi(self, kind: str, name: str, params: dict[str, str]) -> Any:
         state = self.state
         if (kind, name) == ("action", "importUrl"):
             (url,) = self._need(params, "url")
-            host = params.get("hostOverride") or urlsplit(url).netloc
-            state.origin = f"{urlsplit(url).scheme}://{host}"
-            return {"importUrl": []}
+            response = sender.send(self, url)
+            if response is None or response.status_code != 200:
+                raise ApiError("bad_external_data", "url")
+            override = params.get("hostOverride", "")
+            if override and "://" not in override:
+                override = f"{urlsplit(url).scheme}://{override}"
+            state.origin = _origin_text(override or url)
+            return {"importUrl": self._import(response.text, override, params.get("contextId", ""))}
         if (kind, name) == ("action", "importFile"):
             (file,) = self._need(params, "file")
             if not Path(file).is_file():
                 raise ApiError("does_not_exist", "file")
             target = params.get("target", "")
             if target:
-                parts = urlsplit(target)
-                state.origin = f"{parts.scheme}://{parts.netloc}"
-            return {"importFile": []}
+                state.origin = _origin_text(target)
+            return {
+                "importFile": self._import(Path(file).read_text(encoding="utf-8"), target, params.get("contextId", ""))
+            }
         raise self._bad(kind)
 
+    def _import(self, text: str, target: str, context_id: str) -> list[str]:
+        """Request every operation as ZAP's import does (servers replaced by ``target``); warnings."""
+        spec = json.loads(text)
+        servers = [s.get("url", "") for s in spec.get("servers") or [] if isinstance(s, dict)]
+        server = servers[0] if servers else ""
+        if target:
+            parts = urlsplit(target)
+            path = parts.path.rstrip("/") or urlsplit(server).path.rstrip("/")
+            server = f"{parts.scheme}://{parts.netloc}{path}"
+        context = next((n for n, c in self.state.contexts.items() if c["id"] == context_id), "")
+        imported: list[str] = []
+        for path, item in (spec.get("paths") or {}).items():
+            for method in ("get", "put", "post", "delete", "patch"):
+                if isinstance(item, dict) and method in item:
+                    url = server + re.sub(r"\{[^}/]+\}", "1", path)
+                    if context and not self._in_context(context, url):
+                        continue  # "Endpoints excluded by the Context will not be imported"
+                    sender.send(self, url, method.upper())
+                    imported.append(url)
+        self.state.spidered.setdefault("openapi", []).extend(imported)
+        return []
+
     def _reports(self, kind: str, name: str, params: dict[str, str]) -> Any:
+        if (kind, name) == ("view", "templates"):
+            return {"templates": ["traditional-json", "traditional-html", "traditional-xml", "sarif-json"]}
         if (kind, name) != ("action", "generate"):
             raise self._bad(kind)
         _, template = self._need(params, "title", "template")
@@ -513,61 +749,19 @@ class ZapDouble:
         return {"generate": str(path)}
 
     def traditional_report(self) -> dict[str, Any]:
-        """The ``-J`` / ``core/other/jsonreport`` shape: sites, alerts grouped by plugin, codes as strings."""
-        risk_codes = {"High": "3", "Medium": "2", "Low": "1", "Informational": "0"}
-        confidence_codes = {"False Positive": "0", "Low": "1", "Medium": "2", "High": "3", "Confirmed": "4"}
-        sites: dict[str, dict[str, Any]] = {}
-        for alert in self.state.released:
-            parts = urlsplit(alert["url"])
-            origin = f"{parts.scheme}://{parts.netloc}"
-            site = sites.setdefault(
-                origin,
-                {
-                    "@name": origin,
-                    "@host": parts.hostname or "",
-                    "@port": str(parts.port or 80),
-                    "@ssl": "false",
-                    "alerts": {},
-                },
-            )
-            item = site["alerts"].setdefault(
-                alert["pluginId"],
-                {
-                    "pluginid": alert["pluginId"],
-                    "alert": alert["alert"],
-                    "name": alert["name"],
-                    "riskcode": risk_codes[alert["risk"]],
-                    "confidence": confidence_codes.get(alert["confidence"], "2"),
-                    "riskdesc": f"{alert['risk']} ({alert['confidence']})",
-                    "desc": f"<p>{alert['description']}</p>",
-                    "instances": [],
-                    "count": "0",
-                    "solution": f"<p>{alert['solution']}</p>",
-                    "otherinfo": f"<p>{alert['other']}</p>" if alert["other"] else "",
-                    "reference": "".join(f"<p>{line}</p>" for line in alert["reference"].splitlines()),
-                    "cweid": alert["cweid"],
-                    "wascid": alert["wascid"],
-                    "sourceid": alert["sourceid"],
-                },
-            )
-            item["instances"].append(
-                {
-                    k: alert[a]
-                    for k, a in (
-                        ("uri", "url"),
-                        ("method", "method"),
-                        ("param", "param"),
-                        ("attack", "attack"),
-                        ("evidence", "evidence"),
-                    )
-                }
-            )
-            item["count"] = str(len(item["instances"]))
-        return {
-            "@version": self.behaviour.version,
-            "@generated": "Tue, 24 Nov 2026 12:00:00",
-            "site": [{**site, "alerts": list(site["alerts"].values())} for site in sites.values()],
-        }
+        """The ``-J`` / ``core/other/jsonreport`` shape (tests/zapdouble/report.py)."""
+        return traditional_report(self.state.released, self.behaviour.version, self.behaviour.legacy_report)
+
+
+def _origin_text(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{parts.hostname}:{port}"
 
 
 class _Die(Exception):
@@ -591,11 +785,15 @@ def _handler(double: ZapDouble) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             try:
-                status, content_type, text = double.handle(parts.path, params, key)
+                answer = double.handle(parts.path, params, key)
             except _Die:
                 self.close_connection = True  # no answer at all: like a process that was killed
                 double.die()
                 return
+            if answer is None:  # "fail silently": the connection is closed without a reply
+                self.close_connection = True
+                return
+            status, content_type, text = answer
             payload = text.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", content_type)

@@ -9,26 +9,30 @@ zap-baseline.
 
 from __future__ import annotations
 
-import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urljoin
 
-import yaml
 from pydantic import BaseModel
 
-from harness.errors import HarnessError, ProfileError, RunnerSetupError, ScopeError
+from harness.errors import ProfileError, RunnerSetupError, ScopeError
 from harness.results.findings import ALERT_METRICS, FindingSet, alert_metrics, sort_findings
-from harness.results.model import SuiteResult, SuiteStatus, ToolInfo
+from harness.results.model import ScanCoverage, SkippedItem, SuiteResult, SuiteStatus, ToolInfo
 from harness.runners.base import PreparedSuite, RunContext
 from harness.runners.security.engine import Engine, ScanOutcome, ScanPlan
+from harness.runners.security.openapi import fetch_spec, operations, read_spec, retarget, write_copy
 from harness.runners.security.options import SecurityOptions
 from harness.runners.security.rules import RuleConfig, from_mapping, parse_rules_file
 from harness.runners.security.wapiti import WapitiEngine
 from harness.runners.security.zap import ZapEngine
 
 __all__ = ["SecurityOptions", "SecurityRunner"]
+
+SCAN_METRICS = frozenset(
+    {"scan.urls", "scan.urls_scanned", "scan.requests", "scan.rules", "scan.operations", "scan.operations_scanned"}
+)
 
 
 def default_engines() -> dict[str, Engine]:
@@ -47,7 +51,7 @@ class SecurityRunner:
         return True
 
     def metric_names(self, options: BaseModel) -> frozenset[str]:
-        return ALERT_METRICS | {"duration"}
+        return ALERT_METRICS | SCAN_METRICS | {"duration"}
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(SecurityOptions)
@@ -55,14 +59,19 @@ class SecurityRunner:
         plan = scan_plan(suite.name, options, ctx)
         engine = self.choose_engine(options, ctx)
         outcome = ScanOutcome(FindingSet(source=engine.name), ToolInfo(name=engine.name))
+        _plan_coverage(plan, outcome)
         engine.scan(plan, ctx, outcome)
+        coverage = outcome.coverage.freeze()
+        problem = "" if outcome.incomplete else coverage_problem(plan, coverage)
         tool = outcome.tool
         label = f"{tool.name} {tool.version}".strip()
         findings = [f.model_copy(update={"source": label}) for f in rules.apply(outcome.findings.findings())]
         findings = sort_findings(findings)
-        metrics = alert_metrics(findings)
+        metrics = {**alert_metrics(findings), **coverage_metrics(coverage)}
         if outcome.incomplete:
             status = SuiteStatus.INCOMPLETE
+        elif problem:
+            status = SuiteStatus.ERROR
         else:
             status = SuiteStatus.FAILED if metrics["alerts.fail"] else SuiteStatus.PASSED
         notes = [f"{options.mode} scan of {plan.target_url} with {label}", *outcome.notes]
@@ -73,8 +82,10 @@ class SecurityRunner:
             tool=tool,
             findings=tuple(findings),
             metrics=metrics,
-            error=outcome.incomplete,
+            error=outcome.incomplete or problem,
             notes=tuple(notes),
+            stopped=outcome.stopped,
+            coverage=coverage,
         )
 
     def choose_engine(self, options: SecurityOptions, ctx: RunContext) -> Engine:
@@ -91,6 +102,22 @@ class SecurityRunner:
         raise RunnerSetupError(
             "no scan engine available: install ZAP (zap.sh on PATH or $ZAP_HOME), give zap.api_url, "
             "or run `make setup` to install wapiti"
+        )
+
+
+def _plan_coverage(plan: ScanPlan, outcome: ScanOutcome) -> None:
+    """What the plan already knows: the spec's operations, replaced servers, operations excluded."""
+    if plan.mode != "api":
+        return
+    coverage = outcome.coverage
+    coverage.operations_imported = len(plan.operations)
+    coverage.spec_servers_replaced = list(plan.servers_replaced)
+    coverage.operations_skipped = [
+        SkippedItem(name=name, reason=f"matches exclude {regex!r}") for name, regex in excluded_operations(plan).items()
+    ]
+    if plan.servers_replaced:
+        outcome.notes.append(
+            f"OpenAPI servers {', '.join(plan.servers_replaced)} replaced by the target {plan.base_url}"
         )
 
 
@@ -113,32 +140,20 @@ def rule_config(options: SecurityOptions, base_dir: Path) -> RuleConfig:
 
 
 def scan_plan(suite: str, options: SecurityOptions, ctx: RunContext) -> ScanPlan:
-    """Resolve start URL, OpenAPI source and auth headers, refusing anything outside the scope.
+    """Resolve start URL, OpenAPI document and auth headers, refusing anything outside the scope.
+
+    In api mode the document is read (fetched from the target when it is a URL), its servers are
+    replaced by the target's base URL and the copy is written to ``raw/<suite>/openapi-target.json``.
 
     Raises:
-        RunnerSetupError: an out-of-scope URL, a missing OpenAPI file or auth variable.
+        RunnerSetupError: an out-of-scope URL, an unreadable OpenAPI document or a missing auth variable.
     """
     base = ctx.target.base_url.rstrip("/")
     target_url = urljoin(base + "/", options.path.lstrip("/"))
-    openapi_url = None
-    openapi_file = None
-    openapi = options.openapi or ""
-    if openapi.startswith("/"):
-        openapi = urljoin(base + "/", openapi.lstrip("/"))  # a path on the target
     try:
         ctx.target.scope.check_url(target_url)
-        if "://" in openapi and not openapi.startswith("file:"):
-            ctx.target.scope.check_url(openapi)
-            openapi_url = openapi
     except ScopeError as exc:
         raise RunnerSetupError(str(exc)) from None
-    if openapi and openapi_url is None:
-        openapi_file = (ctx.base_dir / openapi.removeprefix("file://").removeprefix("file:")).resolve()
-        if not openapi_file.is_file():
-            raise RunnerSetupError(f"OpenAPI file not found: {openapi_file}")
-        _check_openapi_servers(openapi_file, ctx)
-    include = ["^" + re.escape(base) + "(?:[/?#].*)?$"]
-    include += ["^" + re.escape(base) + (p if p.startswith("/") else "/" + p) for p in options.include]
     headers: dict[str, str] = {}
     if options.auth is not None:
         value = ctx.environ.get(options.auth.value_env)
@@ -147,39 +162,97 @@ def scan_plan(suite: str, options: SecurityOptions, ctx: RunContext) -> ScanPlan
         headers[options.auth.header] = value
     elif options.use_target_auth:
         headers.update(ctx.target.headers)
-    return ScanPlan(
+    include = ["^" + re.escape(base) + "(?:[/?#].*)?$"]
+    include += ["^" + re.escape(base) + (p if p.startswith("/") else "/" + p) for p in options.include]
+    plan = ScanPlan(
         suite=suite,
         target_url=target_url,
         base_url=base,
         include=tuple(include),
         exclude=tuple(options.exclude),
         headers=headers,
-        openapi_url=openapi_url,
-        openapi_file=openapi_file,
         options=options,
+    )
+    if options.openapi:
+        plan = _with_openapi(plan, options.openapi, ctx)
+    return plan
+
+
+def _with_openapi(plan: ScanPlan, openapi: str, ctx: RunContext) -> ScanPlan:
+    base = plan.base_url
+    if openapi.startswith("/"):
+        openapi = urljoin(base + "/", openapi.lstrip("/"))  # a path on the target
+    openapi_url = None
+    if "://" in openapi and not openapi.startswith("file:"):
+        try:
+            ctx.target.scope.check_url(openapi)
+        except ScopeError as exc:
+            raise RunnerSetupError(str(exc)) from None
+        openapi_url = openapi
+        same_origin = openapi.startswith(base + "/")
+        text = fetch_spec(openapi, ctx.target.scope, dict(plan.headers) if same_origin else {}, ctx.target.timeout)
+        where = openapi
+    else:
+        source = (ctx.base_dir / openapi.removeprefix("file://").removeprefix("file:")).resolve()
+        if not source.is_file():
+            raise RunnerSetupError(f"OpenAPI file not found: {source}")
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RunnerSetupError(f"{source}: cannot read the OpenAPI document: {exc}") from None
+        where = str(source)
+    document, replaced = retarget(read_spec(text, where), base)
+    copy = write_copy(document, ctx.raw_dir / "openapi-target.json")
+    return replace(
+        plan,
+        openapi_url=openapi_url,
+        openapi_file=copy,
+        operations=tuple(operations(document)),
+        servers_replaced=tuple(replaced),
     )
 
 
-def _check_openapi_servers(path: Path, ctx: RunContext) -> None:
-    """Refuse an OpenAPI file whose ``servers`` / ``host`` point outside the scope.
+def excluded_operations(plan: ScanPlan) -> dict[str, str]:
+    """Operations whose URL matches an ``exclude`` regex: name -> the regex (they are never requested)."""
+    skipped: dict[str, str] = {}
+    for op in plan.operations:
+        url = plan.base_url + re.sub(r"\{[^}/]+\}", "1", op.path)
+        for regex in plan.exclude:
+            if re.fullmatch(regex, url):
+                skipped[op.name] = regex
+                break
+    return skipped
 
-    The engines are told to send requests to the target instead (ZAP ``target``), but a document that
-    names other servers is a sign of a mix-up worth stopping for.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-        document = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise RunnerSetupError(f"{path}: not a readable OpenAPI document: {exc}") from None
-    if not isinstance(document, dict):
-        raise RunnerSetupError(f"{path}: not an OpenAPI document")
-    urls = [str(s.get("url", "")) for s in document.get("servers") or [] if isinstance(s, dict)]
-    if document.get("host"):
-        urls.append(f"http://{document['host']}")
-    for url in urls:
-        if "://" not in url:
-            continue  # relative server URLs are resolved against the target
-        try:
-            ctx.target.scope.check_url(url)
-        except HarnessError as exc:
-            raise RunnerSetupError(f"{path}: servers: {exc}") from None
+
+def coverage_problem(plan: ScanPlan, coverage: ScanCoverage) -> str:
+    """Why a scan that ran to its end covered nothing worth a verdict ("" when it covered something)."""
+    if plan.mode == "api" and plan.operations and coverage.operations_scanned == 0:
+        return (
+            f"the API scan requested none of the {len(plan.operations)} operations of the OpenAPI document: "
+            "check that the target serves them under its base URL and that exclude does not drop them"
+        )
+    if plan.mode == "api" and not plan.operations:
+        return "the OpenAPI document has no operations: nothing to scan"
+    if coverage.urls_found == 0 or coverage.requests == 0:
+        return (
+            f"the scan found no URL at {plan.target_url} ({coverage.requests or 0} requests answered): the "
+            "target did not answer or every page was excluded; a scan of nothing is not a pass"
+        )
+    return ""
+
+
+def coverage_metrics(coverage: ScanCoverage) -> dict[str, float]:
+    """``scan.*`` metrics for criteria, only for what the engine measured."""
+    metrics: dict[str, float] = {}
+    for name, value in (
+        ("scan.urls", coverage.urls_found),
+        ("scan.urls_scanned", coverage.urls_scanned),
+        ("scan.requests", coverage.requests),
+        ("scan.operations", coverage.operations_imported),
+        ("scan.operations_scanned", coverage.operations_scanned),
+    ):
+        if value is not None:
+            metrics[name] = float(value)
+    if coverage.rules_run:
+        metrics["scan.rules"] = float(len(coverage.rules_run))
+    return metrics

@@ -35,6 +35,11 @@ class ZapOptions(_Strict):
     poll_seconds: float = Field(default=2.0, gt=0, le=60)
     page_size: int = Field(default=500, ge=1, le=10_000, description="alerts fetched per API call")
     request_timeout: float = Field(default=60.0, gt=0, le=600, description="seconds one API call may take")
+    scope_proxy: bool = Field(
+        default=True,
+        description="route ZAP's requests through the harness's scope proxy (every hop checked against the "
+        "scope; needs ZAP on this machine); false: rely on ZAP's context and excludes alone",
+    )
 
     @field_validator("api_url")
     @classmethod
@@ -89,7 +94,7 @@ class WapitiOptions(_Strict):
 
 
 class HeaderAuthOptions(_Strict):
-    """A token sent as a request header on every in-scope request (a ZAP replacer rule / wapiti -H)."""
+    """A token sent as a request header to the target's origin only (docs/security.md: per engine)."""
 
     header: str = Field(default="Authorization", min_length=1)
     value_env: str = Field(description="environment variable holding the header value, e.g. 'Bearer ...'")
@@ -111,9 +116,15 @@ class SecurityOptions(_Strict):
         description="api mode: the OpenAPI document: a URL, a path on the target ('/openapi.json'), "
         "or a file relative to the profile ('file:/abs/path' for absolute)",
     )
-    max_minutes: float = Field(default=10.0, gt=0, le=24 * 60, description="bound on the attack phase")
+    max_minutes: float = Field(
+        default=10.0, gt=0, le=24 * 60,
+        description="the scan's time budget (wapiti: the whole scan; ZAP: the active scan); a scan cut short is incomplete",
+    )  # fmt: skip
     include: list[str] = Field(default_factory=list, description="extra URL regexes in the scan context")
-    exclude: list[str] = Field(default_factory=list, description="URL regexes never requested")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="URL regexes (whole URL) no engine may request: logout, deletes, unbounded sizes",
+    )
     rules_file: str | None = Field(default=None, description="zap-baseline -c rule file, relative to the profile")
     rules: dict[str, str] = Field(default_factory=dict, description="rule id -> IGNORE|INFO|WARN|FAIL")
     out_of_scope: dict[str, list[str]] = Field(default_factory=dict, description="rule id or * -> URL regexes")

@@ -44,12 +44,46 @@ class ZapError(HarnessError):
 class ZapUnavailable(HarnessError):
     """ZAP did not answer (not running, died, or hung past the call's time limit)."""
 
+    def __init__(self, message: str, closed: bool = False) -> None:
+        super().__init__(message)
+        self.closed = closed  # something accepted the connection and closed it without a reply
+
+
+def _closed_without_reply(exc: BaseException) -> bool:
+    """Whether a requests error is an accepted connection closed unanswered (not "connection refused")."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    text = ""
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        text += f" {type(current).__name__} {current}"
+        current = current.__cause__ or current.__context__ or (current.args[-1] if current.args and isinstance(
+            current.args[-1], BaseException) else None)  # fmt: skip
+    if "Connection refused" in text or "NewConnectionError" in text:
+        return False
+    return "RemoteDisconnected" in text or "without response" in text or "Connection reset" in text
+
 
 class ZapApi:
     def __init__(self, api_url: str, api_key: str, timeout: float = 60.0) -> None:
         self.url = api_url.rstrip("/")
         self.timeout = timeout
-        self.client = ZAPv2(apikey=api_key or None, proxies={"http": self.url, "https": self.url})
+        self.proxies = {"http": self.url, "https": self.url}
+        self.client = ZAPv2(apikey=api_key or None, proxies=self.proxies)
+
+    def raw_view(self, path: str) -> object:
+        """A call the client has no method for (e.g. probing whether an add-on is installed)."""
+        client = self.client
+        return next(iter(client._request(client.base + path).values()))
+
+    def version_without_key(self) -> str | None:
+        """``core/view/version`` asked without any key (None when that gets no JSON answer either)."""
+        keyless = ZAPv2(apikey=None, proxies=self.proxies)
+        try:
+            value = self.call("core/view/version", lambda: keyless.core.version)
+        except (ZapUnavailable, ZapError):
+            return None
+        return str(value)
 
     def call(self, what: str, function: Callable[[], T]) -> T:
         """Run one client call; ``what`` names it in errors (e.g. ``"spider/action/scan"``).
@@ -75,6 +109,10 @@ class ZapApi:
         if not ok:
             assert isinstance(value, BaseException)
             if isinstance(value, requests.RequestException):
+                if _closed_without_reply(value):
+                    raise ZapUnavailable(
+                        f"ZAP API at {self.url} closed the connection without a reply to {what}", closed=True
+                    ) from None
                 raise ZapUnavailable(f"ZAP API at {self.url} is unreachable ({what}: {type(value).__name__})") from None
             if isinstance(value, ValueError):  # not JSON: something else listens there
                 raise ZapError(

@@ -2,7 +2,8 @@
 
 ZAP is found as ``zap.sh`` (Linux/macOS), ``zap.bat`` or ``zap-<version>.jar`` (run with ``java -jar``) in
 ``zap.home``, ``$ZAP_HOME`` or on PATH. It listens on 127.0.0.1 on a free port with a fresh random API
-key; the harness waits for the API to answer, and afterwards asks ``core/action/shutdown`` and kills the
+key (handed over in a 0600 file, ``-configfile``, never on the command line); the harness waits for
+the API to answer, and afterwards asks ``core/action/shutdown`` and kills the
 process group if it has not gone within the grace period.
 """
 
@@ -14,6 +15,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -77,21 +79,29 @@ def started_zap(
     """
     port = free_port()
     key = secrets.token_urlsafe(24)
-    argv = [
-        *command, "-daemon", "-host", "127.0.0.1", "-port", str(port),
-        "-config", f"api.key={key}",
-        "-config", "api.addrs.addr.name=127.0.0.1", "-config", "api.addrs.addr.regex=false",
-        "-config", "start.checkForUpdates=false",
-    ]  # fmt: skip
-    api_url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        child = ChildProcess(argv, env=dict(environ), stdout=log, stderr=subprocess.STDOUT)
-        try:
-            api = ZapApi(api_url, key, timeout=10.0)
-            version = _wait_for_api(api, child, startup_timeout, cancel, log_path)
-            yield Daemon(api_url, key, version)
-        finally:
-            _shutdown(api_url, key, child)
+    # the API key goes to ZAP in a 0600 file (-configfile), never on its command line, where any local user
+    # could read it for as long as the daemon runs
+    with tempfile.TemporaryDirectory(prefix="harness-zap-") as private:
+        config = Path(private) / "api.properties"
+        descriptor = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(f"api.key={key}\n")
+        argv = [
+            *command, "-daemon", "-host", "127.0.0.1", "-port", str(port),
+            "-configfile", str(config),
+            "-config", "api.addrs.addr.name=127.0.0.1", "-config", "api.addrs.addr.regex=false",
+            "-config", "start.checkForUpdates=false",
+        ]  # fmt: skip
+        api_url = f"http://127.0.0.1:{port}"
+        with log_path.open("wb") as log:
+            child = ChildProcess(argv, env=dict(environ), stdout=log, stderr=subprocess.STDOUT)
+            try:
+                api = ZapApi(api_url, key, timeout=10.0)
+                version = _wait_for_api(api, child, startup_timeout, cancel, log_path)
+                config.unlink()  # read at start-up; gone before the scan
+                yield Daemon(api_url, key, version)
+            finally:
+                _shutdown(api_url, key, child)
 
 
 def _wait_for_api(api: ZapApi, child: ChildProcess, timeout: float, cancel: CancelToken, log_path: Path) -> str:

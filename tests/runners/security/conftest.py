@@ -1,17 +1,15 @@
-"""Fixtures of the security suite tests: the ZAP JSON-API double, profiles that point at it, and the
+"""Fixtures of the security suite tests: profiles that scan the demo, the ZAP API key of the doubles, and the
 network guard that proves a scan talks to nobody but 127.0.0.1."""
 
 from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from tests.zapdouble import Behaviour, ZapDouble
 
 API_KEY = "double-api-key-5f1c"
 NETGUARD = Path(__file__).with_name("netguard")
@@ -32,14 +30,6 @@ def netguard(tmp_path: Path) -> NetGuard:
     refused and logged (tests/runners/security/netguard/sitecustomize.py)."""
     log = tmp_path / "netguard.log"
     return NetGuard({"PYTHONPATH": str(NETGUARD), "NETGUARD_LOG": str(log)}, log)
-
-
-@pytest.fixture
-def zap_double(request: pytest.FixtureRequest) -> Iterator[ZapDouble]:
-    """A ZAP 2.9.0 double; parametrize indirectly with a Behaviour to change it."""
-    behaviour = getattr(request, "param", None) or Behaviour()
-    with ZapDouble(api_key=API_KEY, behaviour=behaviour) as double:
-        yield double
 
 
 @pytest.fixture

@@ -1,0 +1,97 @@
+"""The security suite against a web application nobody here wrote: httpbin (Debian's python3-httpbin,
+installed by scripts/setup.sh), served by werkzeug under the system Python on 127.0.0.1, scanned by real
+wapiti through the harness. httpbin has an open redirect (``/redirect-to?url=``) and endpoints that make a
+scanner wait or download without end (``/delay``, ``/drip``, ``/stream``): the first must be found without
+anything leaving the scope, the others kept out with ``exclude``."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.processes import ChildProcess
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+SERVE = "import sys\nfrom werkzeug.serving import run_simple\nfrom httpbin import app\nrun_simple('127.0.0.1', int(sys.argv[1]), app, threaded=True)"
+
+
+def _httpbin_installed() -> bool:
+    try:
+        return subprocess.run([SYSTEM_PYTHON, "-c", "import httpbin"], capture_output=True, timeout=60).returncode == 0
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def httpbin_url(tmp_path: Path) -> Iterator[str]:
+    if not _httpbin_installed():
+        pytest.fail("python3-httpbin is not installed: run make setup as root (scripts/setup.sh installs it)")
+    port = _free_port()
+    with (
+        (tmp_path / "httpbin.log").open("wb") as log,
+        ChildProcess([SYSTEM_PYTHON, "-c", SERVE, str(port)], stdout=log, stderr=subprocess.STDOUT) as server,
+    ):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.returncode is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("httpbin did not start: " + (tmp_path / "httpbin.log").read_text(errors="replace"))
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.slow
+def test_wapiti_finds_httpbins_open_redirect_without_leaving_the_scope(
+    write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path, httpbin_url: str
+) -> None:
+    profile = write_profile(
+        f"""
+        project: {{name: httpbin}}
+        target: {{base_url: "{httpbin_url}", scope: [127.0.0.1]}}
+        suites:
+          - name: security
+            kind: security
+            options:
+              engine: wapiti
+              mode: full
+              max_minutes: 10
+              exclude: ['.*/(delay|stream|stream-bytes|range|bytes|links)/.*', '.*/drip.*']
+              wapiti: {{modules: [redirect, http_headers, cookieflags]}}
+        report: {{language: en}}
+        """
+    )
+    result = run_cli("run", str(profile), "--json", "--out", str(tmp_path / "runs"))
+    run_dir = Path(str(result.json()["run_dir"]))
+    suite = json.loads((run_dir / "run.json").read_text())["suites"][0]
+    assert suite["status"] in ("passed", "failed"), suite.get("error")
+    found = {f["rule_id"]: f for f in suite["findings"]}
+    redirect = found["wapiti:open-redirect"]
+    assert redirect["instances"][0]["url"].endswith("/redirect-to") and redirect["instances"][0]["param"] == "url"
+    assert {"wapiti:clickjacking-protection", "wapiti:mime-type-confusion"} <= set(found)
+    # the endpoints that stall a scanner were refused by the scope proxy, never sent to httpbin
+    assert any("scope proxy refused" in note for note in suite["notes"])
+    proxy = json.loads((run_dir / "raw/security/scope-proxy.json").read_text())
+    assert f"GET {httpbin_url}/delay/3" in proxy["refused"] and proxy["refused_count"] >= len(proxy["refused"])
+    assert list(proxy["forwarded"]) == [httpbin_url]  # requests per origin: httpbin only
+    log = (run_dir / "raw/security/wapiti.log").read_text(errors="replace")
+    assert "Launching module redirect" in log
+    coverage = suite["coverage"]
+    assert coverage["urls_found"] >= 30 and coverage["requests"] > coverage["urls_found"]
+    assert coverage["rules_run"] == ["redirect", "http_headers", "cookieflags"]
