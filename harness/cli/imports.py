@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
@@ -69,7 +70,7 @@ def import_command(
 
 def _render(outcome: ImportOutcome, as_json: bool) -> None:
     for error in outcome.export_errors:
-        stderr.print(f"[red]export failed[/]: {error}")
+        stderr.print(f"[red]export failed[/]: {escape(error)}", soft_wrap=True)
     run, result = outcome.run, outcome.suite
     if as_json:
         print_json({**build_summary(run), "run_dir": str(outcome.run_dir)})
