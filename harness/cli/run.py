@@ -117,9 +117,9 @@ def report(
         stderr.print(f"[red]export failed[/]: {escape(error)}", soft_wrap=True)
     for path in exported.written:  # only what this command wrote: a failed export leaves no path behind
         if path.parent == rundir.path:
-            stdout.print(f"wrote: {path}", markup=False)
+            stdout.print(f"wrote: {path}", markup=False, soft_wrap=True)
     pdf = rundir.path / "report.pdf"
     if pdf in exported.written:
-        stdout.print(f"report: {pdf}", markup=False)
+        stdout.print(f"report: {pdf}", markup=False, soft_wrap=True)
     if exported.errors:
         raise typer.Exit(ExitCode.INCOMPLETE)

@@ -7,7 +7,7 @@ total are stable, so every footer can say "X of Y" and every contents line has i
 Any run that validates must give a PDF, whatever sections put in the story, so the document itself:
 
 - lets the rows of every table split across pages (a cell taller than a page continues on the next);
-- shortens a paragraph taller than :data:`MAX_PARAGRAPH_HEIGHT` with a note pointing to run.json and raw/;
+- shortens a paragraph taller than a page (:data:`MAX_PARAGRAPH_HEIGHT`) with a note pointing to run.json and raw/;
 - puts a note in place of anything that still cannot be laid out (a flowable taller than a page that
   cannot split), instead of failing the whole report with reportlab's ``LayoutError``.
 """
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
 from reportlab.platypus.doctemplate import IndexingFlowable, LayoutError
@@ -29,20 +30,21 @@ PageDecorator = Callable[[Canvas, int, int], None]
 
 # paragraph style name -> contents/outline level; other styles are not listed
 HEADING_LEVELS = {"h1": 0, "h2": 1}
-MAX_PARAGRAPH_HEIGHT = 3 * FRAME_HEIGHT  # one paragraph (an error text, a note) fills at most three pages
+MAX_PARAGRAPH_HEIGHT = FRAME_HEIGHT  # one paragraph (an error text, a note) fills at most a page
 
 
 def page_decorator(header_left: str, header_right: str, footer: Callable[[int, int], str]) -> PageDecorator:
+    width, height = PAGE
+    right = plain(header_right, width - 2 * MARGIN, FONT, 8)
+    left = plain(header_left, width - 2 * MARGIN - stringWidth(right, FONT, 8) - 12, FONT, 8)
+
     def decorate(canvas: Canvas, page: int, total: int) -> None:
-        width, height = PAGE
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(GREY)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         top = height - MARGIN + 6
-        right = plain(header_right, width - 2 * MARGIN, FONT, 8)
-        left = plain(header_left, width - 2 * MARGIN - canvas.stringWidth(right, FONT, 8) - 12, FONT, 8)
         canvas.drawString(MARGIN, top + 4, left)
         canvas.drawRightString(width - MARGIN, top + 4, right)
         canvas.line(MARGIN, top, width - MARGIN, top)

@@ -36,7 +36,11 @@ FRAME_WIDTH = PAGE[0] - 2 * MARGIN
 FRAME_HEIGHT = PAGE[1] - 2 * (MARGIN + 8)  # the body frame of document.py
 CELL_PADDING = 4  # left and right padding of data_table cells
 MAX_CELL_HEIGHT = FRAME_HEIGHT  # a cell taller than a page is shortened: the full text is in run.json and raw/
-MAX_TEXT = 200_000  # characters of one value that are laid out at all (a page holds about 10,000)
+# Bounds on what one value may put into the layout at all. A page holds at most about 90 lines or 6,500
+# characters, and content taller than a page is shortened with a note anyway (see bounded), so a value cut
+# here always gets that note; laying out more would only cost time.
+MAX_TEXT = 8_000
+MAX_LINES = 200
 
 # Shown where content was shortened or could not be laid out (styles know the language; i18n.py belongs to
 # the sections).
@@ -170,27 +174,36 @@ def text(value: object) -> str:
     Markup characters are escaped; control characters, lone surrogates and characters that neither the
     report font nor the fallback font can draw become visible escapes (``\\x00``, ``\\U0001f600``) rather
     than vanishing or cutting the paragraph short; right-to-left lines are put in display order. Beyond
-    :data:`MAX_TEXT` characters the value is cut (the layout shortens long content further, with a note).
+    :data:`MAX_TEXT` characters or :data:`MAX_LINES` lines the value is cut: no page could show more, and
+    the layout shortens long content further, with a note that says where the full text is.
     """
     value = str(value)
     if len(value) > MAX_TEXT:
         value = value[:MAX_TEXT] + " …"
     lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > MAX_LINES:
+        lines = [*lines[:MAX_LINES], "…"]
     return "<br/>".join(_markup(_visual(_printable(line))) for line in lines)
 
 
-def plain(value: object, width: float | None = None, font: str = FONT, size: float = 8) -> str:
+def plain(value: object, width: float | None = None, font: str = FONT, size: float = 8, limit: int = 300) -> str:
     """Text for a single line drawn directly on the canvas (page header, PDF metadata): no markup, no
-    fallback font, so what the report font cannot draw is escaped; cut with "…" to fit ``width``."""
+    fallback font, so what the report font cannot draw is escaped; at most ``limit`` characters, and cut
+    with "…" to fit ``width``."""
     main, _ = glyph_coverage()
-    line = _visual(_printable(" ".join(str(value).splitlines())))
+    value = str(value)
+    value = value[:limit] + "…" if len(value) > limit else value
+    line = _visual(_printable(" ".join(value.splitlines())))
     line = "".join(c if ord(c) <= 0x7F or ord(c) in main else escaped(c) for c in line)
     if width is None or stringWidth(line, font, size) <= width:
         return line
-    line = line[: int(width / (0.2 * size))]  # no glyph is narrower than a fifth of the font size
-    while line and stringWidth(line + "…", font, size) > width:
-        line = line[:-1]
-    return line + "…"
+    room = width - stringWidth("…", font, size)
+    used = 0.0
+    for end, char in enumerate(line):
+        used += stringWidth(char, font, size)
+        if used > room:
+            return line[:end] + "…"
+    return line
 
 
 def coloured(value: str, colour: colors.Color) -> str:
@@ -201,6 +214,29 @@ def table_style(commands: list[TableCommand]) -> TableStyle:
     """A TableStyle in the report font: reportlab otherwise selects Helvetica in every cell, which
     would leave an unembedded standard font in the PDF even when all cells hold Paragraphs."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+
+
+class PageTable(Table):
+    """A Table whose rows split inside only when a row cannot fit on a page of its own.
+
+    reportlab's in-row splitting would also cut a row that fits on the next page into the space left at the
+    bottom of this one (repeating the header mid-page); here such a row moves to the next page whole, and
+    only a row taller than a page continues from one page to the next.
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if not self.splitInRow:
+            return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+        self._calc(availWidth, availHeight)
+        parts = self._splitRows(availHeight, doInRowSplit=False)
+        if parts:
+            return parts  # type: ignore[no-any-return]
+        repeat = self.repeatRows if isinstance(self.repeatRows, int) else max(self.repeatRows) + 1
+        heights = self._rowHeights
+        needed = sum(heights[: repeat + 1])
+        if needed < FRAME_HEIGHT and availHeight < needed:
+            return []  # the row fits on a page: it goes to the next one, whole
+        return self._splitRows(availHeight, doInRowSplit=True)  # type: ignore[no-any-return]
 
 
 def data_table(
@@ -225,9 +261,11 @@ def data_table(
         return bounded(Paragraph(value, style), width - 2 * CELL_PADDING, MAX_CELL_HEIGHT, styles)
 
     body = [[Paragraph(text(h), styles.cell_head) if isinstance(h, str) else h for h in header]]
-    body += [[cell(v, styles.cell, columns[i] if i < len(columns) else FRAME_WIDTH) for i, v in enumerate(row)]
-             for row in rows]
-    table = Table(body, colWidths=columns, repeatRows=1, splitInRow=1)
+    body += [
+        [cell(v, styles.cell, columns[i] if i < len(columns) else FRAME_WIDTH) for i, v in enumerate(row)]
+        for row in rows
+    ]
+    table = PageTable(body, colWidths=columns, repeatRows=1, splitInRow=1)
     commands: list[TableCommand] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
@@ -250,10 +288,11 @@ def bounded(paragraph: Paragraph, width: float, height: float, styles: Styles) -
     Cheap for the common case: a paragraph whose text cannot reach ``height`` is not laid out here.
     """
     style = paragraph.style
-    source = paragraph.text if hasattr(paragraph, "text") else ""
-    lines = source.count("<br/>") + 1 + len(source) * style.fontSize / max(width, 1.0)
-    if lines * style.leading <= height:
-        return paragraph
+    source = getattr(paragraph, "text", None)
+    if isinstance(source, str):  # paragraphs split off by reportlab carry no text: measure those
+        lines = source.count("<br/>") + 1 + len(source) * style.fontSize / max(width, 1.0)
+        if lines * style.leading <= height:
+            return paragraph
     note = Paragraph(text(styles.notice("shortened")), styles.small)
     _, note_height = note.wrap(width, height)
     _, full = paragraph.wrap(width, 1e9)

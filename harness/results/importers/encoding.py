@@ -71,8 +71,10 @@ def detect(path: Path) -> TextEncoding:
             return TextEncoding(codec, label, declared=True)
     if _is_utf8(head, whole):
         return TextEncoding("utf-8", "UTF-8", declared=False)
-    sample = head if whole else head[: head.rfind(b"\n") + 1] or head
-    wide = sample.count(0) * 4 >= len(sample)  # UTF-16 text of a CSV: every ASCII character has a NUL byte
+    wide = head.count(0) * 4 >= len(head)  # UTF-16 text of a CSV: every ASCII character has a NUL byte
+    # Whole lines only (whole code units for UTF-16): a file cut mid-character must still be recognised,
+    # its decoding then says it is truncated.
+    sample = head[: len(head) - len(head) % 4] if wide else head[: head.rfind(b"\n") + 1] or head
     candidates = [m.encoding for m in from_bytes(sample) if m.encoding.startswith("utf_") <= wide]
     if any(c in _CHINESE for c in candidates):
         return TextEncoding("gb18030", "GB18030 (GBK)", declared=False)
@@ -107,7 +109,12 @@ def open_text(path: Path) -> tuple[TextIO, TextEncoding]:
 
 
 def decode_error(path: Path, line: int, encoding: TextEncoding, exc: UnicodeDecodeError) -> ImportFormatError:
-    """A ``FILE:LINE: reason`` error for bytes that are not valid in the file's encoding."""
+    """A ``FILE:LINE: reason`` error for bytes that are not valid in the file's encoding.
+
+    ``line`` is where the reader was; text is decoded ahead in blocks, so for files up to 64 MB the line
+    of the offending byte is found again here.
+    """
+    line = _line_of_error(path, encoding.codec) or line
     if exc.reason in _TRUNCATED:
         return ImportFormatError(
             f"{path}:{line}: truncated: the file ends in the middle of a {encoding.label} character "
@@ -138,3 +145,16 @@ def ends_mid_character(path: Path, codec: str = "utf-8") -> bool:
     except UnicodeDecodeError:
         return True
     return False
+
+
+def _line_of_error(path: Path, codec: str) -> int | None:
+    try:
+        if path.stat().st_size > 64 * 1024 * 1024:
+            return None
+        raw = path.read_bytes()
+        raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        return raw[: exc.start].decode(codec, errors="replace").count("\n") + 1
+    except (OSError, LookupError):
+        return None
+    return None

@@ -385,7 +385,7 @@ def _syntax_reason(exc: etree.XMLSyntaxError, path: Path) -> str:
         declared = declared_encoding(path)
         if ends_mid_character(path, declared or "utf-8"):
             return (
-                f"truncated: the file ends in the middle of a {declared or 'UTF-8'} character "
+                f"truncated: the file ends in the middle of a {(declared or 'UTF-8').upper()} character "
                 "(it was cut off while being written or copied)"
             )
         if declared:
