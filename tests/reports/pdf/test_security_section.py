@@ -57,5 +57,7 @@ def test_false_positives_are_listed_as_such_and_not_counted(tmp_path: Path) -> N
     )  # fmt: skip
     render_report(run, tmp_path / "report.pdf")
     text = " ".join(pdftotext(tmp_path / "report.pdf").split())
-    assert "Marked false positive (not counted): Content Security Policy (CSP) Header Not Set (10038), Absence of " \
+    assert (
+        "Marked false positive (not counted): Content Security Policy (CSP) Header Not Set (10038), Absence of "
         "Anti-CSRF Tokens (10202)" in text
+    )
