@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
@@ -39,7 +42,9 @@ def import_command(
 ) -> None:
     """Import results that another tool produced, then gate and re-export the run (report.pdf, junit.xml, ...).
 
-    Exit code: the run's verdict (0 PASS, 1 FAIL, 3 INCOMPLETE); 2 for bad input, which changes nothing.
+    FILES are files, directories (the files of the format inside them) or glob patterns, for every format.
+    Exit code: the run's verdict (0 PASS, 1 FAIL, 3 INCOMPLETE); 2 for bad input, which changes nothing
+    (with --new no run directory is left behind).
     """
     if (into is None) == (not new):
         fail(HarnessError("give exactly one of --into RUN_DIR or --new"))
@@ -55,21 +60,48 @@ def import_command(
             sources, importer, suite, kind or importer.default_kind, tuple(criterion or ()), replace
         )
         parse_criteria(request)  # before anything is created
-        rundir = RunDirectory.open(into) if into is not None else new_run(out, project, language)[0]
+        rundir = RunDirectory.open(into) if into is not None else None
     except HarnessError as exc:
         fail(exc)
-    try:
-        outcome = import_into(rundir, request)
-    except HarnessError as exc:
-        if new:  # nothing of a failed import may stay behind
-            shutil.rmtree(rundir.path, ignore_errors=True)
-        fail(exc)
+    if rundir is None:
+        with _discarded_on_failure(out) as created:
+            rundir = new_run(out, project, language)[0]
+            created.append(rundir.path)
+            outcome = _import(rundir, request)
+    else:
+        outcome = _import(rundir, request)
     _render(outcome, as_json)
+
+
+def _import(rundir: RunDirectory, request: ImportRequest) -> ImportOutcome:
+    try:
+        return import_into(rundir, request)
+    except HarnessError as exc:
+        fail(exc)
+    except OSError as exc:  # a source vanished or became unreadable between expansion and reading
+        fail(HarnessError(f"cannot read {exc.filename or 'an input file'}: {exc.strerror or exc}"))
+
+
+@contextmanager
+def _discarded_on_failure(base: Path) -> Iterator[list[Path]]:
+    """Remove the run directory created inside (and ``base`` if it was created for it) unless the import
+    got as far as a run: bad input must leave nothing behind, whatever the failure."""
+    existed = base.exists()
+    created: list[Path] = []
+    try:
+        yield created
+    except BaseException as exc:
+        if not (isinstance(exc, typer.Exit) and exc.exit_code != ExitCode.USAGE):
+            for path in created:
+                shutil.rmtree(path, ignore_errors=True)
+            if not existed and base.is_dir() and not any(base.iterdir()):
+                base.rmdir()
+        raise
 
 
 def _render(outcome: ImportOutcome, as_json: bool) -> None:
     for error in outcome.export_errors:
-        stderr.print(f"[red]export failed[/]: {error}")
+        stderr.print(f"[red]export failed[/]: {escape(error)}", soft_wrap=True)
     run, result = outcome.run, outcome.suite
     if as_json:
         print_json({**build_summary(run), "run_dir": str(outcome.run_dir)})

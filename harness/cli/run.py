@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
@@ -13,7 +14,7 @@ from harness.errors import HarnessError
 from harness.pipeline import RunOutcome, execute
 from harness.plan import Plan, load_plan, select
 from harness.progress import ConsoleProgress, QuietProgress
-from harness.reports import write_exports
+from harness.reports import export_run
 from harness.reports.summary import build_summary
 from harness.results.metrics import headline
 from harness.results.rundir import RunDirectory
@@ -63,7 +64,7 @@ def run(
     except HarnessError as exc:
         fail(exc)
     for error in outcome.export_errors:
-        stderr.print(f"[red]export failed[/]: {error}")
+        stderr.print(f"[red]export failed[/]: {escape(error)}", soft_wrap=True)
     if as_json:
         print_json({**build_summary(outcome.run), "run_dir": str(outcome.run_dir)})
     else:
@@ -106,14 +107,23 @@ def validate(profile: ProfileArg) -> None:
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run directory (reports/<run-id>/).", show_default=False)],
 ) -> None:
-    """Rebuild report.pdf and the CI exports of a run directory from its run.json."""
+    """Rebuild report.pdf and the CI exports of a run directory from its run.json.
+
+    Exit code: 0 when every export was written, 3 when one failed (the others are still written), 2 for a
+    directory that is not a run directory.
+    """
     try:
         rundir = RunDirectory.open(run_dir)
-        errors = write_exports(rundir.read_run(), rundir)
+        exported = export_run(rundir.read_run(), rundir)
     except HarnessError as exc:
         fail(exc)
-    for error in errors:
-        stderr.print(f"[red]export failed[/]: {error}")
-    stdout.print(f"report: {rundir.path / 'report.pdf'}")
-    if errors:
+    for error in exported.errors:
+        stderr.print(f"[red]export failed[/]: {escape(error)}", soft_wrap=True)
+    for path in exported.written:  # only what this command wrote: a failed export leaves no path behind
+        if path.parent == rundir.path:
+            stdout.print(f"wrote: {path}", markup=False, soft_wrap=True)
+    pdf = rundir.path / "report.pdf"
+    if pdf in exported.written:
+        stdout.print(f"report: {pdf}", markup=False, soft_wrap=True)
+    if exported.errors:
         raise typer.Exit(ExitCode.INCOMPLETE)

@@ -7,7 +7,9 @@ Exporters register under the entry-point group ``harness.exporters`` (built-in o
 from __future__ import annotations
 
 import logging
-import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
@@ -44,23 +46,69 @@ def load_exporters() -> list[Exporter]:
     return sorted(exporters, key=lambda e: (e.needs_manifest, e.name))
 
 
-def write_exports(run: RunResult, rundir: RunDirectory) -> list[str]:
-    """Run every exporter, manifest in between; returns one message per exporter that failed."""
+@dataclass(frozen=True)
+class ExportResult:
+    """What one round of exports wrote, and one message per exporter that failed (``name: reason``)."""
+
+    written: tuple[Path, ...]
+    errors: tuple[str, ...]
+
+
+def export_run(run: RunResult, rundir: RunDirectory) -> ExportResult:
+    """Run every exporter, manifest in between. One failing exporter never stops the others.
+
+    A crash (an exception that is not an :class:`~harness.errors.HarnessError`) is reported by its type and
+    first line; its traceback goes to the run's harness.log, never to the console.
+    """
     errors: list[str] = []
+    written: list[Path] = []
     manifest_written = False
-    for exporter in load_exporters():
-        if exporter.needs_manifest and not manifest_written:
+    with _logging_to(rundir):
+        for exporter in load_exporters():
+            if exporter.needs_manifest and not manifest_written:
+                rundir.write_manifest()
+                manifest_written = True
+            try:
+                paths = exporter.export(run, rundir)
+            except HarnessError as exc:
+                errors.append(f"{exporter.name}: {exc}")
+                log.error("export %s failed: %s", exporter.name, exc)
+                continue
+            except Exception as exc:
+                first = (str(exc).strip().splitlines() or [""])[0][:300]
+                errors.append(
+                    f"{exporter.name}: crashed ({type(exc).__name__}: {first}); the traceback is in "
+                    f"{rundir.log_file.name}"
+                )
+                log.error("export %s crashed", exporter.name, exc_info=True)
+                continue
+            written.extend(paths)
+            log.info("exported %s: %s", exporter.name, ", ".join(p.name for p in paths))
+        if not manifest_written:
             rundir.write_manifest()
-            manifest_written = True
-        try:
-            written = exporter.export(run, rundir)
-            log.info("exported %s: %s", exporter.name, ", ".join(p.name for p in written))
-        except HarnessError as exc:
-            errors.append(f"{exporter.name}: {exc}")
-            log.error("export %s failed: %s", exporter.name, exc)
-        except Exception as exc:
-            errors.append(f"{exporter.name}: {exc!r}")
-            log.error("export %s crashed:\n%s", exporter.name, traceback.format_exc())
-    if not manifest_written:
-        rundir.write_manifest()
-    return errors
+    return ExportResult(tuple(written), tuple(errors))
+
+
+def write_exports(run: RunResult, rundir: RunDirectory) -> list[str]:
+    """Run every exporter (see :func:`export_run`); returns one message per exporter that failed."""
+    return list(export_run(run, rundir).errors)
+
+
+@contextmanager
+def _logging_to(rundir: RunDirectory) -> Iterator[None]:
+    """Log into the run's harness.log while exporting, unless a run (the pipeline) already logs somewhere."""
+    if logging.getLogger("harness").handlers:
+        yield
+        return
+    handler = logging.FileHandler(rundir.log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("harness")
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+        handler.close()

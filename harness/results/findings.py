@@ -4,6 +4,20 @@ A finding is one rule at one place: plugin id + HTTP method + URL path with ids 
 That key is also the fingerprint, so the same weakness found on ``/api/applications/17`` today and on
 ``/api/applications/42`` tomorrow is the same finding, and a later run can tell new from fixed ones.
 The concrete URLs it was seen at are its instances.
+
+What :class:`FindingSet` does with what engines and reports say (live scans and imports alike):
+
+- **Deduplication.** An instance identical in every field (URL, method, parameter, attack, evidence,
+  other info, request) to one the finding already has is kept once; engines repeat them (ZAP raises the
+  same passive alert for a page fetched by the spider and by the active scan). At most
+  :data:`MAX_INSTANCES` instances are kept per finding. ``Finding.occurrences`` keeps the raw count: every
+  instance the engine reported, before deduplication and the cap, and ``alerts.instances`` adds those up.
+- **False positives.** An alert whose confidence is "False Positive" (ZAP confidence 0, set by a reviewer
+  or an alert filter) is not a finding: it goes to :meth:`FindingSet.false_positives` (a suite's
+  ``false_positives``), shown in the report, never counted. So is an alert a report lists with count 0
+  and no instances: ZAP writes that for an alert whose every instance was marked false positive.
+- **Alerts without instances** (count unknown or above 0) are findings with no instances; an instance is
+  never made up (not even at the site's URL). Their fingerprint uses the site's path.
 """
 
 from __future__ import annotations
@@ -11,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit
 
@@ -19,6 +33,7 @@ from harness.results.model import Finding, Instance, Risk, RuleAction
 
 MAX_INSTANCES = 25  # per finding: enough evidence for a reader, bounded for the report and run.json
 MAX_TEXT = 8000
+FALSE_POSITIVE = "False Positive"
 
 # ZAP writes risk as a word in the API ("Informational") and as a code in reports ("0".."3").
 _RISK_WORDS = {
@@ -91,40 +106,83 @@ class RuleInfo:
     references: tuple[str, ...] = ()
 
 
+def is_false_positive(rule: RuleInfo) -> bool:
+    """True for an alert marked false positive (ZAP confidence 0, "False Positive")."""
+    return rule.confidence.strip().replace(" ", "").lower() in ("falsepositive", "0")
+
+
+@dataclass
+class _Group:
+    """One fingerprint's rule, kept instances and raw instance count."""
+
+    rule: RuleInfo
+    instances: list[Instance] = field(default_factory=list)
+    occurrences: int = 0
+
+
 @dataclass
 class FindingSet:
-    """Collects observations and merges them into findings by fingerprint, in first-seen order."""
+    """Collects observations and merges them into findings by fingerprint, in first-seen order; alerts
+    marked false positive are kept apart (see the module's docstring)."""
 
     source: str
-    _meta: dict[str, RuleInfo] = field(default_factory=dict)
-    _instances: dict[str, list[Instance]] = field(default_factory=dict)
-    _keys: dict[str, str] = field(default_factory=dict)  # fingerprint -> rule id
-    observations: int = 0
+    _groups: dict[str, _Group] = field(default_factory=dict)
+    _false: dict[str, _Group] = field(default_factory=dict)
+    observations: int = 0  # every add() and add_alert() instance, false positives included
 
     def add(self, rule: RuleInfo, instance: Instance) -> None:
+        """One instance of ``rule`` as the engine reported it."""
         self.observations += 1
-        print_ = fingerprint(rule.rule_id, instance.method, instance.url, instance.param)
-        if print_ not in self._meta:
-            self._meta[print_] = rule
-            self._instances[print_] = []
-        instances = self._instances[print_]
-        if len(instances) < MAX_INSTANCES and instance not in instances:
-            instances.append(instance)
+        group = self._group(rule, fingerprint(rule.rule_id, instance.method, instance.url, instance.param))
+        group.occurrences += 1
+        if len(group.instances) < MAX_INSTANCES and instance not in group.instances:
+            group.instances.append(instance)
+
+    def add_alert(
+        self, rule: RuleInfo, instances: Sequence[Instance], *, site: str = "", count: int | None = None
+    ) -> None:
+        """An alert as a report lists it: its instances, and the instance count the report declares.
+
+        Without instances: count 0 is a false positive; otherwise a finding without instances (fingerprint
+        from ``site``) whose occurrences are ``count`` (0: unknown).
+        """
+        for instance in instances:
+            self.add(rule, instance)
+        if instances:
+            return
+        self.observations += 1
+        print_ = fingerprint(rule.rule_id, "", site, "")
+        if count == 0:
+            self._false.setdefault(print_, _Group(rule))
+            return
+        self._group(rule, print_).occurrences += count or 0
+
+    def _group(self, rule: RuleInfo, print_: str) -> _Group:
+        groups = self._false if is_false_positive(rule) else self._groups
+        return groups.setdefault(print_, _Group(rule))
 
     def findings(self) -> list[Finding]:
+        return self._findings(self._groups)
+
+    def false_positives(self) -> list[Finding]:
+        """Alerts marked false positive: for the report, never for the metrics."""
+        return [f.model_copy(update={"action": RuleAction.IGNORE}) for f in self._findings(self._false)]
+
+    def _findings(self, groups: Mapping[str, _Group]) -> list[Finding]:
         # RuleInfo's fields are exactly Finding's rule-level fields (tuples and scalars: a shallow copy).
         return [
             Finding(
-                **{f.name: getattr(rule, f.name) for f in fields(rule)},
-                instances=tuple(self._instances[print_]),
+                **{f.name: getattr(group.rule, f.name) for f in fields(group.rule)},
+                instances=tuple(group.instances),
                 fingerprint=print_,
                 source=self.source,
+                occurrences=group.occurrences,
             )
-            for print_, rule in self._meta.items()
+            for print_, group in groups.items()
         ]
 
     def __len__(self) -> int:
-        return len(self._meta)
+        return len(self._groups)
 
 
 def zap_api_alert(alert: Mapping[str, object]) -> tuple[RuleInfo, Instance]:
@@ -172,6 +230,8 @@ def alert_metrics(findings: Iterable[Finding]) -> dict[str, float]:
     """Counts per risk of the findings that count (not IGNOREd), plus FAIL/WARN counts.
 
     ``alerts.fail`` is what the rule configuration turned into a gate failure, as zap-baseline's FAIL.
+    ``alerts.instances`` is the raw instance count (``occurrences``; the kept instances, at least one, when
+    unknown). False positives are not findings and so never count.
     """
     metrics: dict[str, float] = dict.fromkeys(sorted(ALERT_METRICS), 0.0)
     for finding in findings:
@@ -180,7 +240,7 @@ def alert_metrics(findings: Iterable[Finding]) -> dict[str, float]:
             continue
         metrics[f"alerts.{finding.risk.value}"] += 1
         metrics["alerts.total"] += 1
-        metrics["alerts.instances"] += max(len(finding.instances), 1)
+        metrics["alerts.instances"] += finding.occurrences or max(len(finding.instances), 1)
         if finding.action is RuleAction.FAIL:
             metrics["alerts.fail"] += 1
         elif finding.action is RuleAction.WARN:

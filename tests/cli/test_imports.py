@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def test_bad_input_with_new_leaves_no_run_directory(run_cli: Callable[..., CliRe
     result = run_cli("import", str(JUNIT / "bad" / "truncated.xml"), "-f", "junit", "-s", "x", "--new",
                      "--out", str(tmp_path / "reports"))  # fmt: skip
     assert result.code == 2
-    assert not list((tmp_path / "reports").iterdir())
+    assert not (tmp_path / "reports").exists()
 
 
 def test_gbk_and_newman_and_allure_formats(run_cli: Callable[..., CliResult], tmp_path: Path, repo: Path) -> None:
@@ -138,3 +139,106 @@ def test_100k_case_file(run_cli: Callable[..., CliResult], tmp_path: Path) -> No
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["suites"][0]["tests"]["total"] == 100_000
     assert summary["suites"][0]["tests"]["failed"] == 1000
+
+
+def _jtl_directory(directory: Path) -> None:
+    from harness.results.importers.jtl import DEFAULT_COLUMN_SETS
+
+    rows = [",".join(DEFAULT_COLUMN_SETS[0])]
+    rows += [f"{1_700_000_000_000 + i * 100},{40 + i},GET /x,200,OK,TG 1-1,text,true,,512,120,4,4,http://127.0.0.1/x,40,0,2"
+             for i in range(20)]  # fmt: skip
+    (directory / "run1.jtl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (directory / "jmeter.log").write_text("INFO o.a.j.JMeter: Dumping Thread Stack\n", encoding="utf-8")
+
+
+def _copy(*names: str) -> Callable[[Path], None]:
+    def fill(directory: Path) -> None:
+        for name in names:
+            source = DATA / name
+            if source.is_dir():
+                shutil.copytree(source, directory / source.name)
+            else:
+                shutil.copy(source, directory / source.name)
+
+    return fill
+
+
+DIRECTORIES: dict[str, Callable[[Path], None]] = {
+    "junit": _copy("junit/surefire-long-trace"),
+    "newman-json": _copy("newman/outage.json", "newman/outage.postman_collection.json"),
+    "allure": _copy("allure/permit-results"),
+    "jtl": _jtl_directory,
+    "locust-csv": _copy("locust/gbk"),
+    "nessus": _copy("security/scan.nessus"),
+    "zap-json": _copy("security/zap-2.16-false-positives.json"),
+    "zap-xml": _copy("security/zap-2.9.xml"),
+    "loadrunner": _copy("loadrunner/analysis-summary.html", "loadrunner/permit_load.lrr"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("format", sorted(DIRECTORIES))
+def test_every_format_imports_a_directory(run_cli: Callable[..., CliResult], tmp_path: Path, format: str) -> None:
+    source = tmp_path / "results"
+    source.mkdir()
+    DIRECTORIES[format](source)
+    result = run_cli("import", str(source), "-f", format, "-s", "imported", "--new", "--out", str(tmp_path / "runs"),
+                     "--json")  # fmt: skip
+    assert result.code in (0, 1), result.stderr
+    run_dir = Path(str(result.json()["run_dir"]))
+    suite = json.loads((run_dir / "run.json").read_text())["suites"][0]
+    assert suite["status"] in ("passed", "failed") and not suite["error"]
+    assert suite["cases"] or suite["endpoints"] or suite["findings"] or suite["false_positives"]
+    assert (run_dir / "report.pdf").is_file()
+
+
+@pytest.mark.parametrize("format", ["junit", "jtl", "nessus", "zap-json", "locust-csv", "loadrunner"])
+def test_a_directory_without_files_of_the_format_exits_2_and_leaves_nothing(
+    run_cli: Callable[..., CliResult], tmp_path: Path, format: str
+) -> None:
+    source = tmp_path / "empty"
+    source.mkdir()
+    (source / "readme.md").write_text("nothing to import here\n", encoding="utf-8")
+    out = tmp_path / "runs"
+    result = run_cli("import", str(source), "-f", format, "-s", "x", "--new", "--out", str(out))
+    assert result.code == 2, result.stdout + result.stderr
+    assert "this directory holds no" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()  # neither a run directory nor the base directory made for it
+
+
+def test_surefire_long_trace_and_chinese_pytest_failures_give_a_report(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    from tests.reports.test_pdf_report import page_count, pdftotext
+
+    run_dir = _new(run_cli, tmp_path, str(JUNIT / "surefire-long-trace"), suite="backend")
+    chinese = run_cli("import", str(JUNIT / "pytest-zh-failures.xml"), "-f", "junit", "-s", "受理", "--into",
+                      str(run_dir))  # fmt: skip
+    assert chinese.code == 1, chinese.stderr
+    assert "export failed" not in chinese.stderr
+    report = run_dir / "report.pdf"
+    text = " ".join(pdftotext(report).split())
+    assert "Failed to load ApplicationContext" in text and "期望状态码 201" in text
+    assert "完整内容见运行目录中的 run.json" in text  # the long cells are shortened with a pointer to the raw text
+    assert page_count(report) < 30
+    rebuilt = run_cli("report", str(run_dir))
+    assert rebuilt.code == 0, rebuilt.stderr
+    assert f"report: {report}" in rebuilt.stdout
+
+
+def test_report_command_names_the_failed_exporter_and_prints_no_path_it_did_not_write(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    from harness.signing import DEMO_PASSWORD, make_demo_keys, sign_report
+
+    run_dir = _new(run_cli, tmp_path, str(JUNIT / "gradle.xml"), suite="gradle")
+    report = run_dir / "report.pdf"
+    keys = make_demo_keys(tmp_path / "keys")
+    sign_report(report, party="project", key=keys["project"], password=DEMO_PASSWORD)
+    signed = report.read_bytes()
+    (run_dir / "junit.xml").unlink()
+    result = run_cli("report", str(run_dir))
+    assert result.code == 3
+    assert "export failed: pdf:" in result.stderr and "is signed" in result.stderr and "Traceback" not in result.stderr
+    assert str(report) not in result.stdout and report.read_bytes() == signed  # not written by this command
+    assert f"wrote: {run_dir / 'junit.xml'}" in result.stdout and (run_dir / "junit.xml").is_file()

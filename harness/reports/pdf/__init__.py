@@ -42,7 +42,7 @@ def render_report(run: RunResult, path: Path, evidence: Evidence = NO_EVIDENCE) 
     pdf = build_pdf(
         story(ctx), decorate,
         title=f"{title} — {run.project.name}", author=run.project.name, subject=run.run_id,
-        language=run.report.language,
+        language=run.report.language, styles=ctx.styles,
     )  # fmt: skip
     write_atomic(path, finish_pdf(pdf, ctx))
     return ctx

@@ -2,6 +2,9 @@
 
 Every piece of text uses it, including Latin text, so no non-embedded standard font (Helvetica) is
 left in the PDF. ``make setup`` installs WenQuanYi Zen Hei (Debian ``fonts-wqy-zenhei``).
+
+A fallback face (DejaVu Sans, Debian ``fonts-dejavu-core``) draws what the CJK font lacks: Hebrew, Arabic,
+many symbols and emoji outlines. Without it those characters are shown as escapes (see ``styles.text``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from harness.errors import ExportError
 
 FONT = "HarnessCJK"
 MONO = "HarnessCJKMono"
+FALLBACK = "HarnessFallback"
 
 # (path, sub-font index of the proportional face, of the monospaced face)
 _CANDIDATES: tuple[tuple[str, int, int], ...] = (
@@ -28,6 +32,12 @@ _CANDIDATES: tuple[tuple[str, int, int], ...] = (
     ("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc", 0, 1),
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2, 2),
     ("/System/Library/Fonts/STHeiti Light.ttc", 0, 0),
+)
+
+_FALLBACK_CANDIDATES: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
 )
 
 
@@ -63,4 +73,21 @@ def register_fonts() -> str:
         for italic in (0, 1):
             addMapping(FONT, bold, italic, FONT)  # the CJK face has no bold: <b> keeps the same face
             addMapping(MONO, bold, italic, MONO)
+    fallback = next((p for p in _FALLBACK_CANDIDATES if Path(p).is_file()), None)
+    try:
+        pdfmetrics.registerFont(TTFont(FALLBACK, fallback or path, subfontIndex=0 if fallback else regular))
+    except Exception as exc:
+        raise ExportError(f"cannot use font {fallback}: {exc}") from None
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(FALLBACK, bold, italic, FALLBACK)
     return path
+
+
+@cache
+def glyph_coverage() -> tuple[frozenset[int], frozenset[int]]:
+    """Code points the report font can draw, and those only the fallback font can draw."""
+    register_fonts()
+    main = frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
+    fallback = frozenset(pdfmetrics.getFont(FALLBACK).face.charToGlyph) - main
+    return main, fallback

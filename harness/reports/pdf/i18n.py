@@ -226,6 +226,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "sec_no_findings": ("未发现安全问题。", "No security findings."),
     "sec_ignored_list": ("按规则配置忽略：{names}", "Ignored by the rule configuration: {names}"),
+    "sec_false_positives": (
+        "已标记为误报（不计入）：{names}",
+        "Marked false positive (not counted): {names}",
+    ),
     # --- imports, UAT and CI exports (issue 7) ---
     "uat_summary": (
         "共 {total} 项验收用例：通过 {passed}，不通过 {failed}，受阻 {blocked}，待测 {pending}，无效 {invalid}。",

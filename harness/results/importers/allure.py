@@ -70,8 +70,8 @@ def _load(path: Path) -> dict[str, object]:
 
 def _files(paths: Sequence[Path]) -> Iterator[Path]:
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.is_file())
+        if path.is_dir():  # an allure-results directory, or one holding it (searched in and below)
+            yield from sorted(p for p in path.rglob("*") if p.is_file())
         else:
             yield path
 

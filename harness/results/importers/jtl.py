@@ -29,6 +29,9 @@ from lxml import etree
 
 from harness.errors import ImportFormatError
 from harness.results.aggregate import OTHER_LABELS, SampleAggregator
+from harness.results.importers.encoding import decode_error, open_text
+from harness.results.importers.prologue import root_name
+from harness.results.importers.sources import DirectoryContents, collect
 from harness.results.model import SuiteResult, SuiteStatus, ToolInfo
 from harness.results.performance import SAMPLE_METRICS
 
@@ -114,10 +117,16 @@ class _CsvJtl:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.transactions = 0
+        self.note = ""
 
     def feed(self, aggregator: SampleAggregator) -> None:
-        with self.path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-            first = handle.readline()
+        handle, encoding = open_text(self.path)
+        self.note = encoding.note(self.path)
+        with handle:
+            try:
+                first = handle.readline()
+            except UnicodeDecodeError as exc:
+                raise decode_error(self.path, 1, encoding, exc) from None
             if not first.strip():
                 raise ImportFormatError(f"{self.path}:1: empty file")
             delimiter = _delimiter(first)
@@ -127,6 +136,8 @@ class _CsvJtl:
                 self._rows(reader, aggregator)
             except csv.Error as exc:
                 raise ImportFormatError(f"{self.path}:{reader.line_num}: malformed CSV: {exc}") from None
+            except UnicodeDecodeError as exc:
+                raise decode_error(self.path, reader.line_num + 1, encoding, exc) from None
 
     def _rows(self, reader: _csv.Reader, aggregator: SampleAggregator) -> None:
         first = next(reader)
@@ -296,10 +307,15 @@ class JtlImporter:
     format: ClassVar[str] = "jtl"
     default_kind: ClassVar[str] = "performance"
     metric_names: ClassVar[frozenset[str]] = SAMPLE_METRICS | {"users"}
+    contents: ClassVar[DirectoryContents] = DirectoryContents(
+        ("*.jtl", "*.csv", "*.xml"), lambda p: p.suffix.lower() != ".xml" or root_name(p) in (None, "testResults")
+    )
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
+        files, skipped = collect(files, self.contents, "JMeter result (JTL)")
         aggregator = SampleAggregator()
         transactions = sub_samples = 0
+        encodings: list[str] = []
         for path in files:
             if _is_xml(path):
                 xml = _XmlJtl(path)
@@ -309,10 +325,11 @@ class JtlImporter:
                 table = _CsvJtl(path)
                 table.feed(aggregator)
                 transactions += table.transactions
+                encodings += [table.note] if table.note else []
         if not aggregator.samples:
             raise ImportFormatError(f"{files[0] if files else 'jtl'}:1: no samples in the JTL file(s)")
         result = aggregator.result()
-        notes = [f"{aggregator.samples} samples from {len(files)} JMeter result file(s)"]
+        notes = [f"{aggregator.samples} samples from {len(files)} JMeter result file(s)", *skipped, *encodings]
         if sub_samples:
             notes.append(f"{sub_samples} nested sub-samples are counted within their parent samples, as JMeter does")
         if transactions:

@@ -31,7 +31,9 @@ from lxml import etree
 from pydantic import TypeAdapter
 
 from harness.errors import ImportFormatError
-from harness.results.importers.prologue import check_prologue
+from harness.results.importers.encoding import ends_mid_character
+from harness.results.importers.prologue import check_prologue, declared_encoding
+from harness.results.importers.sources import DirectoryContents, collect, xml_roots
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, TestCase, ToolInfo
 
@@ -263,7 +265,7 @@ class JUnitReader:
                         yield from self._validated(target)
             parser.close()
         except etree.XMLSyntaxError as exc:
-            raise ImportFormatError(f"{path}:{exc.lineno or 1}: {_syntax_reason(exc)}") from None
+            raise ImportFormatError(f"{path}:{exc.lineno or 1}: {_syntax_reason(exc, path)}") from None
         except LookupError as exc:  # an encoding Python and libxml2 do not know
             raise ImportFormatError(f"{path}:1: {exc}") from None
         yield from self._validated(target)
@@ -375,11 +377,19 @@ def _seconds(value: str | None) -> float:
     return seconds if seconds > 0 and seconds != float("inf") else 0.0
 
 
-def _syntax_reason(exc: etree.XMLSyntaxError) -> str:
+def _syntax_reason(exc: etree.XMLSyntaxError, path: Path) -> str:
     message = (exc.msg or str(exc)).split(", line ")[0].splitlines()[0]
     if "premature end" in message.lower() or "EndTag" in message or "not finished" in message.lower():
         return f"truncated or malformed XML: {message}"
     if "encoding" in message.lower() or "utf-8" in message.lower():
+        declared = declared_encoding(path)
+        if ends_mid_character(path, declared or "utf-8"):
+            return (
+                f"truncated: the file ends in the middle of a {(declared or 'UTF-8').upper()} character "
+                "(it was cut off while being written or copied)"
+            )
+        if declared:
+            return f"{message}: the file declares {declared} but holds bytes that are not valid {declared} (damaged?)"
         return f'{message} (declare the file\'s encoding, e.g. <?xml version="1.0" encoding="GBK"?>)'
     return f"malformed XML: {message}"
 
@@ -413,11 +423,12 @@ class JUnitImporter:
     metric_names: ClassVar[frozenset[str]] = CASE_METRICS
     default_criteria: ClassVar[tuple[str, ...]] = ("failed + errors == 0",)
 
+    contents: ClassVar[DirectoryContents] = DirectoryContents(("*.xml",), xml_roots(*_ROOTS))
+
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
+        paths, notes = collect(files, self.contents, "JUnit XML")
         reader = JUnitReader()
         cases: list[TestCase] = []
-        for path in files:
-            if path.is_dir():
-                raise ImportFormatError(f"{path}:1: is a directory; give JUnit XML files or a glob such as dir/*.xml")
+        for path in paths:
             cases.extend(reader.read(path))
-        return suite_from_cases(cases, suite, kind, ToolInfo(name="JUnit XML"), reader.finish())
+        return suite_from_cases(cases, suite, kind, ToolInfo(name="JUnit XML"), [*notes, *reader.finish()])

@@ -11,7 +11,9 @@ Files, told apart by name suffix (or, failing that, by their header):
 
 Column names changed across Locust versions (``# requests`` / ``Request Count``, ``Occurences`` /
 ``Occurrences``, ``Method`` / ``Type``); headers are matched by a normalised name against every
-spelling. Files are read row by row, so their size does not bound memory.
+spelling. Files are read row by row, so their size does not bound memory. Their encoding is detected
+(UTF-8 with or without BOM, UTF-16, GBK/GB18030 from Chinese Windows; see ``encoding.py``) and named in
+a note when the file does not declare it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from harness.errors import ImportFormatError
+from harness.results.importers.encoding import decode_error, detect, open_text
+from harness.results.importers.sources import DirectoryContents, collect
 from harness.results.model import Endpoint, FailureGroup, SuiteResult, SuiteStatus, TimePoint, ToolInfo
 from harness.results.performance import PERCENTILES, SAMPLE_METRICS, downsample, figures, group_failures
 
@@ -78,7 +82,8 @@ class _Table:
 
 def _rows(path: Path, required: Sequence[str]) -> Iterator[tuple[_Table, int, list[str]]]:
     """Yield ``(table, line, row)`` for each data row; the header is checked against ``required``."""
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+    handle, encoding = open_text(path)
+    with handle:
         reader = csv.reader(handle)
         try:
             header = next(reader, None)
@@ -102,6 +107,8 @@ def _rows(path: Path, required: Sequence[str]) -> Iterator[tuple[_Table, int, li
                 yield table, reader.line_num, row
         except csv.Error as exc:
             raise ImportFormatError(f"{path}:{reader.line_num}: malformed CSV: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise decode_error(path, reader.line_num + 1, encoding, exc) from None
 
 
 def _table(path: Path, header: list[str]) -> _Table:
@@ -159,6 +166,7 @@ class LocustCsv:
     endpoints: list[Endpoint] = field(default_factory=list)
     timeseries: tuple[TimePoint, ...] = ()
     failures: tuple[FailureGroup, ...] = ()
+    notes: list[str] = field(default_factory=list)  # e.g. the encoding assumed for a file that declares none
 
 
 def read_stats(path: Path, distribution: Path | None = None) -> tuple[dict[str, float], list[Endpoint]]:
@@ -282,6 +290,7 @@ def read_locust_csv(files: dict[str, Path]) -> LocustCsv:
             f"{next(iter(files.values()), 'files')}:1: no *_stats.csv among the files: Locust's figures are in it"
         )
     result = LocustCsv()
+    result.notes = [note for path in files.values() if (note := detect(path).note(path))]
     result.metrics, result.endpoints = read_stats(files["stats"], files.get("distribution"))
     if "history" in files:
         result.timeseries = read_history(files["history"])
@@ -313,9 +322,21 @@ def classify(paths: Sequence[Path]) -> dict[str, Path]:
     return roles
 
 
+def _role(path: Path) -> str | None:
+    """The file's role, or None when it is not a Locust CSV."""
+    try:
+        return next((r for suffix, r in _SUFFIXES.items() if path.name.endswith(suffix)), None) or _role_by_header(path)
+    except ImportFormatError:
+        return None
+
+
 def _role_by_header(path: Path) -> str:
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        header = {_normalise(h) for h in next(csv.reader(handle), [])}
+    handle, _ = open_text(path)
+    with handle:
+        try:
+            header = {_normalise(h) for h in next(csv.reader(handle), [])}
+        except (csv.Error, UnicodeDecodeError):
+            header = set()
     if "timestamp" in header:
         return "history"
     if "traceback" in header:
@@ -333,9 +354,11 @@ class LocustCsvImporter:
     format: ClassVar[str] = "locust-csv"
     default_kind: ClassVar[str] = "performance"
     metric_names: ClassVar[frozenset[str]] = SAMPLE_METRICS | {"users", "exceptions"}
+    contents: ClassVar[DirectoryContents] = DirectoryContents(("*.csv",), lambda p: _role(p) is not None)
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
-        parsed = read_locust_csv(classify(files))
+        paths, notes = collect(files, self.contents, "Locust CSV")
+        parsed = read_locust_csv(classify(paths))
         return SuiteResult(
             name=suite,
             kind=kind,
@@ -345,4 +368,5 @@ class LocustCsvImporter:
             endpoints=tuple(parsed.endpoints),
             timeseries=parsed.timeseries,
             failures=parsed.failures,
+            notes=(*parsed.notes, *notes),
         )

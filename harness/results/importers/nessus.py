@@ -17,6 +17,7 @@ from lxml import etree
 from harness.errors import ImportFormatError
 from harness.results.findings import ALERT_METRICS, alert_metrics, sort_findings
 from harness.results.importers.prologue import check_prologue
+from harness.results.importers.sources import DirectoryContents, collect, xml_roots
 from harness.results.model import Finding, Instance, Risk, SuiteResult, SuiteStatus, ToolInfo
 
 _SEVERITY = {"0": Risk.INFO, "1": Risk.LOW, "2": Risk.MEDIUM, "3": Risk.HIGH, "4": Risk.CRITICAL}
@@ -121,10 +122,12 @@ class NessusImporter:
     format: ClassVar[str] = "nessus"
     default_kind: ClassVar[str] = "security"
     metric_names: ClassVar[frozenset[str]] = ALERT_METRICS
+    contents: ClassVar[DirectoryContents] = DirectoryContents(("*.nessus",), xml_roots("NessusClientData_v2"))
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
+        paths, notes = collect(files, self.contents, "Nessus v2 (.nessus)")
         findings: list[Finding] = []
-        for path in files:
+        for path in paths:
             findings.extend(iter_nessus(path))
         ordered = sort_findings(findings)
         return SuiteResult(
@@ -134,4 +137,5 @@ class NessusImporter:
             tool=ToolInfo(name="Nessus"),
             findings=tuple(ordered),
             metrics=alert_metrics(ordered),
+            notes=tuple(notes),
         )

@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 
 from harness.errors import ImportFormatError
 from harness.results.importers.jsonstream import select
+from harness.results.importers.sources import DirectoryContents, collect
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, Endpoint, SuiteResult, SuiteStatus, TestCase, ToolInfo
 
@@ -127,16 +128,17 @@ class NewmanImporter:
     default_kind: ClassVar[str] = "integration"
     metric_names: ClassVar[frozenset[str]] = METRICS
     default_criteria: ClassVar[tuple[str, ...]] = ("failed + errors == 0",)
+    contents: ClassVar[DirectoryContents] = DirectoryContents(
+        ("*.json",), exclude=("*.postman_collection.json", "*.postman_environment.json", "*.postman_globals.json")
+    )
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
         seen: dict[str, int] = {}
         cases: list[TestCase] = []
         times: dict[str, list[float]] = {}
         totals = _Run()
-        notes: list[str] = []
-        for path in files:
-            if path.is_dir():
-                raise ImportFormatError(f"{path}:1: is a directory; give newman JSON report files")
+        paths, notes = collect(files, self.contents, "newman JSON report")
+        for path in paths:
             run = self._read_file(path)
             for case in run.cases:
                 base = _text(case["id"])

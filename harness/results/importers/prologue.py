@@ -61,3 +61,34 @@ def _decode_head(head: bytes) -> bytes:
         if head.startswith(bom):
             return head[len(bom) :].decode(encoding, errors="replace").encode("utf-8", errors="replace")
     return head
+
+
+def root_name(path: Path) -> str | None:
+    """The local name of the root element, "" for a file that holds no XML element in its head, None when
+    the file cannot be read. Never raises: for telling formats apart, not for validating them."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_PROLOGUE)
+    except OSError:
+        return None
+    if not head.strip():
+        return None  # an empty file: the reader says so
+    for match in _ROOT_TAG.finditer(_decode_head(head)):
+        name = match.group(1).decode("utf-8", errors="replace")
+        if not name.startswith(("?", "!")):
+            return name.rpartition(":")[2]
+    return ""
+
+
+_DECLARATION = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def declared_encoding(path: Path) -> str:
+    """The encoding named in the XML declaration ("" without one)."""
+    try:
+        with path.open("rb") as handle:
+            head = _decode_head(handle.read(1024))
+    except OSError:
+        return ""
+    match = _DECLARATION.match(head)
+    return match.group(1).decode("ascii") if match else ""

@@ -4,7 +4,10 @@ Both hold ``site`` -> ``alerts`` -> alert items with ``pluginid``, ``riskcode`` 
 ("0".."4"), HTML ``desc`` / ``solution`` / ``reference``, and ``instances`` (``uri``, ``method``, ``param``,
 ``attack``, ``evidence``). Reports of ZAP before 2.9 were made by converting the XML, so a single site,
 alert or instance may be an object instead of a one-element list; both shapes are read. Instances are
-grouped into findings with the same fingerprint as live scans (see harness/results/findings.py).
+grouped into findings with the same fingerprint as live scans (see harness/results/findings.py), with the
+same semantics: identical instances are kept once (``occurrences`` keeps the raw count), alerts marked
+false positive (confidence 0, or count 0 without instances) go to the suite's ``false_positives`` and are
+never counted, and an alert listed without instances gets none (never one made up at the site's URL).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from lxml import etree
 from harness.errors import ImportFormatError
 from harness.results.findings import (
     ALERT_METRICS,
+    MAX_INSTANCES,
     FindingSet,
     RuleInfo,
     alert_metrics,
@@ -28,6 +32,7 @@ from harness.results.findings import (
     sort_findings,
 )
 from harness.results.importers.prologue import check_prologue
+from harness.results.importers.sources import DirectoryContents, collect, xml_roots
 from harness.results.model import Instance, SuiteResult, SuiteStatus, ToolInfo
 
 
@@ -72,6 +77,18 @@ def _instance(raw: Mapping[str, Any], other: str) -> Instance:
     )
 
 
+def _count(item: Mapping[str, Any]) -> int | None:
+    """The instance count a report declares for an alert (None when absent or not a number)."""
+    value = str(item.get("count", "") or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _looks_like_zap_json(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    return b'"site"' in head or b'"@generated"' in head
+
+
 def _version(report: Mapping[str, Any]) -> str:
     return str(report.get("@version", "") or report.get("version", ""))
 
@@ -80,11 +97,13 @@ class ZapJsonImporter:
     format: ClassVar[str] = "zap-json"
     default_kind: ClassVar[str] = "security"
     metric_names: ClassVar[frozenset[str]] = ALERT_METRICS
+    contents: ClassVar[DirectoryContents] = DirectoryContents(("*.json",), _looks_like_zap_json)
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
+        paths, notes = collect(files, self.contents, "ZAP JSON report")
         findings = FindingSet(source="ZAP")
         versions = set()
-        for path in files:
+        for path in paths:
             report = self._load(path)
             versions.add(_version(report))
             for site in _as_list(report.get("site")):
@@ -102,12 +121,9 @@ class ZapJsonImporter:
                             _as_list(raw.get("instance")) if isinstance(raw, dict) and "instance" in raw else [raw]
                         )
                     ]  # XML-converted reports (before 2.9) nest {"instance": ...}
-                    for raw in instances:
-                        if isinstance(raw, dict):
-                            findings.add(rule, _instance(raw, other))
-                    if not instances:
-                        findings.add(rule, Instance(url=str(site.get("@name", ""))))
-        return _result(findings, suite, kind, versions)
+                    placed = [_instance(raw, other) for raw in instances if isinstance(raw, dict)]
+                    findings.add_alert(rule, placed, site=str(site.get("@name", "")), count=_count(item))
+        return _result(findings, suite, kind, versions, notes)
 
     @staticmethod
     def _load(path: Path) -> dict[str, Any]:
@@ -127,20 +143,19 @@ class ZapXmlImporter:
     format: ClassVar[str] = "zap-xml"
     default_kind: ClassVar[str] = "security"
     metric_names: ClassVar[frozenset[str]] = ALERT_METRICS
+    contents: ClassVar[DirectoryContents] = DirectoryContents(("*.xml",), xml_roots("OWASPZAPReport"))
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
+        paths, notes = collect(files, self.contents, "ZAP XML report")
         findings = FindingSet(source="ZAP")
         versions = set()
-        for path in files:
+        for path in paths:
             for version, site, item in self._items(path):
                 versions.add(version)
-                rule = _rule(item)
                 other = plain_text(item.get("otherinfo", ""))
-                for raw in item["instances"]:
-                    findings.add(rule, _instance(raw, other))
-                if not item["instances"]:
-                    findings.add(rule, Instance(url=site))
-        return _result(findings, suite, kind, versions)
+                placed = [_instance(raw, other) for raw in item["instances"]]
+                findings.add_alert(_rule(item), placed, site=site, count=_count(item))
+        return _result(findings, suite, kind, versions, notes)
 
     @staticmethod
     def _items(path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -189,16 +204,28 @@ class ZapXmlImporter:
             raise ImportFormatError(f"{path}:1: empty file")
 
 
-def _result(findings: FindingSet, suite: str, kind: str, versions: set[str]) -> SuiteResult:
-    ordered = sort_findings(findings.findings())
+def _result(findings: FindingSet, suite: str, kind: str, versions: set[str], notes: list[str]) -> SuiteResult:
     version = ", ".join(sorted(v for v in versions if v))
     source = f"ZAP {version}".strip()
-    ordered = [f.model_copy(update={"source": source}) for f in ordered]
+    ordered = [f.model_copy(update={"source": source}) for f in sort_findings(findings.findings())]
+    false = [f.model_copy(update={"source": source}) for f in sort_findings(findings.false_positives())]
+    raw = sum(f.occurrences for f in ordered)
+    kept = sum(len(f.instances) for f in ordered)
+    if raw > kept:
+        notes = [
+            *notes,
+            f"{raw} alert instances reported, {kept} listed: identical instances are listed once and at most "
+            f"{MAX_INSTANCES} per finding (each finding's occurrences keep its raw count)",
+        ]
+    if false:
+        notes = [*notes, f"{len(false)} alert(s) marked false positive: listed, not counted"]
     return SuiteResult(
         name=suite,
         kind=kind,
         status=SuiteStatus.PASSED,
         tool=ToolInfo(name="ZAP", version=version),
         findings=tuple(ordered),
+        false_positives=tuple(false),
         metrics=alert_metrics(ordered),
+        notes=tuple(notes),
     )

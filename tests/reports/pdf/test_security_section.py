@@ -43,3 +43,21 @@ def test_findings_by_risk_with_solution_instances_and_action(tmp_path: Path, lan
         assert word in text, word
     assert "Cross-Domain Misconfiguration" in text and "/response-headers" in text
     assert text.index("Apache Log4Shell") < text.index("SSL Certificate Cannot Be Trusted")  # critical first
+
+
+def test_false_positives_are_listed_as_such_and_not_counted(tmp_path: Path) -> None:
+    from harness.results.importers.zap import ZapJsonImporter
+    from tests.reports.test_pdf_report import pdftotext
+
+    data = Path(__file__).resolve().parents[2] / "data" / "security" / "zap-2.16-false-positives.json"
+    suite = ZapJsonImporter().read([data], "zap", "security")
+    run = RunResult(
+        run_id="fp", profile=ProfileInfo(name="p", path="p", sha256=""), project=ProjectInfo(name="P"),
+        report=ReportMeta(language="en"), started=datetime(2025, 3, 14, tzinfo=UTC), suites=(suite,),
+    )  # fmt: skip
+    render_report(run, tmp_path / "report.pdf")
+    text = " ".join(pdftotext(tmp_path / "report.pdf").split())
+    assert (
+        "Marked false positive (not counted): Content Security Policy (CSP) Header Not Set (10038), Absence of "
+        "Anti-CSRF Tokens (10202)" in text
+    )

@@ -249,3 +249,27 @@ def test_wrong_root_after_a_long_prologue(tmp_path: Path) -> None:
     path.write_text("<?xml version='1.0'?>\n<!--" + "x" * 70_000 + "-->\n<html><body/></html>\n")
     with pytest.raises(ImportFormatError, match="root element <html> is not JUnit XML"):
         JUnitImporter().read([path], "s", "unit")
+
+
+def test_a_utf8_report_cut_mid_character_is_called_truncated(tmp_path: Path) -> None:
+    whole = (Path(__file__).resolve().parents[2] / "data" / "junit" / "pytest-zh-failures.xml").read_bytes()
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(whole[: whole.index("期望状态码".encode()) + 4])  # inside the second character
+    with pytest.raises(ImportFormatError) as raised:
+        list(JUnitReader().read(cut))
+    reason = str(raised.value).partition(": ")[2]
+    assert reason.startswith("truncated: the file ends in the middle of a UTF-8 character") and "GBK" not in reason
+
+
+def test_surefire_report_with_a_very_long_trace_and_pytest_report_in_chinese() -> None:
+    data = Path(__file__).resolve().parents[2] / "data" / "junit"
+    surefire = JUnitImporter().read([data / "surefire-long-trace"], "backend", "integration")  # a directory
+    assert surefire.metrics["tests"] == 23 and surefire.metrics["errors"] == 1 and surefire.metrics["failed"] == 1
+    context = next(c for c in surefire.cases if c.name == "contextLoads")
+    assert context.message.startswith("Failed to load ApplicationContext") and len(context.details) == 64 * 1024 + len(
+        "\n… (truncated)"
+    )
+    assert any("ApplicationContextIT.txt" in n for n in surefire.notes)  # Surefire's text summary: not JUnit XML
+    pytest_zh = JUnitImporter().read([data / "pytest-zh-failures.xml"], "受理", "integration")
+    failed = [c for c in pytest_zh.cases if c.status.value == "failed"]
+    assert len(failed) == 3 and failed[0].message.startswith("AssertionError: 期望状态码 201，实际 500")

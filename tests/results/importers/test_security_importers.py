@@ -92,3 +92,26 @@ def test_import_suites_keep_other_suites_when_one_file_is_malformed(
     assert suites["nessus"]["metrics"]["alerts.critical"] == 1 and suites["nessus"]["kind"] == "security"
     assert len(suites["zap-xml"]["findings"]) == 3 and len(suites["zap-json"]["findings"]) == 1
     assert any(c["expression"] == "alerts.critical == 0" and c["outcome"] == "failed" for c in run["criteria"])
+
+
+@pytest.mark.parametrize("name", ["zap-2.16-false-positives.json", "zap-2.16-false-positives.xml"])
+def test_zap_false_positives_are_listed_not_counted_and_duplicates_keep_their_raw_count(name: str) -> None:
+    importer = ZapJsonImporter() if name.endswith(".json") else ZapXmlImporter()
+    result = importer.read([DATA / name], "zap", "security")
+    counted = {f.rule_id: f for f in result.findings}
+    marked = {f.rule_id for f in result.false_positives}
+    assert "10202" in marked and "10202" not in counted  # count 0, no instances, confidence 0
+    assert all(f.action.value == "IGNORE" for f in result.false_positives)
+    assert result.metrics["alerts.medium"] == 0  # the false-positive medium alerts count nowhere
+    assert any("marked false positive" in n for n in result.notes)
+    xss = [f for f in result.findings if f.rule_id == "40012" and f.instances[0].param == "status"]
+    assert len(xss) == 1 and len(xss[0].instances) == 1 and xss[0].occurrences == 3  # kept once, raw count kept
+    for finding in (*result.findings, *result.false_positives):
+        assert all(i.url != "http://127.0.0.1:18080" for i in finding.instances)  # never invented at the site URL
+    if name.endswith(".json"):
+        assert "10038" in marked  # confidence 0 with an instance
+        hsts = counted["10035"]
+        assert hsts.instances == () and hsts.occurrences == 7  # listed without instances: none made up
+        assert result.metrics["alerts.high"] == 2 and result.metrics["alerts.low"] == 1
+        assert result.metrics["alerts.instances"] == 3 + 1 + 7
+        assert any("identical instances are listed once" in n for n in result.notes)

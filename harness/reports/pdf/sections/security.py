@@ -102,6 +102,9 @@ def build(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
     if suite.status.value == "error" and not suite.findings:
         return flowables
     flowables += _summary(suite, ctx)
+    if suite.false_positives:  # shown, never counted
+        names = ", ".join(f"{f.name} ({f.rule_id})" for f in suite.false_positives)
+        flowables.append(Paragraph(text(t("sec_false_positives", names=names)), s.small))
     if not suite.findings:
         flowables.append(Paragraph(coloured(t("sec_no_findings"), GREEN), s.body))
         return flowables
