@@ -96,6 +96,25 @@ def validate(profile: ProfileArg) -> None:
     plan = _plan(profile)
     names = ", ".join(p.suite.name for p in plan.suites)
     stdout.print(f"OK: {profile} ({len(plan.suites)} suites: {names})")
+    stdout.print("effective acceptance criteria (defaults marked):", markup=False)
+    for line in _criteria_lines(plan):
+        stdout.print(line, markup=False, soft_wrap=True)
+
+
+def _criteria_lines(plan: Plan) -> list[str]:
+    """Every suite's effective criteria, defaults marked, and how its runner judges beyond them."""
+    lines = []
+    for planned in plan.suites:
+        suite = planned.suite
+        lines.append(f"  {suite.name} ({suite.kind}{'' if planned.enabled else ', disabled'})")
+        for criterion, default in planned.effective_criteria:
+            written = criterion.text.rsplit(":", 1)[-1].strip() == criterion.action.value
+            action = "" if written or criterion.action.value == "fail" else f" : {criterion.action.value}"
+            lines.append(f"    {criterion.text}{action}{'   (default)' if default else ''}")
+        if not planned.effective_criteria:
+            lines.append("    none: the suite's own status decides (failed fails the run)")
+        lines += [f"    {note}" for note in planned.gate_notes]
+    return lines
 
 
 @app.command()

@@ -17,6 +17,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.errors import RunnerSetupError
+from harness.gates.defaults import DEFAULTS
 from harness.processes import ChildProcess
 from harness.results.importers.junit import parse_junit
 from harness.results.metrics import CASE_METRICS, case_metrics
@@ -49,7 +50,7 @@ class PytestOptions(BaseModel):
 
 class PytestRunner:
     options_model: ClassVar[type[BaseModel]] = PytestOptions
-    default_criteria: ClassVar[tuple[str, ...]] = ("failed + errors == 0",)
+    default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["tests"]
 
     def __init__(self, kind: str) -> None:
         self.kind = kind

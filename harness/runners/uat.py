@@ -24,6 +24,7 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from harness.errors import HarnessError, RunnerSetupError
+from harness.gates.defaults import DEFAULTS
 from harness.progress import QuietProgress
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, TestCase, ToolInfo
@@ -65,7 +66,7 @@ class CheckOutcome:
 
 class UatRunner:
     options_model: ClassVar[type[BaseModel]] = UatOptions
-    default_criteria: ClassVar[tuple[str, ...]] = ("uat.failed + uat.blocked + uat.invalid == 0",)
+    default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["uat"]
 
     def __init__(self, kind: str) -> None:
         self.kind = kind

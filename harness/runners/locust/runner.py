@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from harness.errors import RunnerSetupError, ScopeError
 from harness.gates import Criterion
+from harness.gates.defaults import DEFAULTS
 from harness.gates.window import Trigger
 from harness.results.model import SuiteResult
 from harness.results.performance import SAMPLE_METRICS
@@ -34,7 +35,7 @@ SOFT_MARGIN = 10.0
 
 class LocustRunner:
     options_model: ClassVar[type[BaseModel]] = LocustOptions
-    default_criteria: ClassVar[tuple[str, ...]] = ("error_rate < 1%",)
+    default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["load"]
 
     def __init__(self, kind: str) -> None:
         self.kind = kind

@@ -3,7 +3,8 @@
 The runner resolves and scope-checks everything first (start URL, OpenAPI document, auth header,
 rule configuration), picks the engine (``auto``: ZAP when one is configured or installed, else wapiti),
 lets it scan, then applies the rule configuration and derives the ``alerts.*`` metrics. The default
-criterion is ``alerts.fail == 0``: the rule configuration's FAIL action decides the gate, as in
+criterion is ``alerts.fail == 0``: findings at FAIL decide the gate — by their risk (``fail_on``, critical and
+high by default, harness/results/severity.py) unless the rule configuration names the rule, as in
 zap-baseline.
 """
 
@@ -19,8 +20,12 @@ import yaml
 from pydantic import BaseModel
 
 from harness.errors import HarnessError, ProfileError, RunnerSetupError, ScopeError
+from harness.gates.defaults import DEFAULTS
 from harness.results.findings import ALERT_METRICS, FindingSet, alert_metrics, sort_findings
+from harness.results.messages import message
+from harness.results.metrics import SCAN_METRICS
 from harness.results.model import SuiteResult, SuiteStatus, ToolInfo
+from harness.results.severity import describe_policy
 from harness.runners.base import PreparedSuite, RunContext
 from harness.runners.security.engine import Engine, ScanOutcome, ScanPlan
 from harness.runners.security.options import SecurityOptions
@@ -37,7 +42,7 @@ def default_engines() -> dict[str, Engine]:
 
 class SecurityRunner:
     options_model: ClassVar[type[BaseModel]] = SecurityOptions
-    default_criteria: ClassVar[tuple[str, ...]] = ("alerts.fail == 0",)
+    default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["security"]
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -47,7 +52,14 @@ class SecurityRunner:
         return True
 
     def metric_names(self, options: BaseModel) -> frozenset[str]:
-        return ALERT_METRICS | {"duration"}
+        return ALERT_METRICS | SCAN_METRICS | {"duration"}
+
+    def gate_notes(self, options: BaseModel) -> tuple[str, ...]:
+        """What ``harness validate`` says about how this suite's findings are judged."""
+        assert isinstance(options, SecurityOptions)
+        overrides = [f"rules_file {options.rules_file}"] if options.rules_file else []
+        overrides += ["rules"] if options.rules else []
+        return (describe_policy(options.fail_on, options.default_action, overrides),)
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(SecurityOptions)
@@ -65,7 +77,7 @@ class SecurityRunner:
             status = SuiteStatus.INCOMPLETE
         else:
             status = SuiteStatus.FAILED if metrics["alerts.fail"] else SuiteStatus.PASSED
-        notes = [f"{options.mode} scan of {plan.target_url} with {label}", *outcome.notes]
+        notes = [message(f"note.security.scan.{options.mode}", url=plan.target_url, engine=label), *outcome.notes]
         return SuiteResult(
             name=suite.name,
             kind=self.kind,
@@ -100,14 +112,14 @@ def rule_config(options: SecurityOptions, base_dir: Path) -> RuleConfig:
     Raises:
         RunnerSetupError: the rule file is missing or malformed (FILE:LINE in the message).
     """
-    mapping = from_mapping(options.rules, options.out_of_scope, options.default_action)
+    mapping = from_mapping(options.rules, options.out_of_scope, options.unlisted_actions)
     if not options.rules_file:
         return mapping
     path = base_dir / options.rules_file
     if not path.is_file():
         raise RunnerSetupError(f"rule file not found: {path}")
     try:
-        return parse_rules_file(path, options.default_action).merged(mapping)
+        return parse_rules_file(path, options.unlisted_actions).merged(mapping)
     except ProfileError as exc:
         raise RunnerSetupError(f"bad rule file:\n{exc}") from None
 
