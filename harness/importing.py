@@ -141,7 +141,7 @@ def import_into(rundir: RunDirectory, request: ImportRequest) -> ImportOutcome:
         staged.mkdir()
         result = import_sources(request.importer, list(request.sources), staged, request.suite, request.kind)
         if is_security_format(request.importer):
-            result = judge_findings(result, import_rules(request.fail_on, {}, None))
+            result = judge_findings(result, import_rules(request.fail_on, {}, None), request.fail_on)
         raw = rundir.path / RAW_DIR / request.suite
         if raw.exists():
             shutil.rmtree(raw)

@@ -19,7 +19,7 @@ from harness.errors import ImportFormatError, ProfileError, RunnerSetupError
 from harness.gates.defaults import default_criteria
 from harness.results.findings import alert_metrics, sort_findings
 from harness.results.importers import Importer, load_importers
-from harness.results.messages import message
+from harness.results.messages import message, policy_message
 from harness.results.model import SuiteResult, SuiteStatus
 from harness.results.severity import FailOn, describe_policy, severity_actions
 from harness.runners.base import PreparedSuite, RunContext
@@ -77,7 +77,7 @@ def import_rules(fail_on: FailOn | None, rules: dict[str, str], rules_file: Path
         raise RunnerSetupError(f"bad rule file:\n{exc}") from None
 
 
-def judge_findings(result: SuiteResult, rules: RuleConfig) -> SuiteResult:
+def judge_findings(result: SuiteResult, rules: RuleConfig, fail_on: FailOn | None = None) -> SuiteResult:
     """Imported findings with their rule actions set, the ``alerts.*`` metrics recounted, and the status
     ``failed`` when any finding is at FAIL (the importer's own status otherwise stands)."""
     findings = sort_findings(rules.apply(result.findings))
@@ -85,7 +85,9 @@ def judge_findings(result: SuiteResult, rules: RuleConfig) -> SuiteResult:
     status = result.status
     if status in (SuiteStatus.PASSED, SuiteStatus.FAILED):
         status = SuiteStatus.FAILED if metrics["alerts.fail"] else SuiteStatus.PASSED
-    return result.model_copy(update={"findings": tuple(findings), "metrics": metrics, "status": status})
+    notes = (*result.notes, policy_message(fail_on or "high"))
+    update = {"findings": tuple(findings), "metrics": metrics, "status": status, "notes": notes}
+    return result.model_copy(update=update)
 
 
 def import_defaults(importer: Importer, kind: str) -> tuple[str, ...]:
@@ -203,7 +205,7 @@ class ImportRunner:
         ctx.progress.update(total=len(sources), completed=0)
         result = import_sources(importer, sources, ctx.raw_dir, suite.name, options.kind or importer.default_kind)
         ctx.progress.update(completed=len(sources))
-        return judge_findings(result, rules) if rules is not None else result
+        return judge_findings(result, rules, options.fail_on) if rules is not None else result
 
 
 def importer_defaults(importer: Importer | None) -> tuple[str, ...]:

@@ -124,3 +124,11 @@ def test_sticky_ratios_fail_for_good_once_broken() -> None:
     assert tolerant.outcome is CriterionOutcome.ERROR  # 90 % could still fall below 80 %
     errors = evaluate(parse_criterion("error_rate == 0%"), cut_short(error_rate=0.02, requests=100, failures=2))
     assert errors.outcome is CriterionOutcome.FAILED
+
+
+def test_a_bound_met_exactly_holds_despite_float_noise() -> None:
+    assert evaluate(parse_criterion("pass_rate >= 95%"), suite(pass_rate=38 / 40)).outcome is CriterionOutcome.PASSED
+    assert (
+        evaluate(parse_criterion("error_rate <= 0.1%"), suite(error_rate=1 / 1000)).outcome is CriterionOutcome.PASSED
+    )
+    assert evaluate(parse_criterion("error_rate < 0.1%"), suite(error_rate=1 / 1000)).outcome is CriterionOutcome.FAILED

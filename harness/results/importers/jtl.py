@@ -29,6 +29,7 @@ from lxml import etree
 
 from harness.errors import ImportFormatError
 from harness.results.aggregate import OTHER_LABELS, SampleAggregator
+from harness.results.messages import message
 from harness.results.model import SuiteResult, SuiteStatus, ToolInfo
 from harness.results.performance import SAMPLE_METRICS
 
@@ -312,13 +313,13 @@ class JtlImporter:
         if not aggregator.samples:
             raise ImportFormatError(f"{files[0] if files else 'jtl'}:1: no samples in the JTL file(s)")
         result = aggregator.result()
-        notes = [f"{aggregator.samples} samples from {len(files)} JMeter result file(s)"]
+        notes = [message("note.jtl.samples", samples=aggregator.samples, files=len(files))]
         if sub_samples:
-            notes.append(f"{sub_samples} nested sub-samples are counted within their parent samples, as JMeter does")
+            notes.append(message("note.jtl.sub_samples", count=sub_samples))
         if transactions:
-            notes.append(f"{transactions} transaction-controller samples are listed per label but not in the totals")
+            notes.append(message("note.jtl.transactions", count=transactions))
         if aggregator.folded_labels:
-            notes.append(f"more than the first labels' worth of distinct labels: the rest are in {OTHER_LABELS!r}")
+            notes.append(message("note.jtl.folded", label=OTHER_LABELS))
         failed = result.metrics.get("failures", 0.0) > 0
         return SuiteResult(
             name=suite,

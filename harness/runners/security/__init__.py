@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from harness.errors import HarnessError, ProfileError, RunnerSetupError, ScopeError
 from harness.gates.defaults import DEFAULTS
 from harness.results.findings import ALERT_METRICS, FindingSet, alert_metrics, sort_findings
-from harness.results.messages import message
+from harness.results.messages import message, policy_message
 from harness.results.metrics import SCAN_METRICS
 from harness.results.model import SuiteResult, SuiteStatus, ToolInfo
 from harness.results.severity import describe_policy
@@ -77,7 +77,12 @@ class SecurityRunner:
             status = SuiteStatus.INCOMPLETE
         else:
             status = SuiteStatus.FAILED if metrics["alerts.fail"] else SuiteStatus.PASSED
-        notes = [message(f"note.security.scan.{options.mode}", url=plan.target_url, engine=label), *outcome.notes]
+        default_action = options.default_action.value if options.default_action else None
+        notes = [
+            message(f"note.security.scan.{options.mode}", url=plan.target_url, engine=label),
+            policy_message(options.fail_on, default_action),
+            *outcome.notes,
+        ]
         return SuiteResult(
             name=suite.name,
             kind=self.kind,
