@@ -121,6 +121,8 @@ def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: _SuiteEnvir
             result = _run_one(planned, planned.suite.name in selected, env)
             criteria = _criteria_for(planned, result, env.history)
             result = mark_judged(result, criteria)  # failed wherever a blocking criterion failed
+            if result.status is not SuiteStatus.SKIPPED:  # the status shown live is the judged one
+                env.progress.end_suite(result.name, result.status.value, headline(result))
             run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
             yield run
 
@@ -248,7 +250,6 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -
     )
     if redactor:
         result = SuiteResult.model_validate_json(redactor.redact(result.model_dump_json()))
-    progress.end_suite(suite.name, result.status.value, headline(result))
     log.info("suite %s: %s %s", suite.name, result.status.value, result.error)
     return result
 

@@ -74,15 +74,19 @@ def _print_outcome(outcome: RunOutcome) -> None:
     for column in ("suite", "kind", "status", "result"):
         table.add_column(column)
     for result in run.suites:
-        table.add_row(result.name, result.kind, result.status.value, headline(result))
+        status = result.status.value + (", stopped early" if result.stopped and result.status.value == "failed" else "")
+        table.add_row(result.name, result.kind, status, headline(result))
     stdout.print(table)
     for criterion in run.criteria:
         if criterion.outcome.value != "passed":
+            partial = " on partial results" if criterion.partial else ""
             line = (
                 f"  {criterion.outcome.value}: [{criterion.suite}] {criterion.expression} "
-                f"(measured {criterion.measured_text or '—'}) {criterion.message}"
+                f"(measured {criterion.measured_text or '—'}{partial}) {criterion.message}"
             )
             stdout.print(line, markup=False)  # suite names and expressions are data, not rich markup
+    for reason in run.verdict_reasons:
+        stdout.print(f"  - {reason}", markup=False, soft_wrap=True)
     stdout.print(f"verdict: [{_VERDICT_STYLE[run.verdict.value]}]{run.verdict.value}[/]")
     stdout.print(f"run directory: {outcome.run_dir}")
     report = outcome.run_dir / "report.pdf"

@@ -109,7 +109,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stop.cancelled.signal": ("运行被取消（收到 {signal} 信号）", "the run was cancelled ({signal} received)"),
     "stop.tool-died": ("测试工具在运行中途退出", "the tool exited before the end"),
     "stop.target-lost": ("被测系统停止响应", "the target stopped answering"),
-    "stop.other": ("原因见下方工具输出", "of what the tool reported below"),
+    "stop.story.other": ("{when}（原因见工具输出）", "{when}: {detail}"),
     "cap.max_minutes": ("扫描总时长 max_minutes ", "max_minutes (whole scan)"),
     "cap.per-module timeout": ("单个扫描模块的", "per-module"),
     "cap.timeout": ("套件 timeout ", "suite timeout"),
@@ -277,8 +277,8 @@ def stop_message(stop: StopRecord, fallback: str = "") -> Message:
         )
     elif stop.cause in ("tool-died", "target-lost"):
         why = message(f"stop.{stop.cause}")
-    else:
-        why = message("stop.other")
+    else:  # the runner said only that it stopped: its words are the reason
+        return message("stop.story.other", when=when, detail=detail or "?")
     return message("stop.story", when=when, why=why)
 
 

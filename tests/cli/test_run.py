@@ -129,6 +129,11 @@ def test_ctrl_c_stops_the_suite_and_the_target_and_keeps_the_results(tmp_path: P
     statuses = {s["name"]: s["status"] for s in summary["suites"]}
     assert statuses == {"slow": "incomplete", "later": "skipped"}
     assert summary["suites"][0]["tests"]["passed"] == 1
+    stopped = summary["suites"][0]["stopped"]
+    assert stopped["cause"] == "cancelled" and stopped["elapsed"] > 0
+    assert stopped["text"].startswith("stopped early after") and "(SIGINT received)" in stopped["text"]
+    (criterion,) = summary["criteria"]  # judged on what the suite gathered, not final: open, value shown
+    assert criterion["partial"] and criterion["outcome"] == "error" and criterion["measured_text"] == "100 %"
     run = json.loads(run_json.read_text())
     assert run["verdict"] == "INCOMPLETE"
     assert _port_closed(run["target"]["base_url"])

@@ -93,7 +93,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_criteria": ("本次运行没有验收标准。", "This run has no acceptance criteria."),
     "suite_results": ("测试结果详情", "Results by suite"),
     "suite_error": ("该套件未能执行：", "The suite could not run: "),
-    "suite_stopped": ("该套件已运行，但被提前停止：", "The suite ran but was stopped early: "),
+    "suite_stopped": ("该套件已运行，但未运行完：", "The suite ran but did not finish: "),
     "suite_stopped_failed": (
         "其已收集的结果已足以判定不满足验收标准，因此结论为不通过；未扫描/未执行的部分未被评估。",
         "What it gathered already breaks a blocking criterion for good, so the verdict is FAIL; what it did not "

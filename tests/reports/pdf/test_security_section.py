@@ -99,5 +99,5 @@ def test_the_overview_always_shows_critical_and_high(rich_en: str) -> None:
     assert "alerts.critical0,alerts.high0,alerts.medium0,alerts.fail0" in rich_en  # api-scan: zeros too
     # a suite cut short after a final violation is failed, says so, and its partial values are shown
     assert "failed(andstoppedearly)" in rich_en
-    assert "Thesuiteranbutwasstoppedearly:stoppedearlyafter602s" in rich_en
+    assert "Thesuiteranbutdidnotfinish:stoppedearlyafter602s" in rich_en
     assert rich_en.count("(partial)") >= 5 and "notfinal" in rich_en
