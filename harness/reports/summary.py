@@ -118,6 +118,7 @@ def comparison_summary(comparison: Comparison) -> dict[str, object]:
     suites = []
     for suite in comparison.suites:
         dumped = suite.model_dump(mode="json")
+        dumped["note"] = str(suite.note)
         dumped["metrics"] = [
             {**delta.model_dump(mode="json"), "change": delta.change, "relative": delta.relative}
             for delta in suite.metrics

@@ -204,6 +204,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不同标签过多：其余标签合并为 {label}",
         "more than the first labels' worth of distinct labels: the rest are in {label!r}",
     ),
+    # --- run history: comparisons with the baseline (harness/history/) ---
+    "history.first_run": (
+        "配置 {profile} 此前没有运行过套件 {suite} 的已完成运行，暂无可比较的基线",
+        "no earlier finished run of profile {profile} ran suite {suite}",
+    ),
+    "history.first_pass": (
+        "配置 {profile} 此前没有运行过套件 {suite} 且结论为通过的运行，暂无可比较的基线",
+        "no earlier PASS run of profile {profile} ran suite {suite}",
+    ),
+    "history.no_baseline": ("配置文件未指定基线", "the profile names no baseline"),
+    "history.disabled": (
+        "运行历史已关闭（history.enabled: false）",
+        "the run history is disabled (history.enabled: false)",
+    ),
+    "history.baseline_incomplete": (
+        "基线运行 {run} 中套件 {suite} 未完整运行",
+        "baseline run {run} has no completed suite {suite}",
+    ),
+    "history.incomplete_baseline": (
+        "套件 {suite} 在基线运行 {run} 中未运行完，未比较安全发现",
+        "suite {suite} did not complete in {run}: findings were not compared",
+    ),
+    "history.incomplete_now": (
+        "套件 {suite} 在本次运行中未运行完，未比较安全发现",
+        "suite {suite} did not complete in this run: findings were not compared",
+    ),
+    "history.not_run": ("套件 {suite} 未在运行 {run} 中执行", "suite {suite} did not run in {run}"),
+    "history.not_checked": ("未检查：暂无可比较的基线（{why}）", "not checked: nothing to compare with yet ({why})"),
     "note.not_selected": ("本次运行未选择该套件", "not selected for this run"),
     "note.not_started": ("运行已被取消，该套件未开始", "not started: {reason}"),
     "note.target_unavailable": ("被测系统不可用：{reason}（原文）", "target unavailable: {reason}"),

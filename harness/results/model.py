@@ -365,7 +365,7 @@ class SuiteComparison(_Frozen):
     fixed: tuple[FindingRef, ...] = ()
     unchanged: tuple[FindingRef, ...] = ()
     metrics: tuple[MetricDelta, ...] = ()
-    note: str = ""
+    note: Text = ""
 
 
 class Comparison(_Frozen):
