@@ -187,6 +187,12 @@ def test_validate_reports_every_error_or_ok(write_profile, run_cli, repo: Path) 
     ok = run_cli("validate", str(repo / "profiles" / "demo.yaml"))
     assert ok.code == 0
     assert ok.stdout.startswith("OK:")
+    lines = [line.strip() for line in ok.stdout.splitlines()]
+    assert "alerts.critical + alerts.high == 0 : warn" in lines  # every suite's criteria, as effective
+    assert (
+        "findings: FAIL critical, high · WARN medium · INFO low, info (fail_on: high); "
+        "per-rule actions from rules_file security-rules.tsv"
+    ) in lines
 
 
 def test_a_missing_environment_variable_is_a_profile_error(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
