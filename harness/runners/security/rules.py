@@ -158,7 +158,8 @@ HEADER = """\
 # Rule configuration for acceptance-harness security suites (zap-baseline -c format).
 # One rule a line: <rule id><TAB><action><TAB>(<name>)
 # Actions: FAIL fails the gate (alerts.fail), WARN and INFO are reported only, IGNORE is not counted.
-# Rules not listed get the action of their risk (fail_on: critical and high FAIL, medium WARN, low/info INFO).
+# Rules not listed get the action of their risk (fail_on: critical and high FAIL, medium WARN, low/info INFO);
+# a rule listed here overrides that for every finding of it: delete the lines of rules to judge by risk.
 # Drop findings at some URLs: <rule id or *><TAB>OUTOFSCOPE<TAB><URL regex>
 # Only the rule id and the action are read; the name is for people.
 """
