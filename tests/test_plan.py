@@ -45,5 +45,5 @@ def test_a_misspelt_coverage_metric_is_refused(write_profile: Callable[..., Path
           - {name: scan, kind: security, criteria: ["scan.url >= 20"]}
         """
     )
-    with pytest.raises(ProfileError, match="did you mean 'scan.urls'"):
+    with pytest.raises(ProfileError, match=r"did you mean 'scan\.urls'"):
         load_plan(profile, load_runners())

@@ -70,7 +70,9 @@ def test_no_suite_is_green_where_the_report_says_failed_or_stopped(tmp_path: Pat
     # the security scan cut short after its critical findings: failed cases and one "stopped early" error
     security = root.find("testsuite[@name='security']")
     stopped = security.find("testcase[@name='security (stopped early)']/error")
-    assert stopped.get("type") == "stopped-early" and "max_minutes (whole scan) time cap (600 s)" in stopped.get("message")
+    assert stopped.get("type") == "stopped-early" and "max_minutes (whole scan) time cap (600 s)" in stopped.get(
+        "message"
+    )
     # the JTL import failed by its default criterion only: a case says which
     jmeter = root.find("testsuite[@name='jmeter']/testcase[@name='jmeter (acceptance criteria)']/failure")
     assert jmeter.get("message") == "failed criteria: error_rate == 0%" and "measured 50 %" in jmeter.text
