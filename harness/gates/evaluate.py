@@ -185,8 +185,10 @@ def evaluate(
     if partial:
         if is_final(criterion, measured, limit, holds):
             note = message("criterion.partial_final")
-        elif outcome is not CriterionOutcome.WARNED:  # a warning changes no verdict: it may stand as measured
-            outcome, note = CriterionOutcome.ERROR, message("criterion.partial_open")
+        else:
+            note = message("criterion.partial_open")
+            if criterion.action is not CriterionAction.WARN:  # a warning decides nothing: it stands as measured
+                outcome = CriterionOutcome.ERROR
     return CriterionResult(
         **base, measured=measured, measured_text=measured_text, outcome=outcome, message=note, partial=partial
     )

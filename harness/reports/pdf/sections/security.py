@@ -171,15 +171,16 @@ def _rule_block(group: list[Finding], suite: SuiteResult, ctx: ReportContext) ->
     action = coloured(t(f"action_{first.action.value}"), ACTION_COLOURS[first.action])
     common = t.cwe_title(first.cwe)
     title = text(common) if common and ctx.run.report.language != "en" else text(t.foreign(first.name))
-    facts = [f"{text(t('sec_rule'))}: {text(first.rule_id)}"]
+    facts = []
+    if common and ctx.run.report.language != "en":  # the engine's own title first, where it wraps least
+        facts.append(f"{text(t('sec_engine_title'))}: {text(t.foreign(first.name))}")
+    facts.append(f"{text(t('sec_rule'))}: {text(first.rule_id)}")
     if first.cwe:
         english = f" {text(common)}" if common and ctx.run.report.language == "en" else ""
         facts.append(f"CWE-{first.cwe}{english}")
     if first.source:
         facts.append(text(first.source))
     facts.append(f"{text(t('sec_action'))}: {action}")
-    if common and ctx.run.report.language != "en":
-        facts.append(f"{text(t('sec_engine_title'))}: {text(t.foreign(first.name))}")
     flowables: list[Flowable] = [
         Paragraph(f"<b>[{risk}] {title}</b>", s.body),
         Paragraph(" · ".join(facts), s.small),
