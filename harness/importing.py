@@ -14,13 +14,22 @@ from pathlib import Path
 
 from harness import __version__
 from harness.errors import HarnessError, ProfileError, ProfileIssue
-from harness.gates import Criterion, CriterionSyntaxError, Reference, decide_verdict, evaluate, parse_criterion
+from harness.gates import (
+    Criterion,
+    CriterionSyntaxError,
+    Reference,
+    decide_verdict,
+    evaluate,
+    mark_judged,
+    parse_criterion,
+)
 from harness.gates.syntax import BinaryOp, Expression, Negate
 from harness.reports import write_exports
 from harness.results.importers import Importer
 from harness.results.model import ProfileInfo, ProjectInfo, ReportMeta, RunResult, SuiteResult
 from harness.results.rundir import RAW_DIR, RunDirectory, new_run_id
-from harness.runners.imports import import_sources, importer_defaults
+from harness.results.severity import FailOn
+from harness.runners.imports import import_defaults, import_rules, import_sources, is_security_format, judge_findings
 
 SIGNED_MARKER = b"/ByteRange"  # every PDF signature dictionary has one
 
@@ -35,8 +44,9 @@ class ImportRequest:
     importer: Importer
     suite: str
     kind: str
-    criteria: tuple[str, ...] = ()  # empty: the importer's defaults
+    criteria: tuple[str, ...] = ()  # empty: the defaults of the results' kind (harness/gates/defaults.py)
     replace: bool = False
+    fail_on: FailOn | None = None  # security formats: the severity threshold (default high)
 
 
 @dataclass(frozen=True)
@@ -48,12 +58,17 @@ class ImportOutcome:
 
 
 def parse_criteria(request: ImportRequest) -> tuple[Criterion, ...]:
-    """The request's criteria (or the importer's defaults), checked against the metrics it produces.
+    """The request's criteria (or its kind's defaults), checked against the metrics the importer produces.
 
     Raises:
-        ProfileError: a criterion does not parse or names a metric the importer does not produce.
+        ProfileError: a criterion does not parse or names a metric the importer does not produce, or
+            ``fail_on`` is given for a format without findings.
     """
-    texts = request.criteria or importer_defaults(request.importer)
+    if request.fail_on is not None and not is_security_format(request.importer):
+        raise ProfileError(
+            [ProfileIssue("--fail-on", None, "", f"applies to security formats, not to {request.importer.format!r}")]
+        )
+    texts = request.criteria or import_defaults(request.importer, request.kind)
     known = request.importer.metric_names | {"duration"}
     parsed: list[Criterion] = []
     issues: list[ProfileIssue] = []
@@ -125,6 +140,8 @@ def import_into(rundir: RunDirectory, request: ImportRequest) -> ImportOutcome:
         staged = Path(staging) / request.suite
         staged.mkdir()
         result = import_sources(request.importer, list(request.sources), staged, request.suite, request.kind)
+        if is_security_format(request.importer):
+            result = judge_findings(result, import_rules(request.fail_on, {}, None), request.fail_on)
         raw = rundir.path / RAW_DIR / request.suite
         if raw.exists():
             shutil.rmtree(raw)
@@ -137,6 +154,7 @@ def import_into(rundir: RunDirectory, request: ImportRequest) -> ImportOutcome:
         update={"started": started, "finished": finished, "metrics": metrics, "artifacts": rundir.artifacts(raw)}
     )
     evaluated = [evaluate(c, result, default=not request.criteria) for c in criteria]
+    result = mark_judged(result, evaluated)
     suites = (*(s for s in run.suites if s.name != request.suite), result)
     kept = tuple(c for c in run.criteria if c.suite != request.suite)
     all_criteria = (*kept, *evaluated)

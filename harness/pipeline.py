@@ -18,7 +18,7 @@ from pathlib import Path
 from harness import __version__
 from harness.cancel import CancelToken, cancel_on_signals
 from harness.errors import RunnerSetupError
-from harness.gates import decide_verdict
+from harness.gates import decide_verdict, mark_judged
 from harness.history import HistoryLocation, RunHistory, history_location
 from harness.plan import Plan, PlannedSuite
 from harness.profile import LoadedProfile
@@ -26,6 +26,7 @@ from harness.profile.scope import Scope
 from harness.progress import QuietProgress, SuiteProgress
 from harness.redaction import RedactingFilter, Redactor
 from harness.reports import write_exports
+from harness.results.messages import message
 from harness.results.metrics import headline
 from harness.results.model import (
     CriterionResult,
@@ -34,6 +35,7 @@ from harness.results.model import (
     ReportMeta,
     RunResult,
     Signatory,
+    StopRecord,
     SuiteResult,
     SuiteStatus,
     TargetInfo,
@@ -118,6 +120,9 @@ def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: _SuiteEnvir
         for planned in plan.suites:
             result = _run_one(planned, planned.suite.name in selected, env)
             criteria = _criteria_for(planned, result, env.history)
+            result = mark_judged(result, criteria)  # failed wherever a blocking criterion failed
+            if result.status is not SuiteStatus.SKIPPED:  # the status shown live is the judged one
+                env.progress.end_suite(result.name, result.status.value, headline(result))
             run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
             yield run
 
@@ -191,17 +196,18 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -
     opened, rundir, cancel, progress, redactor = env.opened, env.rundir, env.cancel, env.progress, env.redactor
     skipped = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.SKIPPED)
     if not is_selected:
-        return skipped.model_copy(update={"notes": ("not selected for this run",)})
+        return skipped.model_copy(update={"notes": (message("note.not_selected"),)})
     if cancel.cancelled:
-        return skipped.model_copy(update={"notes": (f"not started: {cancel.reason}",)})
+        return skipped.model_copy(update={"notes": (message("note.not_started", reason=cancel.reason),)})
     needs_target = planned.runner.needs_target(suite.options)
     started = datetime.now(UTC)
     progress.begin_suite(suite.name, suite.kind)
     if needs_target and (opened is None or opened.problem):
         reason = opened.problem if opened else "no target"
         result = SuiteResult(
-            name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=f"target unavailable: {reason}"
-        )
+            name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=f"target unavailable: {reason}",
+            notes=(message("note.target_unavailable", reason=reason),),
+        )  # fmt: skip
     else:
         ctx = RunContext(
             target=env.target_handle(),
@@ -229,17 +235,21 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -
         redact_files((p for p in raw.rglob("*") if p.is_file()), redactor)
     metrics = dict(result.metrics)
     metrics.setdefault("duration", (finished - started).total_seconds())
+    stopped = result.stopped
+    if stopped is None and result.status is SuiteStatus.INCOMPLETE and cancel.cancelled:
+        elapsed = (finished - started).total_seconds()
+        stopped = StopRecord(cause="cancelled", elapsed=elapsed, detail=cancel.reason)
     result = result.model_copy(
         update={
             "started": started,
             "finished": finished,
             "metrics": metrics,
             "artifacts": rundir.artifacts(raw) if raw.is_dir() else (),
+            "stopped": stopped,
         }
     )
     if redactor:
         result = SuiteResult.model_validate_json(redactor.redact(result.model_dump_json()))
-    progress.end_suite(suite.name, result.status.value, headline(result))
     log.info("suite %s: %s %s", suite.name, result.status.value, result.error)
     return result
 

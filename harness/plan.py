@@ -31,6 +31,14 @@ class PlannedSuite:
     runner: Runner
     default_criteria: tuple[Criterion, ...]  # used only when the profile lists none
     enabled: bool
+    gate_notes: tuple[str, ...] = ()  # how the suite's runner judges beyond its criteria (severity policy)
+
+    @property
+    def effective_criteria(self) -> tuple[tuple[Criterion, bool], ...]:
+        """The criteria the suite is judged by, each with whether it is its kind's default."""
+        if self.suite.criteria:
+            return tuple((c, False) for c in self.suite.criteria)
+        return tuple((c, True) for c in self.default_criteria)
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,7 @@ def plan_suites(
             criteria.append(criterion)
         defaults = tuple(parse_criterion(text) for text in _default_criteria(runner, options))
         prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
-        planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled))
+        planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled, _gate_notes(runner, options)))
     return planned, issues
 
 
@@ -105,6 +113,12 @@ def _default_criteria(runner: Runner, options: object) -> tuple[str, ...]:
     may offer ``default_criteria_for(options)``."""
     for_options = getattr(runner, "default_criteria_for", None)
     return tuple(for_options(options)) if callable(for_options) else runner.default_criteria
+
+
+def _gate_notes(runner: Runner, options: object) -> tuple[str, ...]:
+    """A runner's optional ``gate_notes(options)``: e.g. the severity policy of a security suite."""
+    notes = getattr(runner, "gate_notes", None)
+    return tuple(notes(options)) if callable(notes) else ()
 
 
 def _unknown_metrics(criterion: Criterion, runner: Runner, options: object, has_baseline: bool) -> str:

@@ -6,7 +6,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast, get_args
 
 import typer
 from rich.markup import escape
@@ -17,7 +17,10 @@ from harness.importing import ImportOutcome, ImportRequest, import_into, new_run
 from harness.reports.summary import build_summary
 from harness.results.importers import load_importers
 from harness.results.rundir import RunDirectory
+from harness.results.severity import FailOn
 from harness.runners.imports import expand
+
+FAIL_ON: tuple[str, ...] = get_args(FailOn)
 
 
 @app.command("import")
@@ -35,9 +38,16 @@ def import_command(
     language: Annotated[str, typer.Option("--language", help="Report language for --new: zh-CN or en.")] = "zh-CN",
     criterion: Annotated[
         list[str] | None,
-        typer.Option("--criterion", "-c", help="Acceptance criterion (repeatable); default: the importer's."),
+        typer.Option("--criterion", "-c", help="Acceptance criterion (repeatable); default: the kind's default."),
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a suite of the same name.")] = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="Security formats: lowest risk whose findings FAIL (critical, high, medium, low, never; default high).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary (with run_dir) as JSON.")] = False,
 ) -> None:
     """Import results that another tool produced, then gate and re-export the run (report.pdf, junit.xml, ...).
@@ -50,6 +60,8 @@ def import_command(
         fail(HarnessError("give exactly one of --into RUN_DIR or --new"))
     if language not in ("zh-CN", "en"):
         fail(HarnessError(f"--language must be zh-CN or en, not {language!r}"))
+    if fail_on is not None and fail_on not in FAIL_ON:
+        fail(HarnessError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}"))
     importers = load_importers()
     importer = importers.get(format)
     if importer is None:
@@ -57,8 +69,9 @@ def import_command(
     try:
         sources = tuple(expand(files, Path.cwd()))
         request = ImportRequest(
-            sources, importer, suite, kind or importer.default_kind, tuple(criterion or ()), replace
-        )
+            sources, importer, suite, kind or importer.default_kind, tuple(criterion or ()), replace,
+            cast("FailOn | None", fail_on),
+        )  # fmt: skip
         parse_criteria(request)  # before anything is created
         rundir = RunDirectory.open(into) if into is not None else None
     except HarnessError as exc:

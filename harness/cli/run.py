@@ -79,15 +79,19 @@ def _print_outcome(outcome: RunOutcome) -> None:
     for column in ("suite", "kind", "status", "result"):
         table.add_column(column)
     for result in run.suites:
-        table.add_row(result.name, result.kind, result.status.value, headline(result))
+        status = result.status.value + (", stopped early" if result.stopped and result.status.value == "failed" else "")
+        table.add_row(result.name, result.kind, status, headline(result))
     stdout.print(table)
     for criterion in run.criteria:
         if criterion.outcome.value != "passed":
+            partial = " on partial results" if criterion.partial else ""
             line = (
                 f"  {criterion.outcome.value}: [{criterion.suite}] {criterion.expression} "
-                f"(measured {criterion.measured_text or '—'}) {criterion.message}"
+                f"(measured {criterion.measured_text or '—'}{partial}) {criterion.message}"
             )
             stdout.print(line, markup=False)  # suite names and expressions are data, not rich markup
+    for reason in run.verdict_reasons:
+        stdout.print(f"  - {reason}", markup=False, soft_wrap=True)
     stdout.print(f"verdict: [{_VERDICT_STYLE[run.verdict.value]}]{run.verdict.value}[/]")
     stdout.print(f"run directory: {outcome.run_dir}")
     report = outcome.run_dir / "report.pdf"
@@ -101,6 +105,25 @@ def validate(profile: ProfileArg) -> None:
     plan = _plan(profile)
     names = ", ".join(p.suite.name for p in plan.suites)
     stdout.print(f"OK: {profile} ({len(plan.suites)} suites: {names})")
+    stdout.print("effective acceptance criteria (defaults marked):", markup=False)
+    for line in _criteria_lines(plan):
+        stdout.print(line, markup=False, soft_wrap=True)
+
+
+def _criteria_lines(plan: Plan) -> list[str]:
+    """Every suite's effective criteria, defaults marked, and how its runner judges beyond them."""
+    lines = []
+    for planned in plan.suites:
+        suite = planned.suite
+        lines.append(f"  {suite.name} ({suite.kind}{'' if planned.enabled else ', disabled'})")
+        for criterion, default in planned.effective_criteria:
+            written = criterion.text.rsplit(":", 1)[-1].strip() == criterion.action.value
+            action = "" if written or criterion.action.value == "fail" else f" : {criterion.action.value}"
+            lines.append(f"    {criterion.text}{action}{'   (default)' if default else ''}")
+        if not planned.effective_criteria:
+            lines.append("    none: the suite's own status decides (failed fails the run)")
+        lines += [f"    {note}" for note in planned.gate_notes]
+    return lines
 
 
 @app.command()

@@ -1,12 +1,17 @@
-"""Evaluate parsed criteria against suite results and decide the run's verdict (DESIGN §5)."""
+"""Evaluate parsed criteria against suite results (DESIGN §5); the verdict is decided in verdict.py.
+
+A suite cut short is judged on what it gathered: an outcome that more results could not change (see
+finality.py) counts as it is; any other is reported with its partial measurement and left open.
+"""
 
 from __future__ import annotations
 
 import difflib
-import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
+from harness.gates.finality import is_final
 from harness.gates.syntax import BinaryOp, Criterion, Expression, Negate, Number, Reference
+from harness.results.messages import message
 from harness.results.metrics import format_value
 from harness.results.model import (
     CriterionAction,
@@ -14,24 +19,34 @@ from harness.results.model import (
     CriterionResult,
     SuiteResult,
     SuiteStatus,
-    Verdict,
+    Text,
 )
 
 
 class MetricMissing(LookupError):
-    """A criterion names a value the suite did not produce."""
+    """A criterion names a value the suite did not produce; ``text`` says which (translatable)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 Resolver = Callable[[Reference], float]
 """Looks up a reference's value or raises :class:`MetricMissing`."""
 
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+# Equal within float noise counts as equal for every operator: 38/40 >= 95% must hold.
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": lambda a, b: abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)),
-    "!=": lambda a, b: abs(a - b) > 1e-9 * max(1.0, abs(a), abs(b)),
+    "<": lambda a, b: a < b and not _close(a, b),
+    "<=": lambda a, b: a <= b or _close(a, b),
+    ">": lambda a, b: a > b and not _close(a, b),
+    ">=": lambda a, b: a >= b or _close(a, b),
+    "==": _close,
+    "!=": lambda a, b: not _close(a, b),
 }
 
 
@@ -48,18 +63,24 @@ def suite_resolver(suite: SuiteResult, namespaces: Mapping[str, Resolver] | None
             return _endpoint_metric(suite, reference)
         if any(segment.args is not None for segment in reference.segments):
             raise MetricMissing(f"unknown function in {reference.dotted!r}")
-        return _lookup(suite.metrics, reference.dotted, f"suite {suite.name!r}")
+        if reference.dotted == "pass_rate" and "pass_rate" not in suite.metrics:
+            tests = suite.metrics.get("tests", 0)
+            if tests and tests == suite.metrics.get("skipped"):
+                raise MetricMissing(message("criterion.all_skipped"))
+        return _lookup(suite.metrics, reference.dotted, suite.name)
 
     return resolve
 
 
-def _lookup(metrics: Mapping[str, float], name: str, owner: str) -> float:
+def _lookup(metrics: Mapping[str, float], name: str, owner: str, endpoint: str = "") -> float:
     if name in metrics:
         return metrics[name]
     close = difflib.get_close_matches(name, list(metrics), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     available = ", ".join(sorted(metrics)) or "none"
-    raise MetricMissing(f"{owner} has no metric {name!r}{hint}; it has: {available}")
+    if endpoint:
+        raise MetricMissing(f"endpoint {endpoint!r} has no metric {name!r}{hint}; it has: {available}")
+    raise MetricMissing(message("criterion.metric_missing", suite=owner, name=name, hint=hint, available=available))
 
 
 def _endpoint_metric(suite: SuiteResult, reference: Reference) -> float:
@@ -72,8 +93,8 @@ def _endpoint_metric(suite: SuiteResult, reference: Reference) -> float:
         names = [e.name for e in suite.endpoints]
         close = difflib.get_close_matches(name, names, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise MetricMissing(f"suite {suite.name!r} has no endpoint {name!r}{hint}")
-    return _lookup(endpoint.metrics, reference.segments[1].name, f"endpoint {name!r}")
+        raise MetricMissing(message("criterion.endpoint_missing", suite=suite.name, name=name, hint=hint))
+    return _lookup(endpoint.metrics, reference.segments[1].name, suite.name, endpoint=name)
 
 
 def _value(expression: Expression, resolve: Resolver) -> float:
@@ -93,7 +114,7 @@ def _value(expression: Expression, resolve: Resolver) -> float:
     if expression.op == "*":
         return left * right
     if right == 0:
-        raise MetricMissing("division by zero")
+        raise MetricMissing(message("criterion.division_by_zero"))
     return left / right
 
 
@@ -115,24 +136,40 @@ def evaluate(
     """One criterion against one suite's results.
 
     A criterion with a ``for`` window states a failure condition instead (see :mod:`harness.gates.window`):
-    it fails when it held for its window while the suite ran.
+    it fails when it held for its window while the suite ran. A suite that was cut short (status
+    ``incomplete`` or a stop record) is judged on what it gathered, with ``partial`` set: an outcome more
+    results could not change stands; any other becomes ``error`` with its measured value kept.
     """
-    base = {
+    base: dict[str, object] = {
         "suite": suite.name,
         "expression": criterion.text,
         "action": criterion.action,
         "expected": criterion.right_text,
         "default": default,
     }
-    if not suite.completed:
-        return CriterionResult(**base, outcome=CriterionOutcome.ERROR, message=f"suite {suite.status.value}")
+    if suite.status in (SuiteStatus.ERROR, SuiteStatus.SKIPPED):
+        return CriterionResult(
+            **base,
+            outcome=CriterionOutcome.ERROR,
+            message=message("criterion.suite_not_run", status=suite.status.value),
+        )
+    partial = is_partial(suite)
     if criterion.window is not None:
-        return _evaluate_window(criterion, suite, base)
+        windowed = _evaluate_window(criterion, suite, base)
+        if partial and windowed.outcome is CriterionOutcome.PASSED:  # it could still have held later
+            return windowed.model_copy(
+                update={
+                    "outcome": CriterionOutcome.ERROR,
+                    "partial": True,
+                    "message": message("criterion.partial_open"),
+                }
+            )
+        return windowed.model_copy(update={"partial": partial})
     resolve = resolve or suite_resolver(suite)
     try:
         measured, limit, holds = measure(criterion, resolve)
     except MetricMissing as exc:
-        return CriterionResult(**base, outcome=CriterionOutcome.ERROR, message=str(exc))
+        return CriterionResult(**base, outcome=CriterionOutcome.ERROR, message=exc.text, partial=partial)
     dimension = criterion.left.dimension if isinstance(criterion.left, Reference) else None
     measured_text = _measured_text(criterion, measured)
     if holds:
@@ -144,7 +181,22 @@ def evaluate(
     if not isinstance(criterion.right, Number):
         limit_text = format_value(limit, dimension) if dimension else f"{limit:.6g}"
         base["expected"] = f"{criterion.right_text} = {limit_text}"
-    return CriterionResult(**base, measured=measured, measured_text=measured_text, outcome=outcome)
+    note: Text = ""
+    if partial:
+        if is_final(criterion, measured, limit, holds):
+            note = message("criterion.partial_final")
+        else:
+            note = message("criterion.partial_open")
+            if criterion.action is not CriterionAction.WARN:  # a warning decides nothing: it stands as measured
+                outcome = CriterionOutcome.ERROR
+    return CriterionResult(
+        **base, measured=measured, measured_text=measured_text, outcome=outcome, message=note, partial=partial
+    )
+
+
+def is_partial(suite: SuiteResult) -> bool:
+    """True for a suite that started but was cut short: its results are what it gathered until then."""
+    return suite.status is SuiteStatus.INCOMPLETE or suite.stopped is not None
 
 
 def _evaluate_window(criterion: Criterion, suite: SuiteResult, base: dict[str, object]) -> CriterionResult:
@@ -166,7 +218,7 @@ def _evaluate_window(criterion: Criterion, suite: SuiteResult, base: dict[str, o
         )
     if not suite.timeseries and "aborted" not in suite.metrics:
         return CriterionResult(
-            **base, outcome=CriterionOutcome.ERROR, message="no timeseries to check the 'for' window against"
+            **base, outcome=CriterionOutcome.ERROR, message=message("criterion.window_no_timeseries")
         )
     watch = replay(criterion, suite.timeseries)
     extreme = watch.extreme
@@ -175,12 +227,11 @@ def _evaluate_window(criterion: Criterion, suite: SuiteResult, base: dict[str, o
         # Watched live and never triggered: that is the verdict, whatever a replay of the coarser
         # recorded timeseries would say.
         return CriterionResult(
-            **base, measured=extreme, measured_text=peak, outcome=CriterionOutcome.PASSED, message="never triggered"
-        )
+            **base, measured=extreme, measured_text=peak, outcome=CriterionOutcome.PASSED,
+            message=message("criterion.window_never"),
+        )  # fmt: skip
     if extreme is None:
-        return CriterionResult(
-            **base, outcome=CriterionOutcome.ERROR, message="the timeseries has no values for this criterion"
-        )
+        return CriterionResult(**base, outcome=CriterionOutcome.ERROR, message=message("criterion.window_no_values"))
     if watch.triggered is None:
         return CriterionResult(**base, measured=extreme, measured_text=peak, outcome=CriterionOutcome.PASSED)
     trigger = watch.triggered
@@ -189,38 +240,5 @@ def _evaluate_window(criterion: Criterion, suite: SuiteResult, base: dict[str, o
         measured=trigger.measured,
         measured_text=_measured_text(criterion, trigger.measured),
         outcome=violated,
-        message=f"held from {trigger.since:.0f}s to {trigger.at:.0f}s of the recorded timeseries",
+        message=message("criterion.window_held", since=trigger.since, at=trigger.at),
     )
-
-
-def decide_verdict(
-    suites: Sequence[SuiteResult], criteria: Sequence[CriterionResult], interrupted: bool = False
-) -> tuple[Verdict, tuple[str, ...]]:
-    """PASS only if every selected suite completed and every failing-action criterion held.
-
-    INCOMPLETE outranks FAIL: a run that could not assess everything must be re-run before anyone
-    signs it, even when something already failed (the reasons list both).
-    """
-    incomplete: list[str] = []
-    failed: list[str] = []
-    if interrupted:
-        incomplete.append("the run was interrupted")
-    for suite in suites:
-        if suite.status in (SuiteStatus.ERROR, SuiteStatus.INCOMPLETE):
-            detail = f": {suite.error.splitlines()[0]}" if suite.error else ""
-            incomplete.append(f"suite {suite.name} {suite.status.value}{detail}")
-    for result in criteria:
-        if result.outcome is CriterionOutcome.FAILED:
-            measured = f" (measured {result.measured_text})" if result.measured_text else ""
-            failed.append(f"{result.suite}: {result.expression} failed{measured}")
-        elif result.outcome is CriterionOutcome.ERROR and _suite_completed(suites, result.suite):
-            incomplete.append(f"{result.suite}: {result.expression} could not be evaluated: {result.message}")
-    if incomplete:
-        return Verdict.INCOMPLETE, tuple(incomplete + failed)
-    if failed:
-        return Verdict.FAIL, tuple(failed)
-    return Verdict.PASS, ()
-
-
-def _suite_completed(suites: Sequence[SuiteResult], name: str) -> bool:
-    return any(s.name == name and s.completed for s in suites)

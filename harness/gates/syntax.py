@@ -297,7 +297,9 @@ def _number(token: _Token) -> Number:
     if token.unit is None:
         return Number(float(digits), None, digits)
     factor, dimension = _UNITS[token.unit]
-    return Number(float(digits) * factor, dimension, f"{digits}{token.unit}")
+    # divide for the sub-unit scales: 95 / 100 is 0.95 exactly as a float, 95 * 0.01 is 0.9500000000000001
+    value = float(digits) / round(1 / factor) if factor < 1 else float(digits) * factor
+    return Number(value, dimension, f"{digits}{token.unit}")
 
 
 def parse_criterion(text: str, action: CriterionAction | None = None) -> Criterion:

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterable
 
 from harness.history.records import RunRecord, SuiteSnapshot
+from harness.results.messages import message
 from harness.results.metrics import Dimension, dimension_of
-from harness.results.model import FindingRef, MetricDelta, Risk, RuleAction, SuiteComparison, SuiteStatus
+from harness.results.model import FindingRef, MetricDelta, Risk, RuleAction, SuiteComparison, SuiteStatus, Text
 
 RISK_ORDER: tuple[Risk, ...] = tuple(Risk)  # critical first
 NOTICEABLE = 0.05  # a relative change below this is shown but not called better or worse
@@ -46,7 +47,7 @@ def metric_deltas(current: SuiteSnapshot, baseline: SuiteSnapshot) -> tuple[Metr
 
 
 def compare_suite(
-    current: SuiteSnapshot, baseline: SuiteSnapshot | None, baseline_run: RunRecord | None, note: str = ""
+    current: SuiteSnapshot, baseline: SuiteSnapshot | None, baseline_run: RunRecord | None, note: Text = ""
 ) -> SuiteComparison:
     """``current`` against ``baseline`` (the same-named suite of ``baseline_run``); without a baseline every
     triaged finding counts as new and ``note`` says why there is nothing to compare with."""
@@ -60,10 +61,8 @@ def compare_suite(
         "metrics": metric_deltas(current, baseline),
     }
     if not (current.completed and baseline.completed):
-        which = baseline_run.run_id if not baseline.completed else "this run"
-        return SuiteComparison(
-            **base, note=f"suite {current.name} did not complete in {which}: findings were not compared"
-        )
+        key = "history.incomplete_baseline" if not baseline.completed else "history.incomplete_now"
+        return SuiteComparison(**base, note=message(key, suite=current.name, run=baseline_run.run_id))
     now, before = _triaged(current), _triaged(baseline)
     return SuiteComparison(
         **base,
@@ -82,11 +81,13 @@ def compare_runs(earlier: RunRecord, later: RunRecord) -> tuple[SuiteComparison,
     for name, suite in ran_later.items():
         before = ran_earlier.get(name)
         if before is None:
-            comparisons.append(SuiteComparison(suite=name, note=f"suite {name} did not run in {earlier.run_id}"))
+            comparisons.append(
+                SuiteComparison(suite=name, note=message("history.not_run", suite=name, run=earlier.run_id))
+            )
         else:
             comparisons.append(compare_suite(suite, before, earlier))
     comparisons += [
-        SuiteComparison(suite=name, note=f"suite {name} did not run in {later.run_id}")
+        SuiteComparison(suite=name, note=message("history.not_run", suite=name, run=later.run_id))
         for name in ran_earlier
         if name not in ran_later
     ]

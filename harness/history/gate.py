@@ -27,6 +27,7 @@ from harness.history.names import BASELINE, FINDINGS, finding_selector, uses_his
 from harness.history.records import RunRecord, SuiteSnapshot
 from harness.profile import LoadedProfile
 from harness.profile.schedule import BASELINE_KEYWORDS
+from harness.results.messages import message
 from harness.results.model import (
     Comparison,
     CriterionOutcome,
@@ -36,6 +37,7 @@ from harness.results.model import (
     SuiteComparison,
     SuiteResult,
     SuiteStatus,
+    Text,
     Verdict,
 )
 
@@ -74,8 +76,8 @@ class _Choice:
 
     run: RunRecord | None = None
     suite: SuiteSnapshot | None = None
-    problem: str = ""  # a configuration problem: criteria reading the baseline cannot be evaluated
-    first: str = ""  # nothing to compare with yet (last-pass / previous on a fresh history)
+    problem: Text = ""  # a configuration problem: criteria reading the baseline cannot be evaluated
+    first: Text = ""  # nothing to compare with yet (last-pass / previous on a fresh history)
 
 
 class RunHistory:
@@ -124,16 +126,16 @@ class RunHistory:
     def _choose(self, suite: str) -> _Choice:
         spec, store, run = self.baseline, self.store, self._run
         if spec is None:
-            return _Choice(problem="the profile names no baseline")
+            return _Choice(problem=message("history.no_baseline"))
         if store is None or run is None:
-            return _Choice(problem="the run history is disabled (history.enabled: false)")
+            return _Choice(problem=message("history.disabled"))
         try:
             if spec in BASELINE_KEYWORDS:
                 verdict = Verdict.PASS if spec == "last-pass" else None
                 found = store.latest_with_suite(self.profile, suite, run.started, verdict=verdict, exclude=run.run_id)
                 if found is None:
-                    what = "PASS run" if verdict else "finished run"
-                    return _Choice(first=f"no earlier {what} of profile {self.profile} ran suite {suite}")
+                    key = "history.first_pass" if verdict else "history.first_run"
+                    return _Choice(first=message(key, profile=self.profile, suite=suite))
                 return _Choice(run=found, suite=found.suite(suite))
             found = store.get(spec) or store.tagged(self.profile, spec)
         except HarnessError as exc:
@@ -145,7 +147,7 @@ class RunHistory:
             )
         snapshot = found.suite(suite)
         if snapshot is None or not snapshot.completed:
-            return _Choice(problem=f"baseline run {found.run_id} has no completed suite {suite}")
+            return _Choice(problem=message("history.baseline_incomplete", run=found.run_id, suite=suite))
         return _Choice(run=found, suite=snapshot)
 
     def evaluate(self, criterion: Criterion, suite: SuiteResult, *, default: bool) -> CriterionResult:
@@ -159,7 +161,7 @@ class RunHistory:
             return CriterionResult(
                 suite=suite.name, expression=criterion.text, action=criterion.action,
                 expected=criterion.right_text, outcome=CriterionOutcome.WARNED, default=default,
-                message=f"not checked: nothing to compare with yet ({choice.first})",
+                message=message("history.not_checked", why=choice.first),
             )  # fmt: skip
         namespaces = {BASELINE: self._baseline_values(choice), FINDINGS: self._finding_counts(choice, suite)}
         return evaluate(criterion, suite, suite_resolver(suite, namespaces), default=default)

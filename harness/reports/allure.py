@@ -32,6 +32,7 @@ from allure_commons.model2 import (
     TestStepResult,
 )
 
+from harness.gates.verdict import suite_stop
 from harness.results.metrics import format_metric
 from harness.results.model import (
     Artifact,
@@ -113,15 +114,17 @@ class _Writer:
         if native.is_dir() and any(native.glob("*-result.json")):
             return self._native(native)
         written = 0
-        if suite.status in (SuiteStatus.ERROR, SuiteStatus.INCOMPLETE):
+        if suite.status in (SuiteStatus.ERROR, SuiteStatus.INCOMPLETE) or suite.stopped is not None:
+            cut_short = suite.status is not SuiteStatus.ERROR
+            first = suite.error.splitlines()[0] if suite.error else suite.status.value
             self.logger.report_result(
                 self.result(
                     suite.name,
                     "(suite)",
-                    f"{suite.name} ({suite.status.value})",
+                    f"{suite.name} ({'stopped early' if cut_short else suite.status.value})",
                     Status.BROKEN,
                     statusDetails=StatusDetails(
-                        message=suite.error.splitlines()[0] if suite.error else suite.status.value, trace=suite.error
+                        message=str(suite_stop(suite)) if cut_short else first, trace=suite.error
                     ),
                     start=_millis(suite.started),
                     stop=_millis(suite.finished),
@@ -275,6 +278,8 @@ class _Writer:
             detail = f"expected {criterion.expression}; measured {criterion.measured_text or '—'}"
             if criterion.message:
                 detail += f"; {criterion.message}"
+            if criterion.partial:
+                detail += "; judged on partial results (the suite was cut short)"
             self.logger.report_result(
                 self.result(
                     CRITERIA_SUITE,

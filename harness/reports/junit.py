@@ -4,7 +4,10 @@ so any CI that shows JUnit shows why the gate failed.
 - Every test case keeps its status, message and details; failed and errored cases keep their output.
 - Security findings whose rule action is FAIL are failed test cases of their suite (one per finding,
   classname ``<suite>.findings``), with risk, CWE, the affected URLs and the solution.
-- A suite that could not run is one errored test case, so CI does not show it green.
+- A suite that could not run is one errored test case, so CI does not show it green; a suite cut short is
+  one errored case saying how (and its other results stay).
+- A suite that is ``failed`` only because a blocking criterion failed (a load test over its p95) gets one
+  failed case naming those criteria, so no suite shows green in CI where the report says failed.
 
 The output validates against tests/data/schemas/junit.xsd (the Jenkins/Ant JUnit format that GitHub,
 GitLab and Jenkins read).
@@ -17,9 +20,12 @@ from typing import ClassVar
 
 from lxml import etree
 
+from harness.gates.verdict import suite_stop
 from harness.results.model import (
     CaseStatus,
+    CriterionAction,
     CriterionOutcome,
+    CriterionResult,
     Finding,
     RuleAction,
     RunResult,
@@ -62,16 +68,23 @@ def _finding_case(parent: etree._Element, suite: SuiteResult, finding: Finding) 
     )
 
 
-def _suite_element(parent: etree._Element, suite: SuiteResult) -> None:
+def _suite_element(parent: etree._Element, suite: SuiteResult, criteria: list[CriterionResult]) -> None:
     cases = suite.cases
     element = etree.SubElement(parent, "testsuite", name=suite.name)
     counts = {status: sum(1 for c in cases if c.status is status) for status in CaseStatus}
-    if suite.status in (SuiteStatus.ERROR, SuiteStatus.INCOMPLETE):
+    if suite.status is SuiteStatus.ERROR:
         # A suite that could not run shows as one errored case, so CI does not report it as green.
-        case = etree.SubElement(element, "testcase", classname=suite.name, name=f"{suite.name} ({suite.status.value})")
+        case = etree.SubElement(element, "testcase", classname=suite.name, name=f"{suite.name} (error)")
         etree.SubElement(
             case, "error", message=_clean((suite.error.splitlines() or [suite.status.value])[0])
         ).text = _clean(suite.error)
+        counts[CaseStatus.ERROR] += 1
+    elif suite.status is SuiteStatus.INCOMPLETE or suite.stopped is not None:
+        case = etree.SubElement(element, "testcase", classname=suite.name, name=f"{suite.name} (stopped early)")
+        story = str(suite_stop(suite))
+        etree.SubElement(case, "error", message=_clean(story), type="stopped-early").text = _clean(
+            "\n".join(part for part in (story, suite.error) if part)
+        )
         counts[CaseStatus.ERROR] += 1
     for test in cases:
         case = etree.SubElement(
@@ -95,6 +108,10 @@ def _suite_element(parent: etree._Element, suite: SuiteResult) -> None:
         if finding.action is RuleAction.FAIL:
             _finding_case(element, suite, finding)
             counts[CaseStatus.FAILED] += 1
+    blocking = [c for c in criteria if c.outcome is CriterionOutcome.FAILED and c.action is not CriterionAction.WARN]
+    if suite.status is SuiteStatus.FAILED and not (counts[CaseStatus.FAILED] or counts[CaseStatus.ERROR]):
+        _failed_without_cases(element, suite, blocking)
+        counts[CaseStatus.FAILED] += 1
     element.set("tests", str(sum(counts.values())))  # cases + FAIL findings + a could-not-run case
     element.set("failures", str(counts[CaseStatus.FAILED]))
     element.set("errors", str(counts[CaseStatus.ERROR]))
@@ -102,6 +119,25 @@ def _suite_element(parent: etree._Element, suite: SuiteResult) -> None:
     element.set("time", f"{suite.metrics.get('duration', 0.0):.3f}")
     if suite.started:
         element.set("timestamp", suite.started.replace(tzinfo=None).isoformat(timespec="seconds"))
+
+
+def _failed_without_cases(element: etree._Element, suite: SuiteResult, blocking: list[CriterionResult]) -> None:
+    """A failed suite without failed cases (a load test over its p95, failed requests its criteria accept)
+    gets one failed case saying why, so CI never shows it green."""
+    if blocking:
+        name, message = (
+            f"{suite.name} (acceptance criteria)",
+            f"failed criteria: {'; '.join(c.expression for c in blocking)}",
+        )
+        lines = [f"{c.expression}: measured {c.measured_text or '—'}" for c in blocking]
+        kind = "acceptance-criteria"
+    else:
+        failures, requests = int(suite.metrics.get("failures", 0)), int(suite.metrics.get("requests", 0))
+        name, message = f"{suite.name} (failures)", f"{failures} of {requests} requests failed"
+        lines = [message + "; the suite's acceptance criteria accept this (see the acceptance-criteria suite)"]
+        kind = "tolerated-failures"
+    case = etree.SubElement(element, "testcase", classname=suite.name, name=name)
+    etree.SubElement(case, "failure", message=_clean(message), type=kind).text = _clean("\n".join(lines))
 
 
 def _criteria_element(parent: etree._Element, run: RunResult) -> None:
@@ -112,12 +148,15 @@ def _criteria_element(parent: etree._Element, run: RunResult) -> None:
             element, "testcase", classname=f"{CRITERIA_SUITE}.{criterion.suite}", name=criterion.expression
         )
         detail = f"expected {criterion.expression}; measured {criterion.measured_text or '—'}"
+        if criterion.partial:
+            detail += " (on partial results: the suite was cut short)"
+        note = str(criterion.message)
         if criterion.outcome is CriterionOutcome.FAILED:
             failures += 1
-            etree.SubElement(case, "failure", message=detail).text = criterion.message or detail
+            etree.SubElement(case, "failure", message=detail).text = note or detail
         elif criterion.outcome is CriterionOutcome.ERROR:
             errors += 1
-            etree.SubElement(case, "error", message=criterion.message or "not evaluated").text = criterion.message
+            etree.SubElement(case, "error", message=_clean(note or "not evaluated")).text = _clean(f"{detail}\n{note}")
         elif criterion.outcome is CriterionOutcome.WARNED:
             etree.SubElement(case, "system-out").text = f"warning: {detail}"
     element.set("tests", str(len(run.criteria)))
@@ -130,7 +169,7 @@ def render_junit(run: RunResult) -> bytes:
     root = etree.Element("testsuites", name=run.run_id)
     for suite in run.suites:
         if suite.status is not SuiteStatus.SKIPPED:
-            _suite_element(root, suite)
+            _suite_element(root, suite, [c for c in run.criteria if c.suite == suite.name])
     _criteria_element(root, run)
     for attribute in ("tests", "failures", "errors", "skipped"):
         root.set(attribute, str(sum(int(s.get(attribute, "0")) for s in root)))

@@ -5,8 +5,13 @@ Shape (``summary_version`` 1; fields are only ever added within a version):
     summary_version, run_id, verdict, verdict_reasons[], exit_code, started, finished, interrupted,
     profile {name, sha256}, project {name, system, version, stage}, target {name, base_url, version},
     suites[] {name, kind, status, error, metrics{}, tests{total, passed, failed, errors, skipped},
-              findings{total, gating, by_risk{critical, high, medium, low, info}}},
-    criteria[] {suite, expression, action, expected, measured, measured_text, outcome, default, message}
+              findings{total, gating, by_risk{critical, high, medium, low, info},
+                       by_action{FAIL, WARN, INFO, IGNORE}, false_positives},
+              stopped: null | {cause, cap, option, limit, elapsed, detail, text}, notes[],
+              coverage: null | {urls_found, urls_scanned, requests, rules_run[], rules_refused[{name, reason}],
+                                operations_imported, operations_scanned, operations_skipped[{name, reason}],
+                                spec_servers_replaced[]}},
+    criteria[] {suite, expression, action, expected, measured, measured_text, outcome, default, message, partial}
     comparison: null, or {baseline, new_findings{total, critical, high, medium, low, info}, fixed_findings{...},
         suites[] {suite, baseline_run, baseline_started, baseline_verdict, note, new[], fixed[], unchanged[]
         (findings: fingerprint, rule_id, name, risk, action, instances), metrics[] {name, endpoint, baseline,
@@ -21,7 +26,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from harness.results.model import Comparison, FindingRef, Risk, RuleAction, RunResult, SuiteResult, Verdict
+from harness.gates.verdict import suite_stop
+from harness.results.model import (
+    Comparison,
+    CriterionResult,
+    FindingRef,
+    Risk,
+    RuleAction,
+    RunResult,
+    SuiteResult,
+    Verdict,
+)
 from harness.results.rundir import RunDirectory, write_json_atomic
 
 SUMMARY_VERSION = 1
@@ -29,12 +44,27 @@ EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCOMPLETE: 3}
 
 
 def _findings(suite: SuiteResult) -> dict[str, object]:
-    """Counts of the suite's findings: ``gating`` are those whose rule action is FAIL."""
+    """Counts of the suite's findings: ``gating`` are those whose rule action is FAIL; false positives
+    (marked by the engine or a reviewer) are counted apart and never gate."""
     return {
         "total": len(suite.findings),
         "gating": sum(1 for f in suite.findings if f.action is RuleAction.FAIL),
         "by_risk": {risk.value: sum(1 for f in suite.findings if f.risk is risk) for risk in Risk},
+        "by_action": {action.value: sum(1 for f in suite.findings if f.action is action) for action in RuleAction},
+        "false_positives": len(suite.false_positives),
     }
+
+
+def _stopped(suite: SuiteResult) -> dict[str, object] | None:
+    """How a suite was cut short, with the English sentence the report prints; None if it was not."""
+    if suite.stopped is None and suite.status.value != "incomplete":
+        return None
+    record = suite.stopped.model_dump(mode="json") if suite.stopped else {"cause": "other"}
+    return {**record, "text": str(suite_stop(suite))}
+
+
+def _criterion(criterion: CriterionResult) -> dict[str, object]:
+    return {**criterion.model_dump(mode="json"), "message": str(criterion.message)}
 
 
 def build_summary(run: RunResult) -> dict[str, object]:
@@ -42,7 +72,7 @@ def build_summary(run: RunResult) -> dict[str, object]:
         "summary_version": SUMMARY_VERSION,
         "run_id": run.run_id,
         "verdict": run.verdict.value,
-        "verdict_reasons": list(run.verdict_reasons),
+        "verdict_reasons": [str(reason) for reason in run.verdict_reasons],
         "exit_code": EXIT_CODES[run.verdict],
         "started": run.started.isoformat(),
         "finished": run.finished.isoformat() if run.finished else None,
@@ -68,10 +98,13 @@ def build_summary(run: RunResult) -> dict[str, object]:
                     )
                 },
                 "findings": _findings(suite),
+                "stopped": _stopped(suite),
+                "notes": [str(note) for note in suite.notes],
+                "coverage": suite.coverage.model_dump(mode="json") if suite.coverage else None,
             }
             for suite in run.suites
         ],
-        "criteria": [criterion.model_dump(mode="json") for criterion in run.criteria],
+        "criteria": [_criterion(criterion) for criterion in run.criteria],
         "comparison": comparison_summary(run.comparison) if run.comparison else None,
     }
 
@@ -85,6 +118,7 @@ def comparison_summary(comparison: Comparison) -> dict[str, object]:
     suites = []
     for suite in comparison.suites:
         dumped = suite.model_dump(mode="json")
+        dumped["note"] = str(suite.note)
         dumped["metrics"] = [
             {**delta.model_dump(mode="json"), "change": delta.change, "relative": delta.relative}
             for delta in suite.metrics

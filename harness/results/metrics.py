@@ -91,6 +91,31 @@ CASE_METRICS: frozenset[str] = frozenset(
 """Metrics every test-case suite produces (``duration`` is wall-clock time, added by the pipeline)."""
 
 
+SCAN_METRICS: frozenset[str] = frozenset(
+    {"scan.urls", "scan.urls_scanned", "scan.requests", "scan.rules", "scan.operations", "scan.operations_scanned"}
+)
+"""What a security scan covered (from ``SuiteResult.coverage``), for criteria such as ``scan.urls >= 20``."""
+
+MONOTONIC: frozenset[str] = frozenset(
+    {"tests", "passed", "failed", "errors", "skipped", "duration", "tests_duration"}
+    | {"requests", "failures", "exceptions"}
+    | {"alerts.critical", "alerts.high", "alerts.medium", "alerts.low", "alerts.info"}
+    | {"alerts.fail", "alerts.warn", "alerts.total", "alerts.ignored", "alerts.instances"}
+    | SCAN_METRICS
+    | {"uat.passed", "uat.failed", "uat.blocked", "uat.invalid", "uat.checks", "uat.checks_failed"}
+)
+"""Metrics that only grow while a suite runs (counts of tests, requests, failures, findings, time spent).
+
+A suite cut short has measured less of them than it would have at its end, so a criterion that such a
+value already breaks in the growing direction (``alerts.fail == 0`` with 2 found) is broken for good: see
+:mod:`harness.gates.finality`. Rates, ratios and percentiles are not here: more data can move them either way.
+"""
+
+STICKY: dict[str, tuple[str, float]] = {"pass_rate": ("<", 1.0), "uat.pass_rate": ("<", 1.0), "error_rate": (">", 0.0)}
+"""Ratios that, once on one side of a bound, stay there however the suite goes on: a pass rate below 100 %
+cannot climb back (a failed test stays failed), an error rate above 0 cannot return to 0."""
+
+
 # The figures that say most about a suite, in order; a suite shows those it has.
 _HEADLINE = (
     "requests", "rps", "p95", "error_rate",
@@ -98,10 +123,14 @@ _HEADLINE = (
     "uat.passed", "uat.failed", "uat.blocked", "uat.pending",
     "coverage",
 )  # fmt: skip
+_ALWAYS = ("alerts.critical", "alerts.high")  # a security suite's headline never leaves these out
 
 
 def headline(suite: SuiteResult) -> str:
-    """One line on what a suite found: test counts, or its most telling metrics; then its error, if any."""
+    """One line on what a suite found: test counts, or its most telling metrics; then its error, if any.
+
+    A security suite always shows its critical and high findings (zero included), whatever else it has.
+    """
     metrics = suite.metrics
     if "tests" in metrics:
         parts = [f"{int(metrics['tests'])} tests"]
@@ -109,7 +138,9 @@ def headline(suite: SuiteResult) -> str:
         if "coverage" in metrics:
             parts.append(f"coverage {format_metric('coverage', metrics['coverage'])}")
     else:
-        parts = [f"{name} {format_metric(name, metrics[name])}" for name in _HEADLINE if name in metrics][:5]
+        names = [name for name in _HEADLINE if name in metrics][:5]
+        names += [name for name in _ALWAYS if name in metrics and name not in names]
+        parts = [f"{name} {format_metric(name, metrics[name])}" for name in _HEADLINE if name in names]
     text = ", ".join(parts)
     if suite.error:
         first = suite.error.splitlines()[0]

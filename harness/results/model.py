@@ -18,7 +18,9 @@ SCHEMA_VERSION = 2
 """Bumped on every change to run.json that an older reader cannot take; readers refuse newer versions.
 
 2: scan coverage, stop records, false positives, finding occurrences, the request behind an instance,
-   certificate rules of the signatories.
+   certificate rules of the signatories; sentences the harness writes (suite notes, criterion messages,
+   verdict reasons) may be :class:`Message` objects (key, parameters and the English text) instead of plain
+   strings; criteria judged on partial results.
 """
 
 
@@ -77,6 +79,29 @@ class CriterionOutcome(StrEnum):
     FAILED = "failed"
     WARNED = "warned"  # violated, but the criterion's action is warn
     ERROR = "error"  # could not be evaluated (metric missing, suite did not run)
+
+
+class Message(_Frozen):
+    """A sentence the harness wrote, as a catalogue key with its parameters (harness/results/messages.py),
+    so every report language can render it; ``text`` is the English rendering, for JSON readers and logs.
+
+    ``str(message)`` is that text, and ``"word" in message`` searches it, so a Message reads like the
+    plain string it replaces.
+    """
+
+    key: str
+    params: dict[str, str | int | float | Message] = Field(default_factory=dict)  # nested: same language
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __contains__(self, part: str) -> bool:
+        return part in self.text
+
+
+Text = str | Message
+"""Free text (a tool's words, a plug-in's note) or a translatable :class:`Message`."""
 
 
 class Artifact(_Frozen):
@@ -199,7 +224,8 @@ class StopRecord(_Frozen):
     """Why a suite that started was cut short (status ``incomplete``), in a form the report can translate.
 
     ``cause`` is one of: ``time-cap`` (a budget ran out), ``cancelled`` (Ctrl-C, SIGTERM), ``tool-died``
-    (the tool exited or crashed mid-run), ``target-lost`` (the target stopped answering).
+    (the tool exited or crashed mid-run), ``target-lost`` (the target stopped answering), ``other`` (the
+    runner said only that it stopped; ``detail`` has its words).
     """
 
     cause: str
@@ -224,17 +250,21 @@ class SuiteResult(_Frozen):
     findings: tuple[Finding, ...] = ()
     artifacts: tuple[Artifact, ...] = ()
     error: str = ""
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
     failures: tuple[FailureGroup, ...] = ()  # performance suites: failed requests grouped by message
     abort: AbortRecord | None = None  # set when a live-watched abort criterion stopped the suite
-    stopped: StopRecord | None = None  # set when the suite started but was cut short (status incomplete)
+    stopped: StopRecord | None = None  # set when the suite started but was cut short (status incomplete, or
+    # failed when what it gathered already broke a blocking criterion for good)
     coverage: ScanCoverage | None = None  # security suites: what the scan covered
-    false_positives: tuple[Finding, ...] = ()  # alerts the engine or a reviewer marked false positive: shown, never counted
+    false_positives: tuple[
+        Finding, ...
+    ] = ()  # alerts the engine or a reviewer marked false positive: shown, never counted
 
     @property
     def completed(self) -> bool:
-        """True when the suite ran to its end (whatever its tests said)."""
-        return self.status in (SuiteStatus.PASSED, SuiteStatus.FAILED)
+        """True when the suite ran to its end (whatever its tests said); a suite cut short is ``failed``
+        with a stop record when what it gathered already broke a blocking criterion for good."""
+        return self.status in (SuiteStatus.PASSED, SuiteStatus.FAILED) and self.stopped is None
 
 
 class CriterionResult(_Frozen):
@@ -245,8 +275,9 @@ class CriterionResult(_Frozen):
     measured: float | None = None
     measured_text: str = ""  # the measured value formatted in the criterion's unit
     outcome: CriterionOutcome
-    message: str = ""
+    message: Text = ""
     default: bool = False  # implied by the suite kind, not written in the profile
+    partial: bool = False  # judged on what a suite gathered before it was cut short (see docs/criteria.md)
 
 
 SUBJECT_ATTRIBUTES: tuple[str, ...] = ("CN", "O", "OU", "C", "ST", "L", "E", "SERIALNUMBER", "T")
@@ -385,7 +416,7 @@ class SuiteComparison(_Frozen):
     fixed: tuple[FindingRef, ...] = ()
     unchanged: tuple[FindingRef, ...] = ()
     metrics: tuple[MetricDelta, ...] = ()
-    note: str = ""
+    note: Text = ""
 
 
 class Comparison(_Frozen):
@@ -409,7 +440,7 @@ class RunResult(_Frozen):
     suites: tuple[SuiteResult, ...] = ()
     criteria: tuple[CriterionResult, ...] = ()
     verdict: Verdict = Verdict.INCOMPLETE
-    verdict_reasons: tuple[str, ...] = ()
+    verdict_reasons: tuple[Text, ...] = ()
     interrupted: bool = False
     comparison: Comparison | None = None  # set when the profile names a baseline (harness/history)
 

@@ -1,7 +1,9 @@
 """``kind: import`` — results that other tools already produced (JUnit XML, JMeter JTL, ZAP, Nessus, ...).
 
 The files are copied into ``raw/<suite>/`` first, so the run directory (and the signed PDF) carries
-exactly the evidence the verdict was computed from.
+exactly the evidence the verdict was computed from. Findings of security formats (ZAP, Nessus) are judged
+by the same severity policy and rule configuration as scans (``fail_on``, ``rules``, ``rules_file``), and
+every import gets its kind's default criteria when it lists none (harness/gates/defaults.py).
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ import shutil
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from harness.errors import ImportFormatError, RunnerSetupError
+from harness.errors import ImportFormatError, ProfileError, RunnerSetupError
+from harness.gates.defaults import default_criteria
+from harness.results.findings import alert_metrics, sort_findings
 from harness.results.importers import Importer, load_importers
-from harness.results.model import SuiteResult
+from harness.results.messages import message, policy_message
+from harness.results.model import SuiteResult, SuiteStatus
+from harness.results.severity import FailOn, describe_policy, severity_actions
 from harness.runners.base import PreparedSuite, RunContext
+from harness.runners.security.rules import RuleConfig, from_mapping, parse_rules_file
 
 
 class ImportOptions(BaseModel):
@@ -25,6 +32,68 @@ class ImportOptions(BaseModel):
     format: str = Field(description="importer name, e.g. junit, jtl, zap-json, nessus")
     paths: list[str] = Field(min_length=1, description="files or glob patterns, relative to the profile")
     kind: str | None = Field(default=None, description="what the results are: unit, integration, performance, ...")
+    fail_on: FailOn | None = Field(
+        default=None, description="security formats: lowest risk whose findings FAIL when no rule names them (high)"
+    )
+    rules: dict[str, str] = Field(
+        default_factory=dict, description="security formats: rule id -> IGNORE|INFO|WARN|FAIL"
+    )
+    rules_file: str | None = Field(default=None, description="security formats: zap-baseline -c rule file")
+
+    @model_validator(mode="after")
+    def _rules(self) -> ImportOptions:
+        from_mapping(self.rules, {})  # raises ValueError for an unknown action
+        return self
+
+    @property
+    def judges_findings(self) -> bool:
+        return self.fail_on is not None or bool(self.rules) or self.rules_file is not None
+
+
+SECURITY_METRIC = "alerts.fail"
+
+
+def is_security_format(importer: Importer) -> bool:
+    """Formats whose results are findings (ZAP, Nessus): judged by the severity policy."""
+    return SECURITY_METRIC in importer.metric_names
+
+
+def import_rules(fail_on: FailOn | None, rules: dict[str, str], rules_file: Path | None) -> RuleConfig:
+    """The rule configuration of a security import: the file (if any), the mapping on top, and for every
+    other rule the severity policy with threshold ``fail_on`` (default high).
+
+    Raises:
+        RunnerSetupError: the rule file is missing or malformed.
+    """
+    actions = severity_actions(fail_on or "high")
+    mapping = from_mapping(rules, {}, actions)
+    if rules_file is None:
+        return mapping
+    if not rules_file.is_file():
+        raise RunnerSetupError(f"rule file not found: {rules_file}")
+    try:
+        return parse_rules_file(rules_file, actions).merged(mapping)
+    except ProfileError as exc:
+        raise RunnerSetupError(f"bad rule file:\n{exc}") from None
+
+
+def judge_findings(result: SuiteResult, rules: RuleConfig, fail_on: FailOn | None = None) -> SuiteResult:
+    """Imported findings with their rule actions set, the ``alerts.*`` metrics recounted, and the status
+    ``failed`` when any finding is at FAIL (the importer's own status otherwise stands)."""
+    findings = sort_findings(rules.apply(result.findings))
+    metrics = {**result.metrics, **alert_metrics(findings)}
+    status = result.status
+    if status in (SuiteStatus.PASSED, SuiteStatus.FAILED):
+        status = SuiteStatus.FAILED if metrics["alerts.fail"] else SuiteStatus.PASSED
+    notes = (*result.notes, policy_message(fail_on or "high"))
+    update = {"findings": tuple(findings), "metrics": metrics, "status": status, "notes": notes}
+    return result.model_copy(update=update)
+
+
+def import_defaults(importer: Importer, kind: str) -> tuple[str, ...]:
+    """The criteria an import gets when none are given: its kind's defaults (harness/gates/defaults.py)
+    if the importer produces their metric, else what the importer itself declares."""
+    return default_criteria(kind, importer.metric_names | {"duration"}) or importer_defaults(importer)
 
 
 def expand(patterns: list[str], base_dir: Path) -> list[Path]:
@@ -63,11 +132,11 @@ def import_sources(importer: Importer, sources: list[Path], raw_dir: Path, suite
     try:
         result = importer.read(copies, suite, kind)
     except ImportFormatError as exc:
-        message = str(exc)
+        problem = str(exc)
         for source, copy in zip(sources, copies, strict=True):
-            message = message.replace(str(copy), str(source))
-        raise RunnerSetupError(message) from None
-    notes = (*result.notes, f"imported from {', '.join(str(s) for s in sources)}")
+            problem = problem.replace(str(copy), str(source))
+        raise RunnerSetupError(problem) from None
+    notes = (*result.notes, message("note.import.sources", files=", ".join(str(s) for s in sources)))
     return result.model_copy(update={"notes": notes})
 
 
@@ -102,19 +171,41 @@ class ImportRunner:
         return importer.metric_names | {"duration"} if importer else frozenset({"duration"})
 
     def default_criteria_for(self, options: BaseModel) -> tuple[str, ...]:
-        """The importer's own defaults (``failed + errors == 0`` for test results), used when the suite
-        lists no criteria: an import with failed tests must not pass the gate silently."""
+        """The defaults of the results' kind (``pass_rate >= 100%`` for test results, ``error_rate == 0%``
+        for load results, ``alerts.fail == 0`` for findings), used when the suite lists no criteria: an
+        import of bad results must not pass the gate silently."""
         assert isinstance(options, ImportOptions)
-        return importer_defaults(self.importers.get(options.format))
+        importer = self.importers.get(options.format)
+        if importer is None:
+            return ()
+        return import_defaults(importer, options.kind or importer.default_kind)
+
+    def gate_notes(self, options: BaseModel) -> tuple[str, ...]:
+        """What ``harness validate`` says about how this import's findings are judged."""
+        assert isinstance(options, ImportOptions)
+        importer = self.importers.get(options.format)
+        if importer is None or not is_security_format(importer):
+            return ()
+        overrides = [f"rules_file {options.rules_file}"] if options.rules_file else []
+        overrides += ["rules"] if options.rules else []
+        return (describe_policy(options.fail_on or "high", None, overrides),)
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(ImportOptions)
         importer = self.importer(options)
+        if options.judges_findings and not is_security_format(importer):
+            raise RunnerSetupError(
+                f"fail_on, rules and rules_file apply to security formats (findings), not to {options.format!r}"
+            )
+        rules = None
+        if is_security_format(importer):
+            rules_file = ctx.base_dir / options.rules_file if options.rules_file else None
+            rules = import_rules(options.fail_on, options.rules, rules_file)
         sources = expand(options.paths, ctx.base_dir)
         ctx.progress.update(total=len(sources), completed=0)
         result = import_sources(importer, sources, ctx.raw_dir, suite.name, options.kind or importer.default_kind)
         ctx.progress.update(completed=len(sources))
-        return result
+        return judge_findings(result, rules, options.fail_on) if rules is not None else result
 
 
 def importer_defaults(importer: Importer | None) -> tuple[str, ...]:

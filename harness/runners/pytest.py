@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import threading
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import ClassVar
@@ -17,10 +18,11 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.errors import RunnerSetupError
+from harness.gates.defaults import DEFAULTS
 from harness.processes import ChildProcess
 from harness.results.importers.junit import parse_junit
 from harness.results.metrics import CASE_METRICS, case_metrics
-from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, ToolInfo
+from harness.results.model import CaseStatus, StopRecord, SuiteResult, SuiteStatus, ToolInfo
 from harness.runners.base import PreparedSuite, RunContext
 
 PLUGIN = "harness.runners.pytest_plugin"
@@ -49,7 +51,7 @@ class PytestOptions(BaseModel):
 
 class PytestRunner:
     options_model: ClassVar[type[BaseModel]] = PytestOptions
-    default_criteria: ClassVar[tuple[str, ...]] = ("failed + errors == 0",)
+    default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["tests"]
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -82,14 +84,26 @@ class PytestRunner:
                 os.close(write_end)
             reader = threading.Thread(target=self._follow_events, args=(read_end, ctx), daemon=True)
             reader.start()
+            began = time.monotonic()
             code = child.wait(timeout=suite.timeout, cancel=ctx.cancel)
             stopped = ""
+            record = None
             if code is None:
-                stopped = ctx.cancel.reason if ctx.cancel.cancelled else f"time limit of {suite.timeout:g}s reached"
+                elapsed = time.monotonic() - began
+                if ctx.cancel.cancelled:
+                    stopped = ctx.cancel.reason
+                    record = StopRecord(cause="cancelled", elapsed=elapsed, detail=stopped)
+                else:
+                    stopped = f"time limit of {suite.timeout:g}s reached"
+                    option = f"suites.{suite.name}.timeout"
+                    record = StopRecord(
+                        cause="time-cap", cap="timeout", option=option, limit=suite.timeout, elapsed=elapsed
+                    )
                 child.stop(grace=10.0)
                 code = child.returncode
             reader.join(timeout=5.0)
-        return self._result(suite, options, junit, coverage_file, log_path, code, stopped)
+        result = self._result(suite, options, junit, coverage_file, log_path, code, stopped)
+        return result.model_copy(update={"stopped": record}) if record else result
 
     def _argv(
         self, options: PytestOptions, paths: list[Path], raw: Path, junit: Path, coverage_file: Path

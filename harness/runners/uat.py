@@ -24,9 +24,11 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from harness.errors import HarnessError, RunnerSetupError
+from harness.gates.defaults import DEFAULTS
 from harness.progress import QuietProgress
+from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS, case_metrics
-from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, TestCase, ToolInfo
+from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, TestCase, Text, ToolInfo
 from harness.results.rundir import sha256_file
 from harness.runners.base import PreparedSuite, RunContext
 from harness.runners.pytest import PytestOptions, PytestRunner
@@ -65,7 +67,7 @@ class CheckOutcome:
 
 class UatRunner:
     options_model: ClassVar[type[BaseModel]] = UatOptions
-    default_criteria: ClassVar[tuple[str, ...]] = ("uat.failed + uat.blocked + uat.invalid == 0",)
+    default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["uat"]
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -89,11 +91,15 @@ class UatRunner:
         if paths.results.is_file():
             shutil.copyfile(paths.results, ctx.raw_dir / paths.results.name)
         checks: dict[str, CheckOutcome] = {}
-        notes: list[str] = [f"checklist {paths.checklist.name}: {checklist.checklist} {checklist.version}".strip()]
+        notes: list[Text] = [
+            message(
+                "note.uat.checklist", file=paths.checklist.name, name=checklist.checklist, version=checklist.version
+            )
+        ]
         if options.run_checks:
             checks = self._run_checks(checklist, paths, options, ctx)
         elif any(c.check for c in checklist.cases):
-            notes.append("automated checks not run (run_checks: false)")
+            notes.append(message("note.uat.checks_off"))
         ctx.progress.update(total=len(checklist.cases), completed=0)
         cases: list[TestCase] = []
         outcomes: list[Outcome] = []

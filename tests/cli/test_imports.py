@@ -33,7 +33,8 @@ def test_new_run_from_a_surefire_report(run_cli: Callable[..., CliResult], tmp_p
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["verdict"] == "FAIL" and summary["exit_code"] == 1
     assert summary["suites"][0]["tests"] == {"total": 5, "passed": 2, "failed": 1, "errors": 1, "skipped": 1}
-    assert summary["criteria"][0]["expression"] == "failed + errors == 0"
+    assert summary["criteria"][0]["expression"] == "pass_rate >= 100%"  # the default of test results
+    assert summary["criteria"][0]["default"] is True and summary["criteria"][0]["outcome"] == "failed"
     assert (run_dir / "raw" / "surefire" / "surefire.xml").read_bytes() == (JUNIT / "surefire.xml").read_bytes()
     assert (run_dir / "report.pdf").stat().st_size > 10_000
     names = [s.get("name") for s in etree.parse(str(run_dir / "junit.xml")).getroot()]

@@ -129,6 +129,11 @@ def test_ctrl_c_stops_the_suite_and_the_target_and_keeps_the_results(tmp_path: P
     statuses = {s["name"]: s["status"] for s in summary["suites"]}
     assert statuses == {"slow": "incomplete", "later": "skipped"}
     assert summary["suites"][0]["tests"]["passed"] == 1
+    stopped = summary["suites"][0]["stopped"]
+    assert stopped["cause"] == "cancelled" and stopped["elapsed"] > 0
+    assert stopped["text"].startswith("stopped early after") and "(SIGINT received)" in stopped["text"]
+    (criterion,) = summary["criteria"]  # judged on what the suite gathered, not final: open, value shown
+    assert criterion["partial"] and criterion["outcome"] == "error" and criterion["measured_text"] == "100 %"
     run = json.loads(run_json.read_text())
     assert run["verdict"] == "INCOMPLETE"
     assert _port_closed(run["target"]["base_url"])
@@ -182,6 +187,12 @@ def test_validate_reports_every_error_or_ok(write_profile, run_cli, repo: Path) 
     ok = run_cli("validate", str(repo / "profiles" / "demo.yaml"))
     assert ok.code == 0
     assert ok.stdout.startswith("OK:")
+    lines = [line.strip() for line in ok.stdout.splitlines()]
+    assert "alerts.critical + alerts.high == 0 : warn" in lines  # every suite's criteria, as effective
+    assert (
+        "findings: FAIL critical, high · WARN medium · INFO low, info (fail_on: high); "
+        "per-rule actions from rules_file security-rules.tsv"
+    ) in lines
 
 
 def test_a_missing_environment_variable_is_a_profile_error(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.gates import MetricMissing, Reference, decide_verdict, evaluate, parse_criterion, suite_resolver
-from harness.results.model import CriterionOutcome, CriterionResult, Endpoint, SuiteResult, SuiteStatus, Verdict
+from harness.gates import MetricMissing, Reference, evaluate, parse_criterion, suite_resolver
+from harness.results.model import CriterionOutcome, Endpoint, StopRecord, SuiteResult, SuiteStatus
 
 
 def suite(status: SuiteStatus = SuiteStatus.PASSED, **metrics: float) -> SuiteResult:
@@ -80,34 +80,55 @@ def test_division_by_zero_is_an_error_not_a_crash() -> None:
 def test_criteria_of_a_suite_that_did_not_run_are_not_evaluated() -> None:
     result = evaluate(parse_criterion("p95 < 1s"), suite(SuiteStatus.ERROR))
     assert result.outcome is CriterionOutcome.ERROR
-    assert result.message == "suite error"
+    assert str(result.message) == "suite error"
+    assert not result.partial
 
 
-def outcome(result: str, suite_name: str = "load") -> CriterionResult:
-    return CriterionResult(suite=suite_name, expression="x", outcome=CriterionOutcome(result))
+def test_every_test_skipped_has_no_pass_rate_and_says_so() -> None:
+    result = evaluate(parse_criterion("pass_rate >= 100%"), suite(tests=4, skipped=4, failed=0))
+    assert result.outcome is CriterionOutcome.ERROR
+    assert "every test was skipped" in result.message
 
 
-def test_verdict_pass_needs_every_suite_complete_and_every_criterion_met() -> None:
-    assert decide_verdict([suite()], [outcome("passed"), outcome("warned")]) == (Verdict.PASS, ())
+def cut_short(**metrics: float) -> SuiteResult:
+    stop = StopRecord(cause="time-cap", cap="max_minutes", option="suites.scan.options.max_minutes", limit=600)
+    return SuiteResult(name="scan", kind="security", status=SuiteStatus.INCOMPLETE, metrics=metrics, stopped=stop)
 
 
-def test_verdict_fail_lists_the_failed_criteria() -> None:
-    verdict, reasons = decide_verdict([suite()], [outcome("passed"), outcome("failed")])
-    assert verdict is Verdict.FAIL
-    assert reasons == ("load: x failed",)
+def test_a_suite_cut_short_is_judged_on_what_it_gathered() -> None:
+    # 5 FAIL findings already: the count only grows, so the failure is final
+    broken = evaluate(parse_criterion("alerts.fail == 0"), cut_short(**{"alerts.fail": 5.0}))
+    assert broken.outcome is CriterionOutcome.FAILED and broken.partial
+    assert broken.measured == 5 and broken.measured_text == "5"
+    assert "can only move one way" in broken.message
+    # nothing found yet: more scanning could still find something, so it stays open, with its value shown
+    clean = evaluate(parse_criterion("alerts.fail == 0"), cut_short(**{"alerts.fail": 0.0}))
+    assert clean.outcome is CriterionOutcome.ERROR and clean.partial
+    assert clean.measured == 0 and clean.measured_text == "0"
+    # a lower bound already reached holds for good
+    reached = evaluate(parse_criterion("scan.urls >= 20"), cut_short(**{"scan.urls": 25.0}))
+    assert reached.outcome is CriterionOutcome.PASSED and reached.partial
 
 
-def test_verdict_incomplete_outranks_fail_and_keeps_both_reasons() -> None:
-    broken = SuiteResult(name="zap", kind="security", status=SuiteStatus.ERROR, error="ZAP unreachable\nmore")
-    verdict, reasons = decide_verdict([suite(), broken], [outcome("failed")])
-    assert verdict is Verdict.INCOMPLETE
-    assert reasons == ("suite zap error: ZAP unreachable", "load: x failed")
+def test_a_partial_rate_or_percentile_is_never_final() -> None:
+    high = evaluate(parse_criterion("p95 < 500ms"), cut_short(p95=0.9))
+    assert high.outcome is CriterionOutcome.ERROR and high.measured_text == "900 ms"
+    warned = evaluate(parse_criterion("p95 < 500ms : warn"), cut_short(p95=0.9))
+    assert warned.outcome is CriterionOutcome.WARNED and warned.partial  # a warning decides nothing anyway
 
 
-def test_an_unevaluable_criterion_on_a_completed_suite_makes_the_run_incomplete() -> None:
-    verdict, _ = decide_verdict([suite()], [outcome("error")])
-    assert verdict is Verdict.INCOMPLETE
+def test_sticky_ratios_fail_for_good_once_broken() -> None:
+    tests = evaluate(parse_criterion("pass_rate >= 100%"), cut_short(pass_rate=0.9, tests=10, failed=1))
+    assert tests.outcome is CriterionOutcome.FAILED and tests.partial
+    tolerant = evaluate(parse_criterion("pass_rate >= 80%"), cut_short(pass_rate=0.9, tests=10, failed=1))
+    assert tolerant.outcome is CriterionOutcome.ERROR  # 90 % could still fall below 80 %
+    errors = evaluate(parse_criterion("error_rate == 0%"), cut_short(error_rate=0.02, requests=100, failures=2))
+    assert errors.outcome is CriterionOutcome.FAILED
 
 
-def test_interruption_makes_the_run_incomplete() -> None:
-    assert decide_verdict([suite()], [], interrupted=True)[0] is Verdict.INCOMPLETE
+def test_a_bound_met_exactly_holds_despite_float_noise() -> None:
+    assert evaluate(parse_criterion("pass_rate >= 95%"), suite(pass_rate=38 / 40)).outcome is CriterionOutcome.PASSED
+    assert (
+        evaluate(parse_criterion("error_rate <= 0.1%"), suite(error_rate=1 / 1000)).outcome is CriterionOutcome.PASSED
+    )
+    assert evaluate(parse_criterion("error_rate < 0.1%"), suite(error_rate=1 / 1000)).outcome is CriterionOutcome.FAILED

@@ -44,7 +44,7 @@ def test_findings_of_an_incomplete_suite_are_not_compared() -> None:
 
 def test_suites_present_on_one_side_only() -> None:
     earlier, later = _records([perf_suite()], [security_suite(findings=[XSS])])
-    notes = {c.suite: c.note for c in compare_runs(earlier, later)}
+    notes = {c.suite: str(c.note) for c in compare_runs(earlier, later)}
     assert notes == {
         "scan": f"suite scan did not run in {earlier.run_id}",
         "load": f"suite load did not run in {later.run_id}",

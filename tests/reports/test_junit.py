@@ -53,3 +53,26 @@ def test_suite_error_and_criteria(tmp_path: Path) -> None:
     failed = criteria.find("testcase[failure]")
     assert failed.get("classname") == "acceptance-criteria.api"
     assert failed.find("failure").get("message") == "expected failed + errors == 0; measured 2"
+
+
+def test_no_suite_is_green_where_the_report_says_failed_or_stopped(tmp_path: Path) -> None:
+    from tests.rich_runs import make_rich_run
+
+    rundir = make_rich_run(tmp_path, "en")
+    root = etree.parse(str(rundir.path / "junit.xml")).getroot()
+    SCHEMA.assertValid(root)
+    run = rundir.read_run()
+    for suite in run.suites:
+        element = root.find(f"testsuite[@name='{suite.name}']")
+        assert element is not None, suite.name
+        red = int(element.get("failures")) + int(element.get("errors"))
+        assert bool(red) == (suite.status.value != "passed"), suite.name
+    # the security scan cut short after its critical findings: failed cases and one "stopped early" error
+    security = root.find("testsuite[@name='security']")
+    stopped = security.find("testcase[@name='security (stopped early)']/error")
+    assert stopped.get("type") == "stopped-early" and "max_minutes (whole scan) time cap (600 s)" in stopped.get(
+        "message"
+    )
+    # the JTL import failed by its default criterion only: a case says which
+    jmeter = root.find("testsuite[@name='jmeter']/testcase[@name='jmeter (acceptance criteria)']/failure")
+    assert jmeter.get("message") == "failed criteria: error_rate == 0%" and "measured 50 %" in jmeter.text

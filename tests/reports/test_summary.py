@@ -24,5 +24,7 @@ def test_summary_validates_and_counts_findings(tmp_path: Path) -> None:
         "total": 3,
         "gating": 1,
         "by_risk": {"critical": 0, "high": 1, "medium": 0, "low": 1, "info": 1},
+        "by_action": {"FAIL": 1, "WARN": 1, "INFO": 0, "IGNORE": 1},
+        "false_positives": 0,
     }
     assert summary["exit_code"] == 3

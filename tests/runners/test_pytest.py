@@ -46,7 +46,7 @@ def test_a_failing_test_fails_the_run_with_its_message(tmp_path, write_profile, 
     (failed,) = [c for c in run["suites"][0]["cases"] if c["status"] == "failed"]
     assert failed["name"] == "test_fee"
     assert "construction fee for 1200 m2 is wrong" in failed["message"]
-    assert run["criteria"][0]["expression"] == "failed + errors == 0"
+    assert run["criteria"][0]["expression"] == "pass_rate >= 100%"
     assert run["criteria"][0]["default"] is True
     pdf_text = subprocess.run(
         ["pdftotext", str(Path(summary["run_dir"]) / "report.pdf"), "-"], capture_output=True, text=True, check=True
@@ -99,6 +99,8 @@ def test_a_suite_over_its_time_limit_is_stopped_and_keeps_what_ran(tmp_path, wri
     assert suite["status"] == "incomplete"
     assert suite["error"] == "stopped: time limit of 4s reached"
     assert suite["tests"]["passed"] == 1
+    assert suite["stopped"]["cause"] == "time-cap" and suite["stopped"]["limit"] == 4
+    assert "raise suites.slow.timeout" in suite["stopped"]["text"]
 
 
 TARGET_TESTS = """

@@ -50,8 +50,11 @@ def test_recorded_results_pending_and_evidence_kept(
     suite = _suite(run)
     metrics = suite["metrics"]
     assert (metrics["uat.passed"], metrics["uat.pending"], metrics["uat.total"]) == (1, 2, 3)
-    assert code == 0  # the default criterion does not require completeness
-    assert run["criteria"][0]["expression"] == "uat.failed + uat.blocked + uat.invalid == 0"
+    # the default criterion needs every case recorded and passed: 2 pending cases fail it
+    assert code == 1
+    (criterion,) = run["criteria"]
+    assert criterion["expression"] == "uat.pass_rate >= 100%" and criterion["default"]
+    assert criterion["outcome"] == "failed" and criterion["measured_text"] == "33.33 %"
     run_dir = tmp_path / "reports" / run["run_id"]
     assert (run_dir / "raw" / "acceptance" / "evidence" / "C-1" / "receipt.txt").read_text(
         encoding="utf-8"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from harness.reports.pdf.evidence import NO_EVIDENCE, Evidence
 from harness.reports.pdf.i18n import Translator
 from harness.reports.pdf.styles import Styles
-from harness.results.model import RunResult
+from harness.results.model import RunResult, SuiteResult, SuiteStatus
 
 
 @dataclass(frozen=True)
@@ -37,3 +37,9 @@ class ReportContext:
 
     def status(self, status: str) -> str:
         return self.t.optional(f"status_{status}", status)
+
+    def suite_status(self, suite: SuiteResult) -> str:
+        """The suite's status as the report words it; a failed suite that was also cut short says both."""
+        if suite.status is SuiteStatus.FAILED and suite.stopped is not None:
+            return self.t("status_failed_cut_short")
+        return self.status(suite.status.value)

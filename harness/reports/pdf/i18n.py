@@ -1,8 +1,16 @@
-"""Every string of the report in zh-CN and en — the only place report wording lives."""
+"""Every string of the report in zh-CN and en — the only place report wording lives.
+
+Sentences the harness wrote into the results (suite notes, stop stories, criterion messages, verdict
+reasons) come as :class:`~harness.results.model.Message` keys and are rendered from
+harness/results/messages.py; ``Translator.text`` renders either kind. Text from a tool stays as it is and
+is marked as the tool's own (``Translator.foreign``).
+"""
 
 from __future__ import annotations
 
 from harness.errors import ExportError
+from harness.results.messages import render
+from harness.results.model import Text
 
 LANGUAGES = ("zh-CN", "en")
 
@@ -58,7 +66,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_failed": ("失败", "failed"),
     "status_error": ("无法执行", "error"),
     "status_skipped": ("未执行", "skipped"),
-    "status_incomplete": ("未完成", "incomplete"),
+    "status_incomplete": ("提前停止", "stopped early"),
+    "status_failed_cut_short": ("失败（且被提前停止）", "failed (and stopped early)"),
     "criteria": ("验收标准", "Acceptance criteria"),
     "criterion": ("验收标准", "Criterion"),
     "expected": ("要求", "Expected"),
@@ -68,10 +77,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "outcome_failed": ("不满足", "not met"),
     "outcome_warned": ("警告", "warning"),
     "outcome_error": ("无法评估", "not evaluated"),
+    "outcome_open": ("无法最终判定", "not final"),
     "default_criterion": ("（默认）", " (default)"),
+    "partial_value": ("（不完整结果）", " (partial)"),
+    "criteria_partial_note": (
+        "标注“不完整结果”的实测值取自被提前停止的套件：只增不减的指标（如发现项数、失败用例数、失败请求数）若已不满足，结论即为不满足；其余无法最终判定。",
+        "Values marked “partial” come from a suite that was stopped early: a count that only grows (findings, "
+        "failed tests, failed requests) that already breaks its criterion fails it for good; anything else "
+        "cannot be judged finally.",
+    ),
+    "criteria_default_note": (
+        "标注“默认”的验收标准是配置文件未写明时按套件类型自动采用的默认标准（见 docs/criteria.md）。",
+        "Criteria marked “default” apply because the profile gives none for that suite (see docs/criteria.md).",
+    ),
     "no_criteria": ("本次运行没有验收标准。", "This run has no acceptance criteria."),
     "suite_results": ("测试结果详情", "Results by suite"),
     "suite_error": ("该套件未能执行：", "The suite could not run: "),
+    "suite_stopped": ("该套件已运行，但未运行完：", "The suite ran but did not finish: "),
+    "suite_stopped_failed": (
+        "其已收集的结果已足以判定不满足验收标准，因此结论为不通过；未扫描/未执行的部分未被评估。",
+        "What it gathered already breaks a blocking criterion for good, so the verdict is FAIL; what it did not "
+        "reach was not assessed.",
+    ),
+    "tool_output": ("工具输出（原文）：", "Tool output: "),
+    "foreign_mark": ("（原文）", ""),
+    "engine_mark": ("（引擎原文）", ""),
     "failures": ("失败与错误的用例", "Failed and errored tests"),
     "no_failures": ("全部 {count} 个用例通过（跳过 {skipped} 个）。", "All {count} tests passed ({skipped} skipped)."),
     "case": ("用例", "Test"),
@@ -187,8 +217,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "signature": ("签名", "Signature"),
     "sign_here": ("数字签名处", "Digital signature"),
     "incomplete_banner": (
-        "本次运行未完成：部分测试套件未能执行，报告不能作为验收依据。",
-        "This run is INCOMPLETE: some suites could not run; this report cannot support acceptance.",
+        "本次运行未完成：部分测试套件未能执行、被提前停止，或部分验收标准无法最终判定（详见下列依据），报告不能作为验收依据。",
+        "This run is INCOMPLETE: some suites could not run or were stopped early, or some criteria could not be "
+        "judged (see the reasons below); this report cannot support acceptance.",
+    ),
+    "cut_short_banner": (
+        "注意：部分测试套件被提前停止，其未覆盖的部分未被评估（详见下列依据）。",
+        "Note: some suites were stopped early; what they did not reach was not assessed (see the reasons below).",
     ),
     # --- security suites (issue 5: ZAP / wapiti / Nessus findings) ---
     "risk_critical": ("严重", "Critical"),
@@ -201,6 +236,42 @@ TEXT: dict[str, tuple[str, str]] = {
     "action_INFO": ("提示 (INFO)", "INFO"),
     "action_IGNORE": ("忽略 (IGNORE)", "IGNORE"),
     "sec_engine": ("扫描引擎：{engine}", "Scan engine: {engine}"),
+    "sec_false_positive": ("误报（不计入）", "False positive (not counted)"),
+    "sec_false_positives": (
+        "以下告警已被标记为误报，不计入统计与判定：",
+        "These alerts were marked false positive: shown, not counted.",
+    ),
+    "sec_raw_report": ("扫描器原始报告：{files}", "The scanner's own report: {files}"),
+    "sec_coverage": ("扫描覆盖范围", "What the scan covered"),
+    "sec_cov_urls_found": ("发现的 URL", "URLs found"),
+    "sec_cov_urls_scanned": ("实际扫描的 URL", "URLs scanned"),
+    "sec_cov_requests": ("发送的请求", "Requests sent"),
+    "sec_cov_rules_run": ("已运行的扫描模块/规则", "Scanner modules / rules run"),
+    "sec_cov_rules_refused": ("未运行的模块/规则及原因", "Modules / rules not run, and why"),
+    "sec_cov_operations": ("API 操作（规范中 / 已扫描）", "API operations (in the spec / scanned)"),
+    "sec_cov_operations_skipped": ("未扫描的 API 操作及原因", "API operations not scanned, and why"),
+    "sec_cov_servers": ("规范中的服务器地址已替换为被测系统地址", "Spec servers replaced by the target's base URL"),
+    "sec_cov_unknown": ("引擎未报告", "not reported by the engine"),
+    "sec_cov_none": (
+        "扫描引擎未报告覆盖范围，因此无法判断“未发现问题”的覆盖程度。",
+        "The engine did not report what it covered, so a clean result cannot be weighed.",
+    ),
+    "sec_cov_zero_operations": (
+        "API 扫描没有扫描任何操作：未发现问题不代表接口安全。",
+        "The API scan scanned no operation: no findings does not mean the API is safe.",
+    ),
+    "sec_instance": ("第 {index} 处", "Place {index}"),
+    "sec_request_line": ("请求", "Request"),
+    "sec_attack": ("攻击载荷", "Attack payload"),
+    "sec_other": ("其他信息", "Other info"),
+    "sec_http_request": ("HTTP 请求报文", "HTTP request as sent"),
+    "sec_truncated": ("（已截断，全文见 {where}）", " (shortened; in full in {where})"),
+    "sec_occurrences": (
+        "引擎共报告 {total} 处（去重并按上限保留后列出 {shown} 处）。",
+        "The engine reported {total} places ({shown} kept after removing duplicates and the per-finding cap).",
+    ),
+    "sec_rule": ("引擎规则", "Engine rule"),
+    "sec_engine_title": ("引擎名称", "Engine's title"),
     "sec_counts_note": (
         "按风险等级统计的发现项（同一规则在同一位置计为一项；已忽略的规则不计入）。",
         "Findings by risk (one rule at one place counts once; ignored rules are not counted).",
@@ -209,8 +280,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec_ignored": ("已忽略", "Ignored"),
     "sec_findings": ("安全发现项（按风险等级）", "Findings by risk"),
     "sec_action": ("规则处理", "Rule action"),
-    "sec_description": ("描述：", "Description:"),
-    "sec_solution": ("整改建议：", "Solution:"),
+    "sec_description": ("描述（引擎原文）：", "Description:"),
+    "sec_solution": ("整改建议（引擎原文）：", "Solution:"),
     "sec_method": ("方法", "Method"),
     "sec_url": ("URL / 位置", "URL / location"),
     "sec_param": ("参数", "Parameter"),
@@ -225,11 +296,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count} more rules with findings: see sarif.json and run.json.",
     ),
     "sec_no_findings": ("未发现安全问题。", "No security findings."),
-    "sec_ignored_list": ("按规则配置忽略：{names}", "Ignored by the rule configuration: {names}"),
-    "sec_false_positives": (
-        "已标记为误报（不计入）：{names}",
-        "Marked false positive (not counted): {names}",
+    "sec_no_findings_partial": (
+        "到扫描被停止时尚未发现安全问题；未扫描的部分未被评估。",
+        "No findings up to where the scan was stopped; what it did not reach was not assessed.",
     ),
+    "sec_ignored_list": ("按规则配置忽略：{names}", "Ignored by the rule configuration: {names}"),
     # --- imports, UAT and CI exports (issue 7) ---
     "uat_summary": (
         "共 {total} 项验收用例：通过 {passed}，不通过 {failed}，受阻 {blocked}，待测 {pending}，无效 {invalid}。",
@@ -342,6 +413,79 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+CWE_TITLES: dict[int, tuple[str, str]] = {
+    # the common classes of web findings, by CWE id: (zh-CN, en)
+    16: ("配置缺陷", "Configuration"),
+    20: ("输入验证不当", "Improper input validation"),
+    22: ("路径遍历", "Path traversal"),
+    73: ("文件名或路径外部可控", "External control of file name or path"),
+    77: ("命令注入", "Command injection"),
+    78: ("操作系统命令注入", "OS command injection"),
+    79: ("跨站脚本（XSS）", "Cross-site scripting (XSS)"),
+    88: ("参数注入", "Argument injection"),
+    89: ("SQL 注入", "SQL injection"),
+    90: ("LDAP 注入", "LDAP injection"),
+    93: ("CRLF 注入", "CRLF injection"),
+    94: ("代码注入", "Code injection"),
+    98: ("文件包含", "File inclusion"),
+    113: ("HTTP 响应拆分", "HTTP response splitting"),
+    200: ("敏感信息泄露", "Exposure of sensitive information"),
+    209: ("错误信息泄露敏感信息", "Sensitive information in error messages"),
+    264: ("权限与访问控制缺陷", "Permissions and access control"),
+    284: ("访问控制不当", "Improper access control"),
+    287: ("身份认证不当", "Improper authentication"),
+    295: ("证书校验不当", "Improper certificate validation"),
+    306: ("关键功能缺少认证", "Missing authentication for a critical function"),
+    311: ("敏感数据未加密", "Missing encryption of sensitive data"),
+    319: ("敏感信息明文传输", "Cleartext transmission of sensitive information"),
+    326: ("加密强度不足", "Inadequate encryption strength"),
+    327: ("使用有缺陷的加密算法", "Broken or risky cryptographic algorithm"),
+    345: ("数据真实性校验不足", "Insufficient verification of data authenticity"),
+    352: ("跨站请求伪造（CSRF）", "Cross-site request forgery (CSRF)"),
+    359: ("个人隐私信息泄露", "Exposure of private personal information"),
+    384: ("会话固定", "Session fixation"),
+    400: ("资源消耗不受控", "Uncontrolled resource consumption"),
+    425: ("强制浏览", "Forced browsing"),
+    434: ("危险类型文件上传", "Unrestricted upload of dangerous file types"),
+    497: ("系统信息泄露", "Exposure of system information"),
+    502: ("不可信数据反序列化", "Deserialisation of untrusted data"),
+    522: ("凭据保护不足", "Insufficiently protected credentials"),
+    525: ("浏览器缓存敏感信息", "Sensitive information in the browser cache"),
+    548: ("目录列表泄露", "Directory listing"),
+    565: ("依赖未校验的 Cookie", "Reliance on unvalidated cookies"),
+    601: ("开放重定向", "Open redirect"),
+    611: ("XML 外部实体（XXE）", "XML external entities (XXE)"),
+    614: ("HTTPS 会话 Cookie 未设置 Secure 属性", "Sensitive cookie without the Secure attribute"),
+    615: ("源代码注释泄露信息", "Information in source code comments"),
+    639: ("越权访问（IDOR）", "Authorisation bypass through a user-controlled key (IDOR)"),
+    643: ("XPath 注入", "XPath injection"),
+    693: ("防护机制失效", "Protection mechanism failure"),
+    732: ("关键资源权限设置不当", "Incorrect permissions on a critical resource"),
+    798: ("硬编码凭据", "Hard-coded credentials"),
+    829: ("引入不可信来源的功能", "Inclusion of functionality from an untrusted source"),
+    862: ("缺少授权检查", "Missing authorisation"),
+    863: ("授权检查不当", "Incorrect authorisation"),
+    917: ("表达式语言注入", "Expression language injection"),
+    918: ("服务端请求伪造（SSRF）", "Server-side request forgery (SSRF)"),
+    943: ("NoSQL/数据查询注入", "Improper neutralisation in a data query (NoSQL)"),
+    1004: ("Cookie 未设置 HttpOnly 属性", "Sensitive cookie without the HttpOnly flag"),
+    1021: ("点击劫持（界面层限制不当）", "Clickjacking (improper restriction of rendered UI layers)"),
+    1275: ("Cookie 的 SameSite 属性设置不当", "Cookie with an improper SameSite attribute"),
+    1336: ("服务端模板注入", "Server-side template injection"),
+}
+
+
+PHRASES: dict[str, str] = {
+    # reasons the harness gives for what a scan left out (harness/runners/security/options.py), in zh-CN
+    "downloads its database from the internet": "会从互联网下载其数据库",
+    "resolves and contacts an external DNS endpoint": "会解析并连接外部 DNS 端点",
+    "queries DNS for other hosts": "会查询其他主机的 DNS",
+    "needs an external endpoint outside the target scope": "需要测试范围之外的外部端点",
+    "tries password lists against the target (not a scan)": "会对被测系统尝试密码字典（不属于扫描）",
+}
+"""Fixed phrases of the harness that are stored as plain text; matched whole, never by pattern."""
+
+
 class Translator:
     def __init__(self, language: str) -> None:
         if language not in LANGUAGES:
@@ -359,3 +503,27 @@ class Translator:
     def optional(self, key: str, fallback: str) -> str:
         """The translation of ``key`` if there is one (e.g. a suite kind from a plug-in), else ``fallback``."""
         return self(key) if key in TEXT else fallback
+
+    def text(self, value: Text) -> str:
+        """A sentence from the results in this language: a Message from its catalogue; a plain string (a
+        tool's words, a plug-in's note) as it is, marked as such in zh-CN."""
+        if isinstance(value, str):
+            return self.foreign(value)
+        return render(value, self.language)
+
+    def foreign(self, value: str) -> str:
+        """Text that is not the harness's own, as it is; in zh-CN marked "（原文）" when it has Latin words."""
+        if not value or self.language == "en" or not any("a" <= ch.lower() <= "z" for ch in value):
+            return value
+        return f"{value}{self('foreign_mark')}"
+
+    def phrase(self, value: str) -> str:
+        """A fixed phrase of the harness (see ``PHRASES``) in this language; anything else as ``foreign``."""
+        if self.language == "zh-CN" and value in PHRASES:
+            return PHRASES[value]
+        return self.foreign(value)
+
+    def cwe_title(self, cwe: int | None) -> str:
+        """The common name of a vulnerability class in this language, or "" for a CWE not in the table."""
+        pair = CWE_TITLES.get(cwe or 0)
+        return pair[self._index] if pair else ""

@@ -32,6 +32,7 @@ from harness.results.aggregate import OTHER_LABELS, SampleAggregator
 from harness.results.importers.encoding import decode_error, open_text
 from harness.results.importers.prologue import root_name
 from harness.results.importers.sources import DirectoryContents, collect
+from harness.results.messages import message
 from harness.results.model import SuiteResult, SuiteStatus, ToolInfo
 from harness.results.performance import SAMPLE_METRICS
 
@@ -329,13 +330,13 @@ class JtlImporter:
         if not aggregator.samples:
             raise ImportFormatError(f"{files[0] if files else 'jtl'}:1: no samples in the JTL file(s)")
         result = aggregator.result()
-        notes = [f"{aggregator.samples} samples from {len(files)} JMeter result file(s)", *skipped, *encodings]
+        notes = [message("note.jtl.samples", samples=aggregator.samples, files=len(files)), *skipped, *encodings]
         if sub_samples:
-            notes.append(f"{sub_samples} nested sub-samples are counted within their parent samples, as JMeter does")
+            notes.append(message("note.jtl.sub_samples", count=sub_samples))
         if transactions:
-            notes.append(f"{transactions} transaction-controller samples are listed per label but not in the totals")
+            notes.append(message("note.jtl.transactions", count=transactions))
         if aggregator.folded_labels:
-            notes.append(f"more than the first labels' worth of distinct labels: the rest are in {OTHER_LABELS!r}")
+            notes.append(message("note.jtl.folded", label=OTHER_LABELS))
         failed = result.metrics.get("failures", 0.0) > 0
         return SuiteResult(
             name=suite,

@@ -17,8 +17,10 @@ from pydantic import BaseModel
 
 from harness.errors import RunnerSetupError, ScopeError
 from harness.gates import Criterion
+from harness.gates.defaults import DEFAULTS
 from harness.gates.window import Trigger
-from harness.results.model import SuiteResult
+from harness.results.messages import message
+from harness.results.model import Message, SuiteResult
 from harness.results.performance import SAMPLE_METRICS
 from harness.runners.base import PreparedSuite, RunContext
 from harness.runners.locust.command import Outputs, hard_timeout, main_argv, stage_plan, worker_argv
@@ -34,7 +36,7 @@ SOFT_MARGIN = 10.0
 
 class LocustRunner:
     options_model: ClassVar[type[BaseModel]] = LocustOptions
-    default_criteria: ClassVar[tuple[str, ...]] = ("error_rate < 1%",)
+    default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["load"]
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -109,16 +111,17 @@ class LocustRunner:
         return env
 
 
-def _mode(options: LocustOptions) -> str:
+def _mode(options: LocustOptions) -> Message:
+    """How the load was generated, as a translatable note."""
     if not options.distributed:
-        return "a single Locust process"
-    parts = [f"{options.workers} local worker{'s' if options.workers != 1 else ''}"] if options.workers else []
-    if options.master:
-        remote = options.master.remote_workers
-        parts.append(
-            f"{remote} remote worker{'s' if remote != 1 else ''} via {options.master.host}:{options.master.port}"
-        )
-    return f"1 master + {' + '.join(parts)}"
+        return message("note.load.single")
+    local, master = options.workers, options.master
+    if master is None:
+        return message("note.load.local", local=local)
+    via = f"{master.host}:{master.port}"
+    if not local:
+        return message("note.load.remote", remote=master.remote_workers, master=via)
+    return message("note.load.mixed", local=local, remote=master.remote_workers, master=via)
 
 
 def _version() -> str:

@@ -3,7 +3,8 @@
 The runner resolves and scope-checks everything first (start URL, OpenAPI document, auth header,
 rule configuration), picks the engine (``auto``: ZAP when one is configured or installed, else wapiti),
 lets it scan, then applies the rule configuration and derives the ``alerts.*`` metrics. The default
-criterion is ``alerts.fail == 0``: the rule configuration's FAIL action decides the gate, as in
+criterion is ``alerts.fail == 0``: findings at FAIL decide the gate — by their risk (``fail_on``, critical and
+high by default, harness/results/severity.py) unless the rule configuration names the rule, as in
 zap-baseline.
 """
 
@@ -18,8 +19,12 @@ from urllib.parse import urljoin
 from pydantic import BaseModel
 
 from harness.errors import ProfileError, RunnerSetupError, ScopeError
+from harness.gates.defaults import DEFAULTS
 from harness.results.findings import ALERT_METRICS, FindingSet, alert_metrics, sort_findings
+from harness.results.messages import message, policy_message
+from harness.results.metrics import SCAN_METRICS
 from harness.results.model import ScanCoverage, SkippedItem, SuiteResult, SuiteStatus, ToolInfo
+from harness.results.severity import describe_policy
 from harness.runners.base import PreparedSuite, RunContext
 from harness.runners.security.engine import Engine, ScanOutcome, ScanPlan
 from harness.runners.security.openapi import fetch_spec, operations, read_spec, retarget, write_copy
@@ -30,18 +35,13 @@ from harness.runners.security.zap import ZapEngine
 
 __all__ = ["SecurityOptions", "SecurityRunner"]
 
-SCAN_METRICS = frozenset(
-    {"scan.urls", "scan.urls_scanned", "scan.requests", "scan.rules", "scan.operations", "scan.operations_scanned"}
-)
-
-
 def default_engines() -> dict[str, Engine]:
     return {"zap": ZapEngine(), "wapiti": WapitiEngine()}
 
 
 class SecurityRunner:
     options_model: ClassVar[type[BaseModel]] = SecurityOptions
-    default_criteria: ClassVar[tuple[str, ...]] = ("alerts.fail == 0",)
+    default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["security"]
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -52,6 +52,13 @@ class SecurityRunner:
 
     def metric_names(self, options: BaseModel) -> frozenset[str]:
         return ALERT_METRICS | SCAN_METRICS | {"duration"}
+
+    def gate_notes(self, options: BaseModel) -> tuple[str, ...]:
+        """What ``harness validate`` says about how this suite's findings are judged."""
+        assert isinstance(options, SecurityOptions)
+        overrides = [f"rules_file {options.rules_file}"] if options.rules_file else []
+        overrides += ["rules"] if options.rules else []
+        return (describe_policy(options.fail_on, options.default_action, overrides),)
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(SecurityOptions)
@@ -67,6 +74,7 @@ class SecurityRunner:
         label = f"{tool.name} {tool.version}".strip()
         findings = [f.model_copy(update={"source": label}) for f in rules.apply(outcome.findings.findings())]
         findings = sort_findings(findings)
+        false_positives = [f.model_copy(update={"source": label}) for f in outcome.findings.false_positives()]
         metrics = {**alert_metrics(findings), **coverage_metrics(coverage)}
         if outcome.incomplete:
             status = SuiteStatus.INCOMPLETE
@@ -74,7 +82,12 @@ class SecurityRunner:
             status = SuiteStatus.ERROR
         else:
             status = SuiteStatus.FAILED if metrics["alerts.fail"] else SuiteStatus.PASSED
-        notes = [f"{options.mode} scan of {plan.target_url} with {label}", *outcome.notes]
+        default_action = options.default_action.value if options.default_action else None
+        notes = [
+            message(f"note.security.scan.{options.mode}", url=plan.target_url, engine=label),
+            policy_message(options.fail_on, default_action),
+            *outcome.notes,
+        ]
         return SuiteResult(
             name=suite.name,
             kind=self.kind,
@@ -86,6 +99,7 @@ class SecurityRunner:
             notes=tuple(notes),
             stopped=outcome.stopped,
             coverage=coverage,
+            false_positives=tuple(sort_findings(false_positives)),
         )
 
     def choose_engine(self, options: SecurityOptions, ctx: RunContext) -> Engine:
@@ -127,14 +141,14 @@ def rule_config(options: SecurityOptions, base_dir: Path) -> RuleConfig:
     Raises:
         RunnerSetupError: the rule file is missing or malformed (FILE:LINE in the message).
     """
-    mapping = from_mapping(options.rules, options.out_of_scope, options.default_action)
+    mapping = from_mapping(options.rules, options.out_of_scope, options.unlisted_actions)
     if not options.rules_file:
         return mapping
     path = base_dir / options.rules_file
     if not path.is_file():
         raise RunnerSetupError(f"rule file not found: {path}")
     try:
-        return parse_rules_file(path, options.default_action).merged(mapping)
+        return parse_rules_file(path, options.unlisted_actions).merged(mapping)
     except ProfileError as exc:
         raise RunnerSetupError(f"bad rule file:\n{exc}") from None
 

@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.results.model import RuleAction
-from harness.runners.security.rules import from_mapping
+from harness.results.severity import DEFAULT_FAIL_ON, FailOn, severity_actions
+from harness.runners.security.rules import Defaults, from_mapping
 
 Engine = Literal["auto", "zap", "wapiti"]
 Mode = Literal["baseline", "full", "api"]
@@ -128,7 +129,13 @@ class SecurityOptions(_Strict):
     rules_file: str | None = Field(default=None, description="zap-baseline -c rule file, relative to the profile")
     rules: dict[str, str] = Field(default_factory=dict, description="rule id -> IGNORE|INFO|WARN|FAIL")
     out_of_scope: dict[str, list[str]] = Field(default_factory=dict, description="rule id or * -> URL regexes")
-    default_action: RuleAction = RuleAction.WARN
+    fail_on: FailOn = Field(
+        default=DEFAULT_FAIL_ON,
+        description="lowest risk whose findings FAIL when no rule names them (critical, high, medium, low, never)",
+    )
+    default_action: RuleAction | None = Field(
+        default=None, description="one action for every rule not listed, whatever its risk (replaces fail_on)"
+    )
     auth: HeaderAuthOptions | None = None
     use_target_auth: bool = Field(default=True, description="send the target's auth headers while scanning")
     zap: ZapOptions = ZapOptions()
@@ -151,9 +158,16 @@ class SecurityOptions(_Strict):
                 raise ValueError(f"invalid regex {regex!r}: {exc}") from None
         return value
 
+    @property
+    def unlisted_actions(self) -> Defaults:
+        """What rules not listed in ``rules`` / ``rules_file`` get: ``default_action``, else by ``fail_on``."""
+        return self.default_action if self.default_action is not None else severity_actions(self.fail_on)
+
     @model_validator(mode="after")
     def _consistent(self) -> SecurityOptions:
-        from_mapping(self.rules, self.out_of_scope, self.default_action)  # raises ValueError for bad entries
+        if self.default_action is not None and "fail_on" in self.model_fields_set:
+            raise ValueError("give either 'fail_on' (by risk) or 'default_action' (one action for all), not both")
+        from_mapping(self.rules, self.out_of_scope, self.unlisted_actions)  # raises ValueError for bad entries
         if self.mode == "api" and not self.openapi:
             raise ValueError("mode 'api' needs 'openapi': the OpenAPI document's URL or file")
         if self.mode != "api" and self.openapi:

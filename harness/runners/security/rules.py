@@ -10,7 +10,9 @@ File format (one rule a line, tab-separated; ``#`` starts a comment)::
 IGNORE drops a rule from the gate (the finding stays in the evidence, marked IGNORE), INFO and WARN
 report it without failing, FAIL counts it in ``alerts.fail``. OUTOFSCOPE takes a URL regex in the third
 column: instances whose URL matches it are dropped (``*`` = every rule; ids may be comma-separated),
-exactly as zap-baseline does. Rules not listed get the default action (WARN, as in zap-baseline).
+exactly as zap-baseline does. Rules not listed get the action of their finding's risk from the severity
+policy (:mod:`harness.results.severity`: critical and high FAIL, medium WARN, low and info INFO), unless a
+single ``default_action`` is given for every unlisted rule, as zap-baseline's WARN.
 """
 
 from __future__ import annotations
@@ -21,20 +23,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import ProfileError, ProfileIssue
-from harness.results.model import Finding, RuleAction
+from harness.results.model import Finding, Risk, RuleAction
+from harness.results.severity import severity_actions
 
 OUT_OF_SCOPE = "OUTOFSCOPE"
 ACTIONS = ("IGNORE", "INFO", "WARN", "FAIL", OUT_OF_SCOPE)
+
+
+Defaults = RuleAction | Mapping[Risk, RuleAction]
+"""What unlisted rules get: one action for all, or an action per risk (the severity policy)."""
+
+
+def _per_risk(defaults: Defaults) -> dict[Risk, RuleAction]:
+    if isinstance(defaults, RuleAction):
+        return dict.fromkeys(Risk, defaults)
+    return {risk: defaults.get(risk, RuleAction.WARN) for risk in Risk}
 
 
 @dataclass(frozen=True)
 class RuleConfig:
     actions: Mapping[str, RuleAction] = field(default_factory=dict)
     out_of_scope: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
-    default: RuleAction = RuleAction.WARN
+    defaults: Mapping[Risk, RuleAction] = field(default_factory=severity_actions)
 
-    def action_for(self, rule_id: str) -> RuleAction:
-        return self.actions.get(rule_id, self.default)
+    def action_for(self, rule_id: str, risk: Risk = Risk.INFO) -> RuleAction:
+        """The rule's listed action, else the default for a finding of ``risk``."""
+        listed = self.actions.get(rule_id)
+        return listed if listed is not None else self.defaults.get(risk, RuleAction.WARN)
 
     def url_out_of_scope(self, rule_id: str, url: str) -> bool:
         patterns = (*self.out_of_scope.get(rule_id, ()), *self.out_of_scope.get("*", ()))
@@ -48,7 +63,8 @@ class RuleConfig:
             kept = tuple(i for i in finding.instances if not self.url_out_of_scope(finding.rule_id, i.url))
             if finding.instances and not kept:
                 continue
-            result.append(finding.model_copy(update={"instances": kept, "action": self.action_for(finding.rule_id)}))
+            action = self.action_for(finding.rule_id, finding.risk)
+            result.append(finding.model_copy(update={"instances": kept, "action": action}))
         return result
 
     def merged(self, other: RuleConfig) -> RuleConfig:
@@ -56,7 +72,7 @@ class RuleConfig:
         patterns = {key: tuple(value) for key, value in self.out_of_scope.items()}
         for key, value in other.out_of_scope.items():
             patterns[key] = (*patterns.get(key, ()), *value)
-        return RuleConfig({**self.actions, **other.actions}, patterns, other.default)
+        return RuleConfig({**self.actions, **other.actions}, patterns, other.defaults)
 
 
 def _compile(regex: str, where: str) -> re.Pattern[str]:
@@ -66,7 +82,7 @@ def _compile(regex: str, where: str) -> re.Pattern[str]:
         raise ValueError(f"{where}: invalid OUTOFSCOPE regex {regex!r}: {exc}") from None
 
 
-def parse_rules_file(path: Path, default: RuleAction = RuleAction.WARN) -> RuleConfig:
+def parse_rules_file(path: Path, defaults: Defaults | None = None) -> RuleConfig:
     """Read a zap-baseline ``-c`` rule file.
 
     Raises:
@@ -114,11 +130,11 @@ def parse_rules_file(path: Path, default: RuleAction = RuleAction.WARN) -> RuleC
                 actions[rule_id] = RuleAction(action)
     if issues:
         raise ProfileError(issues)
-    return RuleConfig(actions, {k: tuple(v) for k, v in patterns.items()}, default)
+    return RuleConfig(actions, {k: tuple(v) for k, v in patterns.items()}, _per_risk(defaults or severity_actions()))
 
 
 def from_mapping(
-    rules: Mapping[str, str], out_of_scope: Mapping[str, list[str]], default: RuleAction = RuleAction.WARN
+    rules: Mapping[str, str], out_of_scope: Mapping[str, list[str]], defaults: Defaults | None = None
 ) -> RuleConfig:
     """The profile form: ``rules: {"10020": FAIL}`` and ``out_of_scope: {"*": [".*/logout.*"]}``.
 
@@ -135,13 +151,15 @@ def from_mapping(
         str(rule_id): tuple(_compile(regex, f"out_of_scope {rule_id}") for regex in regexes)
         for rule_id, regexes in out_of_scope.items()
     }
-    return RuleConfig(actions, patterns, default)
+    return RuleConfig(actions, patterns, _per_risk(defaults or severity_actions()))
 
 
 HEADER = """\
 # Rule configuration for acceptance-harness security suites (zap-baseline -c format).
 # One rule a line: <rule id><TAB><action><TAB>(<name>)
 # Actions: FAIL fails the gate (alerts.fail), WARN and INFO are reported only, IGNORE is not counted.
+# Rules not listed get the action of their risk (fail_on: critical and high FAIL, medium WARN, low/info INFO);
+# a rule listed here overrides that for every finding of it: delete the lines of rules to judge by risk.
 # Drop findings at some URLs: <rule id or *><TAB>OUTOFSCOPE<TAB><URL regex>
 # Only the rule id and the action are read; the name is for people.
 """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,3 +63,59 @@ def test_false_positives_are_listed_as_such_and_not_counted(tmp_path: Path) -> N
         "Marked false positive (not counted): Content Security Policy (CSP) Header Not Set (10038), Absence of "
         "Anti-CSRF Tokens (10202)" in text
     )
+
+
+@pytest.fixture(scope="module")
+def rich_en(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from rich_runs import make_rich_run
+
+    rundir = make_rich_run(tmp_path_factory.mktemp("rich-en"), "en")
+    text = subprocess.run(
+        ["pdftotext", str(rundir.path / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return re.sub(r"\s+", "", text)  # long values wrap anywhere: compare without whitespace
+
+
+def test_a_finding_can_be_reproduced_from_the_document(rich_en: str) -> None:
+    from rich_runs import SQLI_EVIDENCE, SQLI_REQUEST, SQLI_URL
+
+    for shown in (
+        "[Critical]SQLInjection",
+        "Enginerule:wapiti:sql-injection·CWE-89SQLinjection·wapiti3.2.3·Ruleaction:FAIL",
+        f"RequestGET{SQLI_URL}",  # method and the full URL with its query
+        "Parameterq",
+        "Attackpayload'OR'1'='1",
+        SQLI_EVIDENCE[:250].replace(" ", ""),
+        "(shortened;infullinrun.json,raw/security/wapiti-report.json)",  # the rest, and where it is
+        SQLI_REQUEST.splitlines()[0].replace(" ", ""),
+        "Authorization:***",  # the request as sent, secrets redacted
+        "Theenginereported8places(2keptafterremovingduplicatesandtheper-findingcap)",
+        "Thescanner'sownreport:raw/security/wapiti-report.json",
+    ):
+        assert shown in rich_en, shown
+    assert SQLI_EVIDENCE.replace(" ", "") not in rich_en  # shortened, not the whole 900 characters
+
+
+def test_coverage_refusals_and_false_positives_are_stated(rich_en: str) -> None:
+    for shown in (
+        "Whatthescancovered",
+        "URLsfound42",
+        "URLsscanned17",
+        "Requestssent1830",
+        "nikto:downloadsitsdatabasefromtheinternet",
+        "APIoperations(inthespec/scanned)73/12",
+        "DELETE/api/permits/{id}",
+        "Specserversreplacedbythetarget'sbaseURL",
+        "Thesealertsweremarkedfalsepositive:shown,notcounted.",
+        "PathTraversal",
+    ):
+        assert shown in rich_en, shown
+
+
+def test_the_overview_always_shows_critical_and_high(rich_en: str) -> None:
+    assert "alerts.critical2,alerts.high0,alerts.medium1,alerts.fail2" in rich_en
+    assert "alerts.critical0,alerts.high0,alerts.medium0,alerts.fail0" in rich_en  # api-scan: zeros too
+    # a suite cut short after a final violation is failed, says so, and its partial values are shown
+    assert "failed(andstoppedearly)" in rich_en
+    assert "Thesuiteranbutdidnotfinish:stoppedearlyafter602s" in rich_en
+    assert rich_en.count("(partial)") >= 5 and "notfinal" in rich_en

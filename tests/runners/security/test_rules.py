@@ -8,6 +8,8 @@ import pytest
 
 from harness.errors import ProfileError
 from harness.results.model import Finding, Instance, Risk, RuleAction
+from harness.results.severity import FailOn, severity_actions
+from harness.runners.security.options import SecurityOptions
 from harness.runners.security.rules import from_mapping, generate_rules_file, parse_rules_file
 
 
@@ -28,7 +30,13 @@ def test_baseline_file_actions_and_out_of_scope(tmp_path: Path) -> None:
     assert config.action_for("10020") is RuleAction.FAIL
     assert config.action_for("10021") is RuleAction.IGNORE
     assert config.action_for("10038") is RuleAction.INFO
-    assert config.action_for("99999") is RuleAction.WARN  # default, as zap-baseline
+    # rules not listed follow the severity policy: critical and high FAIL, medium WARN, low and info INFO
+    assert config.action_for("99999", Risk.CRITICAL) is RuleAction.FAIL
+    assert config.action_for("99999", Risk.HIGH) is RuleAction.FAIL
+    assert config.action_for("99999", Risk.MEDIUM) is RuleAction.WARN
+    assert config.action_for("99999", Risk.LOW) is RuleAction.INFO
+    assert config.action_for("10020", Risk.LOW) is RuleAction.FAIL  # a listed rule wins over its risk
+    assert config.action_for("10038", Risk.HIGH) is RuleAction.INFO
     applied = config.apply(
         [
             finding("10010", "http://h/static/a.js", "http://h/page"),
@@ -72,3 +80,36 @@ def test_generated_file_reads_back_with_every_rule_at_the_action(tmp_path: Path)
     path = tmp_path / "gen.tsv"
     path.write_text(text, encoding="utf-8")
     assert dict(parse_rules_file(path).actions) == {"2": RuleAction.WARN, "10020": RuleAction.WARN}
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "expected"),
+    [
+        ("critical", ["FAIL", "WARN", "WARN", "INFO", "INFO"]),
+        ("high", ["FAIL", "FAIL", "WARN", "INFO", "INFO"]),
+        ("medium", ["FAIL", "FAIL", "FAIL", "INFO", "INFO"]),
+        ("low", ["FAIL", "FAIL", "FAIL", "FAIL", "INFO"]),
+        ("never", ["WARN", "WARN", "WARN", "INFO", "INFO"]),
+    ],
+)
+def test_fail_on_moves_the_threshold(fail_on: FailOn, expected: list[str]) -> None:
+    config = from_mapping({"40012": "WARN"}, {}, severity_actions(fail_on))
+    risks = [Risk.CRITICAL, Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.INFO]
+    findings = [Finding(rule_id=f"r{index}", name="x", risk=risk) for index, risk in enumerate(risks)]
+    assert [f.action.value for f in config.apply(findings)] == expected
+    assert config.apply([Finding(rule_id="40012", name="xss", risk=Risk.HIGH)])[0].action is RuleAction.WARN
+
+
+def test_a_single_default_action_overrides_the_policy_for_every_unlisted_rule() -> None:
+    config = from_mapping({}, {}, RuleAction.WARN)  # the zap-baseline way: default_action: WARN
+    assert config.action_for("x", Risk.CRITICAL) is RuleAction.WARN
+
+
+def test_options_take_fail_on_or_default_action_not_both() -> None:
+    assert SecurityOptions().unlisted_actions == severity_actions("high")
+    assert SecurityOptions(fail_on="medium").unlisted_actions[Risk.MEDIUM] is RuleAction.FAIL
+    assert SecurityOptions(default_action=RuleAction.WARN).unlisted_actions is RuleAction.WARN
+    with pytest.raises(ValueError, match="not both"):
+        SecurityOptions(fail_on="low", default_action=RuleAction.WARN)
+    with pytest.raises(ValueError):
+        SecurityOptions.model_validate({"fail_on": "severe"})

@@ -183,6 +183,7 @@ def test_rule_file_sets_fail_warn_ignore_and_outofscope_like_zap_baseline(legacy
     assert suite["status"] == "failed"
     actions = {f["rule_id"]: f["action"] for f in suite["findings"]}
     assert actions["10098"] == "FAIL" and actions["10096"] == "IGNORE" and actions["10020"] == "WARN"
+    assert actions["10038"] == "INFO"  # not listed: judged by its risk (low -> INFO, fail_on: high)
     cors = [f for f in suite["findings"] if f["rule_id"] == "10098"]
     assert suite["metrics"]["alerts.fail"] == len(cors) > 0
     assert not any(

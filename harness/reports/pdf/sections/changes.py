@@ -103,7 +103,7 @@ def build(ctx: ReportContext) -> list[Flowable]:
     for suite in comparison.suites:
         overview.append(
             [text(suite.suite), _baseline_cell(suite, ctx), _counted(suite.new, ctx, RED),
-             _counted(suite.fixed, ctx, GREEN), str(len(suite.unchanged)), text(suite.note or "")]
+             _counted(suite.fixed, ctx, GREEN), str(len(suite.unchanged)), text(t.text(suite.note))]
         )  # fmt: skip
     header = [t("suite"), t("changes_baseline_run"), t("changes_new"), t("changes_fixed"), t("changes_unchanged"),
               t("changes_note")]  # fmt: skip

@@ -20,6 +20,8 @@ from harness.reports.pdf.styles import (
 )
 from harness.results.model import Verdict
 
+MAX_REASONS = 12
+
 
 def _when(value: object) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S UTC") if hasattr(value, "strftime") else "—"
@@ -55,28 +57,36 @@ def build(ctx: ReportContext) -> list[Flowable]:
             ]
         )
     )
+    gap = 0.4 if len(run.verdict_reasons) > 4 else 1.0  # room for the reasons: the cover stays one page
     flowables: list[Flowable] = [
-        Spacer(1, 28 * mm),
+        Spacer(1, 28 * mm * gap),
         Paragraph(text(title), s.title),
         Spacer(1, 4 * mm),
         Paragraph(text(run.project.name), s.subtitle),
-        Spacer(1, 14 * mm),
+        Spacer(1, 14 * mm * gap),
         table,
-        Spacer(1, 12 * mm),
+        Spacer(1, 12 * mm * gap),
         verdict_stamp(ctx),
-        Spacer(1, 8 * mm),
+        Spacer(1, 8 * mm * gap),
     ]
     if run.verdict is Verdict.INCOMPLETE:
         flowables.append(Paragraph(coloured(t("incomplete_banner"), AMBER), s.body))
         flowables.append(Spacer(1, 3 * mm))
+    elif any(suite.stopped is not None for suite in run.suites):
+        flowables.append(Paragraph(coloured(t("cut_short_banner"), AMBER), s.body))
+        flowables.append(Spacer(1, 3 * mm))
     # the cover's own heading style: not listed in the contents
     flowables.append(Paragraph(text(t("verdict_reasons")), ParagraphStyle("cover_h2", parent=s.h2)))
-    reasons = run.verdict_reasons or (t("all_criteria_met"),)
+    reasons = [t.text(reason) for reason in run.verdict_reasons]
+    if run.verdict is Verdict.PASS:  # the notes of a PASS explain failures its criteria accept
+        flowables.append(Paragraph(text(t("all_criteria_met")), s.body))
+    # many reasons in a smaller hand, so the cover stays one page
+    style = s.body if len(reasons) <= 6 else ParagraphStyle("cover_reasons", parent=s.body, fontSize=8.5, leading=11.5)
     flowables += [
-        Paragraph(f"• {text(reason)}" if run.verdict_reasons else text(reason), s.body) for reason in reasons[:12]
+        Paragraph(f"{number}. {text(reason)}", style) for number, reason in enumerate(reasons[:MAX_REASONS], 1)
     ]
-    if len(reasons) > 12:
-        flowables.append(Paragraph(text(f"… (+{len(reasons) - 12})"), s.body))
+    if len(reasons) > MAX_REASONS:
+        flowables.append(Paragraph(text(f"… (+{len(reasons) - MAX_REASONS})"), style))
     flowables.append(PageBreak())
     return flowables
 

@@ -5,16 +5,41 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph
 
 from harness.reports.pdf.context import ReportContext
-from harness.reports.pdf.styles import OUTCOME_COLOURS, STATUS_COLOURS, coloured, data_table, text
+from harness.reports.pdf.styles import AMBER, OUTCOME_COLOURS, RED, STATUS_COLOURS, coloured, data_table, text
 from harness.results.metrics import format_metric
-from harness.results.model import SuiteResult
+from harness.results.model import CriterionOutcome, CriterionResult, Message, SuiteResult
 
-_KEY_METRICS = ("pass_rate", "coverage", "requests", "rps", "p95", "error_rate", "alerts.high", "alerts.medium")
+_KEY_METRICS = ("pass_rate", "coverage", "requests", "rps", "p95", "error_rate")
+# a security suite always shows critical and high, zero included: the figures a reader looks for first
+_SECURITY_METRICS = ("alerts.critical", "alerts.high", "alerts.medium", "alerts.fail", "scan.urls_scanned")
 
 
 def _key_metrics(suite: SuiteResult) -> str:
-    shown = [f"{name} {format_metric(name, suite.metrics[name])}" for name in _KEY_METRICS if name in suite.metrics]
-    return text(", ".join(shown) or "—")
+    names = _SECURITY_METRICS if suite.kind == "security" or "alerts.fail" in suite.metrics else _KEY_METRICS
+    shown = []
+    for name in names:
+        value = suite.metrics.get(name)
+        if value is None and not name.startswith("alerts."):
+            continue
+        part = text(f"{name} {format_metric(name, value) if value is not None else '—'}")
+        if name in ("alerts.critical", "alerts.high", "alerts.fail") and value:
+            part = f"<b>{coloured(f'{name} {format_metric(name, value)}', RED)}</b>"
+        shown.append(part)
+    return ", ".join(shown) or "—"
+
+
+def _outcome(criterion: CriterionResult, ctx: ReportContext) -> str:
+    outcome = criterion.outcome.value
+    if criterion.outcome is CriterionOutcome.ERROR and criterion.partial and criterion.measured is not None:
+        label = coloured(ctx.t("outcome_open"), AMBER)
+    else:
+        label = coloured(ctx.t(f"outcome_{outcome}"), OUTCOME_COLOURS[outcome])
+    shown = outcome == "error" or (
+        isinstance(criterion.message, Message) and (outcome == "failed" or criterion.partial)
+    )
+    if criterion.message and shown:
+        label += f"<br/><font size='7'>{text(ctx.t.text(criterion.message))}</font>"
+    return label
 
 
 def build(ctx: ReportContext) -> list[Flowable]:
@@ -33,9 +58,7 @@ def build(ctx: ReportContext) -> list[Flowable]:
             [
                 text(suite.name),
                 text(ctx.kind(suite.kind)),
-                coloured(
-                    ctx.status(suite.status.value), STATUS_COLOURS.get(suite.status.value, STATUS_COLOURS["skipped"])
-                ),
+                coloured(ctx.suite_status(suite), STATUS_COLOURS.get(suite.status.value, STATUS_COLOURS["skipped"])),
                 text(tests),
                 text(format_metric("duration", m.get("duration"))),
                 _key_metrics(suite),
@@ -50,14 +73,17 @@ def build(ctx: ReportContext) -> list[Flowable]:
         return flowables
     criteria_rows: list[list[object]] = []
     for criterion in run.criteria:
-        outcome = criterion.outcome.value
-        label = coloured(t(f"outcome_{outcome}"), OUTCOME_COLOURS[outcome])
-        if criterion.message and outcome == "error":
-            label += f"<br/>{text(criterion.message)}"
         expression = text(criterion.expression) + (text(t("default_criterion")) if criterion.default else "")
+        measured = text(criterion.measured_text or "—")
+        if criterion.partial and criterion.measured_text:
+            measured += f"<br/><font size='7'>{text(t('partial_value'))}</font>"
         criteria_rows.append(
-            [text(criterion.suite), expression, text(criterion.expected), text(criterion.measured_text or "—"), label]
+            [text(criterion.suite), expression, text(criterion.expected), measured, _outcome(criterion, ctx)]
         )
     header = [t("suite"), t("criterion"), t("expected"), t("measured"), t("outcome")]
-    flowables.append(data_table(header, criteria_rows, [2, 3.6, 1.6, 1.6, 2.2], s))
+    flowables.append(data_table(header, criteria_rows, [1.8, 3.4, 1.5, 1.6, 2.7], s))
+    if any(c.default for c in run.criteria):
+        flowables.append(Paragraph(text(t("criteria_default_note")), s.small))
+    if any(c.partial for c in run.criteria):
+        flowables.append(Paragraph(text(t("criteria_partial_note")), s.small))
     return flowables

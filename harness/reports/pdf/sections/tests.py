@@ -5,11 +5,14 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 
+from harness.gates import is_partial
+from harness.gates.verdict import suite_stop
 from harness.reports.pdf.context import ReportContext
-from harness.reports.pdf.styles import AMBER, STATUS_COLOURS, coloured, data_table, text
+from harness.reports.pdf.styles import AMBER, RED, STATUS_COLOURS, coloured, data_table, text
 from harness.results.metrics import format_metric
-from harness.results.model import CaseStatus, SuiteResult
+from harness.results.model import CaseStatus, Message, SuiteResult, SuiteStatus
 
+ERROR_NOTES = frozenset({"note.target_unavailable"})  # messages that say why a suite could not run
 MAX_FAILURES = 200  # beyond this the PDF points to junit.xml / run.json instead of growing without end
 MAX_DETAIL_LINES = 30
 _COUNTED = frozenset({"tests", "passed", "failed", "errors", "skipped", "duration"})  # shown as counts already
@@ -20,17 +23,33 @@ def heading(ctx: ReportContext) -> list[Flowable]:
 
 
 def suite_heading(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
-    status = coloured(ctx.status(suite.status.value), STATUS_COLOURS.get(suite.status.value, STATUS_COLOURS["skipped"]))
+    t, s = ctx.t, ctx.styles
+    status = coloured(ctx.suite_status(suite), STATUS_COLOURS.get(suite.status.value, STATUS_COLOURS["skipped"]))
     tool = f" — {text(suite.tool.name)} {text(suite.tool.version)}" if suite.tool else ""
     flowables: list[Flowable] = [
         CondPageBreak(40 * mm),
-        Paragraph(
-            f"{text(suite.name)} <font size='9'>({text(ctx.kind(suite.kind))}{tool})</font> · {status}", ctx.styles.h2
-        ),
+        Paragraph(f"{text(suite.name)} <font size='9'>({text(ctx.kind(suite.kind))}{tool})</font> · {status}", s.h2),
     ]
-    if suite.error:
-        flowables.append(Paragraph(coloured(ctx.t("suite_error"), AMBER) + text(suite.error), ctx.styles.body))
-    flowables += [Paragraph(text(note), ctx.styles.small) for note in suite.notes]
+    notes = list(suite.notes)
+    if suite.status is SuiteStatus.ERROR:
+        # "could not run": nothing was measured; the harness's reason in words of this language if it left
+        # one as a message, else the error as written (the harness's or the tool's own words)
+        reason = next((n for n in notes if isinstance(n, Message) and n.key in ERROR_NOTES), None)
+        why = t.text(reason) if reason is not None else t.foreign(suite.error)
+        notes = [n for n in notes if n is not reason]
+        flowables.append(Paragraph(coloured(t("suite_error"), AMBER) + text(why), s.body))
+    elif is_partial(suite):
+        # "ran, and was stopped early": what it gathered is shown and judged
+        story = t.text(suite_stop(suite))
+        flowables.append(Paragraph(coloured(t("suite_stopped") + story, AMBER), s.body))
+        if suite.status is SuiteStatus.FAILED:
+            flowables.append(Paragraph(coloured(t("suite_stopped_failed"), RED), s.body))
+        detail = suite.stopped.detail if suite.stopped is not None else suite.error
+        if detail and (suite.stopped is None or suite.stopped.cause != "cancelled"):
+            flowables.append(Paragraph(text(t("tool_output")) + text(detail), s.small))
+    elif suite.error:
+        flowables.append(Paragraph(text(t("tool_output")) + text(suite.error), s.small))
+    flowables += [Paragraph(text(t.text(note)), s.small) for note in notes]
     return flowables
 
 

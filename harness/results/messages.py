@@ -1,0 +1,320 @@
+"""Sentences the harness writes into results — suite notes, stop stories, criterion messages, verdict
+reasons — as catalogue keys with parameters, in every report language.
+
+A runner writes ``message("note.import.sources", files="a.jtl")``; run.json keeps the key, the parameters and
+the English text, and the report renders the key in its own language. Parameters are numbers, identifiers,
+text from a tool (kept as it is) or nested messages (rendered in the same language). Format specs in the
+templates (``{elapsed:.0f}``) apply to the parameter values.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+
+from harness.results.model import Message, StopRecord, Text
+
+LANGUAGES = ("zh-CN", "en")
+
+Param = str | int | float | Message
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (zh-CN, en)
+    # --- verdict reasons (harness/gates/evaluate.py) ---
+    "reason.interrupted": ("本次运行被中断。", "the run was interrupted"),
+    "reason.suite_error": (
+        "测试套件 {suite} 未能执行（原因见“测试结果详情”中该套件的说明）。",
+        "suite {suite} could not run: {detail}",
+    ),
+    "reason.suite_stopped": ("测试套件 {suite} {stop}", "suite {suite} {stop}"),
+    "reason.criterion_failed": (
+        "{suite}：验收标准 {expression} 不满足（实测 {measured}）。",
+        "{suite}: {expression} failed (measured {measured})",
+    ),
+    "reason.criterion_failed_bare": ("{suite}：验收标准 {expression} 不满足。", "{suite}: {expression} failed"),
+    "reason.criterion_failed_partial": (
+        "{suite}：验收标准 {expression} 不满足（实测 {measured}）；该套件虽被提前停止，但此指标只增不减，已收集的结果已足以判定不满足。",
+        "{suite}: {expression} failed (measured {measured}) on what the suite gathered before it was cut short; "
+        "the value can only get worse, so the failure is final",
+    ),
+    "reason.criterion_open": (
+        "{suite}：验收标准 {expression} 无法最终判定：该套件被提前停止，目前实测 {measured}。",
+        "{suite}: {expression} could not be judged: the suite was cut short (measured so far {measured})",
+    ),
+    "reason.criterion_not_evaluated": (
+        "{suite}：验收标准 {expression} 无法评估：{why}",
+        "{suite}: {expression} could not be evaluated: {why}",
+    ),
+    "reason.failed_without_criteria": (
+        "测试套件 {suite} 结果为失败，且没有任何验收标准可以接受该结果。",
+        "suite {suite} failed and has no acceptance criterion that accepts its result",
+    ),
+    "reason.tolerated_tests": (
+        "说明：测试套件 {suite} 有 {bad} 个用例失败或出错（共 {tests} 个），其验收标准均已满足，因此不影响结论。",
+        "note: suite {suite} had {bad} failed or errored tests of {tests}; its acceptance criteria accept that",
+    ),
+    "reason.tolerated_requests": (
+        "说明：测试套件 {suite} 有 {bad} 个请求失败（共 {requests} 个），其验收标准均已满足，因此不影响结论。",
+        "note: suite {suite} had {bad} failed requests of {requests}; its acceptance criteria accept that",
+    ),
+    "reason.tolerated": (
+        "说明：测试套件 {suite} 的结果为失败，但其验收标准均已满足，因此不影响结论。",
+        "note: suite {suite} reported failures; its acceptance criteria accept them",
+    ),
+    # --- criterion messages ---
+    "criterion.suite_not_run": ("该套件未执行（状态：{status}）", "suite {status}"),
+    "criterion.metric_missing": (
+        "套件没有指标 {name}（现有指标：{available}）",
+        "suite {suite!r} has no metric {name!r}{hint}; it has: {available}",
+    ),
+    "criterion.endpoint_missing": ("套件没有接口 {name}", "suite {suite!r} has no endpoint {name!r}{hint}"),
+    "criterion.all_skipped": (
+        "全部用例均被跳过，没有可计算的通过率",
+        "every test was skipped: there is no pass rate to judge",
+    ),
+    "criterion.division_by_zero": ("计算中出现除以零", "division by zero"),
+    "criterion.partial_final": (
+        "按提前停止前收集的结果判定；该指标只增不减，结论不会再改变",
+        "judged on what the suite gathered before it was cut short; the value can only move one way, so this "
+        "outcome is final",
+    ),
+    "criterion.partial_open": (
+        "套件被提前停止，此为不完整结果上的实测值，无法最终判定",
+        "the suite was cut short: measured on partial results, which could still change the outcome",
+    ),
+    "criterion.window_held": (
+        "在记录的时间序列中从第 {since:.0f} 秒持续到第 {at:.0f} 秒",
+        "held from {since:.0f}s to {at:.0f}s of the recorded timeseries",
+    ),
+    "criterion.window_never": ("从未触发", "never triggered"),
+    "criterion.window_no_timeseries": (
+        "没有可用于检查持续时间窗口的时间序列",
+        "no timeseries to check the 'for' window against",
+    ),
+    "criterion.window_no_values": (
+        "时间序列中没有此标准所需的数值",
+        "the timeseries has no values for this criterion",
+    ),
+    # --- how a suite was cut short (StopRecord) ---
+    "stop.after": ("运行 {elapsed:.0f} 秒后被提前停止", "stopped early after {elapsed:.0f} s"),
+    "stop.early": ("被提前停止", "stopped early"),
+    "stop.story": ("{when}：{why}", "{when} because {why}"),
+    "stop.time-cap": (
+        "触发了{cap}时限（{limit:.0f} 秒）；如需更长时间，请调大配置项 {option}",
+        "the {cap} time cap ({limit:.0f} s) fired; raise {option} to allow more",
+    ),
+    "stop.time-cap.bare": ("触发了{cap}时限", "the {cap} time cap fired"),
+    "stop.cancelled": ("运行被取消（{detail}）", "the run was cancelled ({detail})"),
+    "stop.cancelled.signal": ("运行被取消（收到 {signal} 信号）", "the run was cancelled ({signal} received)"),
+    "stop.tool-died": ("测试工具在运行中途退出", "the tool exited before the end"),
+    "stop.target-lost": ("被测系统停止响应", "the target stopped answering"),
+    "stop.story.other": ("{when}（原因见工具输出）", "{when}: {detail}"),
+    "cap.max_minutes": ("扫描总时长 max_minutes ", "max_minutes (whole scan)"),
+    "cap.per-module timeout": ("单个扫描模块的", "per-module"),
+    "cap.timeout": ("套件 timeout ", "suite timeout"),
+    "cap.run_time": ("负载测试时长 run_time ", "run_time"),
+    # --- suite notes written by runners ---
+    "note.load.single": ("负载由单个 Locust 进程产生", "load generated by a single Locust process"),
+    "note.load.local": (
+        "负载由 1 个主控进程加 {local} 个本机工作进程产生",
+        "load generated by 1 master + {local} local worker(s)",
+    ),
+    "note.load.remote": (
+        "负载由 1 个主控进程加 {remote} 个远程工作节点（经 {master}）产生",
+        "load generated by 1 master + {remote} remote worker(s) via {master}",
+    ),
+    "note.load.mixed": (
+        "负载由 1 个主控进程加 {local} 个本机工作进程与 {remote} 个远程工作节点（经 {master}）产生",
+        "load generated by 1 master + {local} local worker(s) + {remote} remote worker(s) via {master}",
+    ),
+    "note.load.workers_lost": (
+        "运行期间丢失了 {lost} 个负载节点（共 {expected} 个；{workers}）；结果包含其丢失前上报的数据",
+        "{lost} of {expected} workers were lost during the run ({workers}); the figures include what they "
+        "reported before",
+    ),
+    "note.load.aborted": (
+        "因中止标准 {criterion} 成立，测试被提前停止",
+        "stopped early by the abort criterion {criterion}",
+    ),
+    "note.load.cpu": (
+        "负载生成机的 CPU 使用率超过 90%：结果可能低估被测系统的实际能力",
+        "the load generator's CPU went above 90 %: the figures may understate what the target can do",
+    ),
+    "note.load.exit": ("Locust 异常结束（{code}）：{last}（工具原文）", "Locust ended ({code}): {last}"),
+    "note.load.html": (
+        "Locust 自身的 HTML 报告已作为 locust.html 附上",
+        "Locust's own HTML report is attached as locust.html",
+    ),
+    "note.security.scan.baseline": (
+        "使用 {engine} 对 {url} 进行被动基线扫描",
+        "baseline scan of {url} with {engine}",
+    ),
+    "note.security.scan.full": (
+        "使用 {engine} 对 {url} 进行完整扫描（含主动攻击）",
+        "full scan of {url} with {engine}",
+    ),
+    "note.security.scan.api": ("使用 {engine} 对 {url} 进行 API 扫描", "api scan of {url} with {engine}"),
+    "note.security.policy.critical": (
+        "判定规则（fail_on: critical）：规则配置未列出的发现项，严重判为不通过，高危与中危为警告，低危与提示为提示",
+        "findings of rules not listed in the rule configuration: critical FAIL, high and medium WARN, low and "
+        "info INFO (fail_on: critical)",
+    ),
+    "note.security.policy.high": (
+        "判定规则（fail_on: high）：规则配置未列出的发现项，严重与高危判为不通过，中危为警告，低危与提示为提示",
+        "findings of rules not listed in the rule configuration: critical and high FAIL, medium WARN, low and "
+        "info INFO (fail_on: high)",
+    ),
+    "note.security.policy.medium": (
+        "判定规则（fail_on: medium）：规则配置未列出的发现项，严重、高危与中危判为不通过，低危与提示为提示",
+        "findings of rules not listed in the rule configuration: critical, high and medium FAIL, low and info "
+        "INFO (fail_on: medium)",
+    ),
+    "note.security.policy.low": (
+        "判定规则（fail_on: low）：规则配置未列出的发现项，低危及以上判为不通过，提示为提示",
+        "findings of rules not listed in the rule configuration: low and above FAIL, info INFO (fail_on: low)",
+    ),
+    "note.security.policy.never": (
+        "判定规则（fail_on: never）：规则配置未列出的发现项均不判为不通过（中危及以上为警告）",
+        "findings of rules not listed in the rule configuration never FAIL (medium and above WARN; fail_on: never)",
+    ),
+    "note.security.policy.single": (
+        "判定规则（default_action）：规则配置未列出的发现项一律按 {action} 处理，不论风险等级",
+        "findings of rules not listed in the rule configuration all get {action}, whatever their risk (default_action)",
+    ),
+    "note.import.sources": ("结果导入自 {files}", "imported from {files}"),
+    "note.uat.checklist": ("验收清单 {file}：{name} {version}", "checklist {file}: {name} {version}"),
+    "note.uat.checks_off": (
+        "未运行自动检查（run_checks: false）",
+        "automated checks not run (run_checks: false)",
+    ),
+    "note.jtl.samples": (
+        "共 {samples} 个取样，来自 {files} 个 JMeter 结果文件",
+        "{samples} samples from {files} JMeter result file(s)",
+    ),
+    "note.jtl.sub_samples": (
+        "{count} 个嵌套子取样按 JMeter 的方式计入其父取样",
+        "{count} nested sub-samples are counted within their parent samples, as JMeter does",
+    ),
+    "note.jtl.transactions": (
+        "{count} 个事务控制器取样按标签列出，但不计入合计",
+        "{count} transaction-controller samples are listed per label but not in the totals",
+    ),
+    "note.jtl.folded": (
+        "不同标签过多：其余标签合并为 {label}",
+        "more than the first labels' worth of distinct labels: the rest are in {label!r}",
+    ),
+    # --- run history: comparisons with the baseline (harness/history/) ---
+    "history.first_run": (
+        "配置 {profile} 此前没有运行过套件 {suite} 的已完成运行，暂无可比较的基线",
+        "no earlier finished run of profile {profile} ran suite {suite}",
+    ),
+    "history.first_pass": (
+        "配置 {profile} 此前没有运行过套件 {suite} 且结论为通过的运行，暂无可比较的基线",
+        "no earlier PASS run of profile {profile} ran suite {suite}",
+    ),
+    "history.no_baseline": ("配置文件未指定基线", "the profile names no baseline"),
+    "history.disabled": (
+        "运行历史已关闭（history.enabled: false）",
+        "the run history is disabled (history.enabled: false)",
+    ),
+    "history.baseline_incomplete": (
+        "基线运行 {run} 中套件 {suite} 未完整运行",
+        "baseline run {run} has no completed suite {suite}",
+    ),
+    "history.incomplete_baseline": (
+        "套件 {suite} 在基线运行 {run} 中未运行完，未比较安全发现",
+        "suite {suite} did not complete in {run}: findings were not compared",
+    ),
+    "history.incomplete_now": (
+        "套件 {suite} 在本次运行中未运行完，未比较安全发现",
+        "suite {suite} did not complete in this run: findings were not compared",
+    ),
+    "history.not_run": ("套件 {suite} 未在运行 {run} 中执行", "suite {suite} did not run in {run}"),
+    "history.not_checked": ("未检查：暂无可比较的基线（{why}）", "not checked: nothing to compare with yet ({why})"),
+    "note.not_selected": ("本次运行未选择该套件", "not selected for this run"),
+    "note.not_started": ("运行已被取消，该套件未开始", "not started: {reason}"),
+    "note.target_unavailable": ("被测系统不可用：{reason}（原文）", "target unavailable: {reason}"),
+}
+
+_SIGNAL = re.compile(r"^(SIG[A-Z0-9]+) received$")
+
+
+def _template(key: str, language: str) -> str:
+    pair = MESSAGES.get(key)
+    if pair is None:
+        raise KeyError(f"no message {key!r}")
+    return pair[LANGUAGES.index(language)]
+
+
+def render(text: Text, language: str = "en") -> str:
+    """``text`` in ``language``: a Message from the catalogue (nested messages too), a plain string as is.
+
+    A Message whose key this harness does not know (a newer run.json) falls back to its stored text.
+    """
+    if isinstance(text, str):
+        return text
+    if text.key not in MESSAGES:
+        return text.text
+    values = {k: render(v, language) if isinstance(v, Message) else v for k, v in text.params.items()}
+    return _template(text.key, language).format(**values)
+
+
+def message(key: str, **params: Param) -> Message:
+    """A Message for ``key`` with its English text.
+
+    Raises:
+        KeyError: ``key`` is not in the catalogue, or a parameter of its templates is missing.
+    """
+    for language in LANGUAGES:
+        needed = {field for _, field, _, _ in string.Formatter().parse(_template(key, language)) if field}
+        missing = needed - set(params)
+        if missing:
+            raise KeyError(f"message {key!r} needs {', '.join(sorted(missing))}")
+    draft = Message(key=key, params=dict(params))
+    return draft.model_copy(update={"text": render(draft, "en")})
+
+
+def policy_message(fail_on: str, default_action: str | None = None) -> Message:
+    """How a security suite judges findings of rules no rule file or mapping names."""
+    if default_action is not None:
+        return message("note.security.policy.single", action=default_action)
+    return message(f"note.security.policy.{fail_on}")
+
+
+def stop_message(stop: StopRecord, fallback: str = "") -> Message:
+    """How a suite was cut short, as one sentence: "stopped early after 180 s because the max_minutes …".
+
+    ``fallback`` (e.g. the suite's error) is the detail when the record has none.
+    """
+    when = message("stop.after", elapsed=stop.elapsed) if stop.elapsed is not None else message("stop.early")
+    detail = stop.detail or fallback
+    why: Message
+    if stop.cause == "time-cap":
+        cap: Param = message(f"cap.{stop.cap}") if f"cap.{stop.cap}" in MESSAGES else (stop.cap or "?")
+        if stop.limit is not None and stop.option:
+            why = message("stop.time-cap", cap=cap, limit=stop.limit, option=stop.option)
+        else:
+            why = message("stop.time-cap.bare", cap=cap)
+    elif stop.cause == "cancelled":
+        signal = _SIGNAL.match(detail)
+        why = (
+            message("stop.cancelled.signal", signal=signal.group(1))
+            if signal
+            else message("stop.cancelled", detail=detail or "?")
+        )
+    elif stop.cause in ("tool-died", "target-lost"):
+        why = message(f"stop.{stop.cause}")
+    else:  # the runner said only that it stopped: its words are the reason
+        return message("stop.story.other", when=when, detail=detail or "?")
+    return message("stop.story", when=when, why=why)
+
+
+def catalogue_problems(extra: Mapping[str, tuple[str, str]] | None = None) -> list[str]:
+    """Keys whose zh-CN and en templates name different parameters (a test keeps this list empty)."""
+    problems = []
+    for key, pair in {**MESSAGES, **(extra or {})}.items():
+        fields = [{field for _, field, _, _ in string.Formatter().parse(template) if field} for template in pair]
+        if fields[0] - fields[1]:
+            problems.append(f"{key}: zh-CN uses {sorted(fields[0] - fields[1])} that en does not")
+    return problems

@@ -1,0 +1,110 @@
+"""The severity policy: by risk unless a rule says otherwise — in unit form, and end to end with a real wapiti
+scan of a real third-party app (httpbin, in its own virtualenv from `make setup`) and a profile that
+gives nothing but the documented defaults."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.results.model import Risk, RuleAction
+from harness.results.severity import describe_actions, describe_policy, severity_actions
+
+HTTPBIN_PYTHON = Path(__file__).resolve().parents[2] / ".venv" / "test-tools" / "httpbin" / "bin" / "python"
+
+
+def test_the_default_fails_critical_and_high_warns_medium_and_informs_the_rest() -> None:
+    actions = severity_actions()
+    assert actions == {
+        Risk.CRITICAL: RuleAction.FAIL,
+        Risk.HIGH: RuleAction.FAIL,
+        Risk.MEDIUM: RuleAction.WARN,
+        Risk.LOW: RuleAction.INFO,
+        Risk.INFO: RuleAction.INFO,
+    }
+    assert describe_actions(actions) == "FAIL critical, high · WARN medium · INFO low, info"
+    assert describe_policy("high", None, ["rules_file r.tsv"]) == (
+        "findings: FAIL critical, high · WARN medium · INFO low, info (fail_on: high); per-rule actions from "
+        "rules_file r.tsv"
+    )
+    assert describe_policy("high", RuleAction.WARN, []) == "findings: WARN for every rule not listed (default_action)"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def httpbin_url(tmp_path: Path) -> Iterator[str]:
+    """httpbin 0.10 (psf/httpbin, PyPI) on a free loopback port, for the length of one test."""
+    assert HTTPBIN_PYTHON.is_file(), f"{HTTPBIN_PYTHON} is missing: run `make setup`"
+    port = _free_port()
+    log = (tmp_path / "httpbin.log").open("wb")
+    process = subprocess.Popen(
+        [str(HTTPBIN_PYTHON), "-m", "httpbin.core", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert process.poll() is None, (tmp_path / "httpbin.log").read_text()
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)  # polling the port: the event we wait for
+        else:
+            pytest.fail("httpbin did not open its port within 60 s")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.mark.slow
+def test_a_real_scan_with_only_the_defaults_fails_on_high_findings(
+    httpbin_url: str, write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    # No criteria, no rule file, no fail_on: the documented defaults alone. wapiti's exec module injects
+    # shell syntax into httpbin's parameters, and httpbin answers some with 500: wapiti rates that high.
+    profile = write_profile(
+        f"""
+        project: {{name: httpbin}}
+        target: {{base_url: "{httpbin_url}", scope: [127.0.0.1]}}
+        suites:
+          - name: scan
+            kind: security
+            options: {{engine: wapiti, mode: full, max_minutes: 3, wapiti: {{modules: [exec], depth: 2}}}}
+        report: {{language: zh-CN}}
+        """
+    )
+    result = run_cli("run", str(profile), "--json", "--out", str(tmp_path / "runs"), timeout=600)
+    assert result.code == 1, result.stdout + result.stderr
+    summary = result.json()
+    (suite,) = summary["suites"]
+    assert suite["metrics"]["alerts.high"] >= 1
+    assert suite["status"] == "failed"
+    assert (
+        suite["findings"]["by_action"]["FAIL"] == suite["metrics"]["alerts.critical"] + suite["metrics"]["alerts.high"]
+    )
+    (criterion,) = summary["criteria"]
+    assert criterion["expression"] == "alerts.fail == 0" and criterion["default"] and criterion["outcome"] == "failed"
+    run = json.loads((Path(summary["run_dir"]) / "run.json").read_text())
+    high = [f for f in run["suites"][0]["findings"] if f["risk"] == "high"]
+    assert high and all(f["action"] == "FAIL" for f in high)
+    sarif = json.loads((Path(summary["run_dir"]) / "sarif.json").read_text())
+    assert {r["level"] for r in sarif["runs"][0]["results"] if r["properties"]["risk"] == "high"} == {"error"}

@@ -1,0 +1,49 @@
+"""Planning a profile: effective criteria (defaults marked) and how security suites judge findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from harness.errors import ProfileError
+from harness.plan import load_plan
+from harness.runners.registry import load_runners
+
+
+def test_effective_criteria_defaults_and_severity_policy(write_profile: Callable[..., Path]) -> None:
+    profile = write_profile(
+        """
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9", scope: [127.0.0.1]}
+        suites:
+          - {name: unit, kind: unit, options: {paths: [x]}}
+          - {name: scan, kind: security, options: {fail_on: medium}, criteria: ["scan.urls >= 20", "alerts.fail == 0"]}
+          - {name: perf, kind: performance, options: {locustfile: x.py, users: 1, run_time: 1s}}
+          - {name: checks, kind: uat, options: {checklist: c.yaml}}
+        """
+    )
+    plan = load_plan(profile, load_runners())
+    effective = {p.suite.name: [(c.text, default) for c, default in p.effective_criteria] for p in plan.suites}
+    assert effective == {
+        "unit": [("pass_rate >= 100%", True)],
+        "scan": [("scan.urls >= 20", False), ("alerts.fail == 0", False)],
+        "perf": [("error_rate == 0%", True)],
+        "checks": [("uat.pass_rate >= 100%", True)],
+    }
+    (scan,) = [p for p in plan.suites if p.suite.name == "scan"]
+    assert scan.gate_notes == ("findings: FAIL critical, high, medium · INFO low, info (fail_on: medium)",)
+
+
+def test_a_misspelt_coverage_metric_is_refused(write_profile: Callable[..., Path]) -> None:
+    profile = write_profile(
+        """
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9", scope: [127.0.0.1]}
+        suites:
+          - {name: scan, kind: security, criteria: ["scan.url >= 20"]}
+        """
+    )
+    with pytest.raises(ProfileError, match=r"did you mean 'scan\.urls'"):
+        load_plan(profile, load_runners())
