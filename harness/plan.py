@@ -19,8 +19,9 @@ from harness.gates import Criterion, CriterionSyntaxError, parse_criterion
 from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
-from harness.profile.model import CriterionSpec, Suite
+from harness.profile.model import CriterionSpec, Suite, Target
 from harness.profile.schedule import history_issues
+from harness.profile.scope import Scope
 from harness.profile.source import Source
 from harness.runners.base import PreparedSuite, Runner
 
@@ -67,6 +68,7 @@ def plan_suites(
     issues: list[ProfileIssue] = []
     planned: list[PlannedSuite] = []
     has_baseline = source.data.get("baseline") is not None
+    scope = _declared_scope(source)
     for index, suite in suites:
         here = ("suites", index)
         runner = runners.get(suite.kind)
@@ -80,6 +82,7 @@ def plan_suites(
         except ValidationError as exc:
             issues.extend(validation_issues(exc, source, runner.options_model, (*here, "options")))
             continue
+        issues += _option_scope_issues(runner, options, scope, source, (*here, "options"))
         criteria: list[Criterion] = []
         for position, written in enumerate(suite.criteria):
             path = (*here, "criteria", position)
@@ -98,6 +101,25 @@ def plan_suites(
         prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
         planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled))
     return planned, issues
+
+
+def _declared_scope(source: Source) -> Scope | None:
+    """The profile's scope, when its target section is valid (its own errors are reported elsewhere)."""
+    try:
+        return Scope(Target.model_validate(source.data.get("target")).effective_scope())
+    except (ValidationError, ValueError):
+        return None
+
+
+def _option_scope_issues(
+    runner: Runner, options: object, scope: Scope | None, source: Source, here: tuple[str | int, ...]
+) -> list[ProfileIssue]:
+    """URLs in a suite's options that the run would refuse as outside the scope: ``validate`` says so first.
+    Runners whose options name hosts offer ``scope_issues(options, scope)`` -> [(key path, message)]."""
+    check = getattr(runner, "scope_issues", None)
+    if scope is None or not callable(check):
+        return []
+    return [source.issue((*here, *key), message) for key, message in check(options, scope)]
 
 
 def _default_criteria(runner: Runner, options: object) -> tuple[str, ...]:

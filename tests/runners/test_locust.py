@@ -21,6 +21,7 @@ import pytest
 
 from harness.runners.locust.session import free_port
 from harness.target.managed import demo_target
+from tests.redirector import redirecting_target
 
 pytestmark = pytest.mark.slow
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "suites" / "performance" / "locustfile.py"
@@ -201,14 +202,13 @@ def test_a_refusing_target_is_an_error_not_a_failed_load_test(
 
 
 def test_a_host_outside_the_scope_is_refused_before_any_request(
-    demo_url: str, write_profile: Callable[..., Path], run_cli: Callable[..., Any]
+    demo_url: str, write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path
 ) -> None:
     options = f"locustfile: {LOCUSTFILE}\nrun_time: 5s\nhost: http://example.org"
     result = run_cli("run", str(_profile(write_profile, demo_url, options)), "--json")
-    assert result.code == 3
-    suite = _suite(_run_dir(result))
-    assert "outside target.scope" in suite["error"]
-    assert not (_run_dir(result) / "raw" / "perf" / "locust.log").exists()
+    assert result.code == 2  # what the run refuses, validation refuses first: nothing ran
+    assert "suites[0].options.host: 'example.org' is outside target.scope" in result.stderr
+    assert not (tmp_path / "reports").exists()
 
 
 def test_an_absolute_url_outside_the_scope_stops_the_test(
@@ -345,3 +345,60 @@ def test_a_worker_from_another_machine_joins_through_master_options(
     suite = _suite(Path(json.loads(stdout)["run_dir"]))
     assert suite["metrics"]["workers"] == 1 and suite["metrics"]["requests"] > 0
     assert "1 remote worker" in suite["notes"][0]
+
+
+REDIRECTED_LOCUSTFILE = """
+import json
+import os
+
+from locust import {base}, constant, task
+
+AUTH = json.loads(os.environ["HARNESS_TARGET"])["headers"]  # the profile's auth, as docs/performance.md says
+
+
+class Visitor({base}):
+    wait_time = constant(0.1)
+
+    @task
+    def browse(self):
+        self.client.get("/ok", headers=AUTH)
+        # a locustfile that marks every response as fine cannot hide the refused hop either
+        with self.client.get("/moved", headers=AUTH, catch_response=True) as response:
+            response.success()
+"""
+
+
+@pytest.mark.parametrize(
+    ("base", "auth"),
+    [
+        ("FastHttpUser", '{type: header, name: X-Api-Key, value: "${SCOPE_TEST_SECRET}"}'),
+        ("HttpUser", '{type: basic, username: qa, password: "${SCOPE_TEST_SECRET}"}'),
+        ("FastHttpUser", '{type: bearer, token: "${SCOPE_TEST_SECRET}"}'),
+    ],
+    ids=["fasthttp-header", "requests-basic", "fasthttp-bearer"],
+)
+def test_a_redirect_out_of_the_scope_is_never_followed_and_stops_the_test(
+    write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path, base: str, auth: str
+) -> None:
+    locustfile = tmp_path / "redirected.py"
+    locustfile.write_text(REDIRECTED_LOCUSTFILE.format(base=base))
+    with redirecting_target(pages={"/ok": '{"ok": true}'}) as site:
+        profile = write_profile(
+            f"""
+project: {{name: perf scope}}
+target: {{base_url: "{site.url}", scope: [127.0.0.1], auth: {auth}}}
+suites:
+  - name: perf
+    kind: performance
+    options: {{locustfile: {locustfile}, users: 3, spawn_rate: 3, run_time: 30s}}
+"""
+        )
+        result = run_cli("run", str(profile), "--json", "--quiet", env={"SCOPE_TEST_SECRET": "s3cr3t-locust-4f"})
+        outside = list(site.outside.requests)
+    assert outside == []  # no hop left the scope: refused before it was sent
+    assert result.code == 3, result.stdout + result.stderr
+    suite = _suite(_run_dir(result))
+    assert suite["status"] == "error"
+    assert f"redirected from {site.url}/moved to {site.outside.url}/landed/moved" in suite["error"]
+    assert "'127.0.0.2' is outside target.scope" in suite["error"] and "was not followed" in suite["error"]
+    assert suite["metrics"]["requests"] >= 1  # the in-scope page was loaded before the stop

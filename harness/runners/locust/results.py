@@ -150,7 +150,7 @@ def _status(result: SuiteResult, end: SessionEnd, live: LiveState) -> dict[str, 
     if live.scope_violation:
         return {
             "status": SuiteStatus.ERROR,
-            "error": f"the locustfile requested {live.scope_violation}, outside target.scope; the test was stopped",
+            "error": f"{live.scope_violation}; the test was stopped",
         }
     if end.killed:
         return {"status": SuiteStatus.INCOMPLETE, "error": f"stopped: {end.killed}"}
