@@ -2,19 +2,105 @@
 
 Every tool the harness drives (pytest, locust, scanners, the demo target) runs through
 :class:`ChildProcess`, so Ctrl-C, a time limit or an exception anywhere never leaves one behind.
+And when the harness itself dies without a chance to stop them (SIGKILL, a crash, the machine's OOM
+killer):
+
+- each child gets the kernel's parent-death signal (Linux ``PR_SET_PDEATHSIG``): it is killed with its
+  parent at once;
+- each child and everything it starts carries ``HARNESS_OWNER=<pid>:<start time>`` of the harness in its
+  environment; :func:`reap_orphans` (called when a run starts) kills processes whose owner is gone —
+  the grandchildren the death signal cannot reach (a test suite's own servers, a scanner's helpers).
+
+Children also run with umask 077: what a tool writes (logs that may hold a secret until the harness
+redacts them) is readable by the run's user only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import logging
 import os
 import signal
 import subprocess
+import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Protocol
+
+OWNER_VARIABLE = "HARNESS_OWNER"
+CHILD_UMASK = 0o077
+_PR_SET_PDEATHSIG = 1
+log = logging.getLogger(__name__)
+
+
+def _start_ticks(pid: int) -> str:
+    """The process's start time in clock ticks since boot (/proc/PID/stat field 22), "" if unknown.
+    With the pid it names one process: pids are reused, (pid, start time) pairs are not."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rpartition(")")[2].split()[19]  # fields after the command name start at field 3
+
+
+def owner_token(pid: int | None = None) -> str:
+    """``<pid>:<start ticks>`` of this process (or ``pid``): the value children carry in HARNESS_OWNER."""
+    pid = os.getpid() if pid is None else pid
+    return f"{pid}:{_start_ticks(pid)}"
+
+
+def _owner_alive(token: str) -> bool:
+    pid, _, ticks = token.partition(":")
+    if not pid.isdigit():
+        return True  # not ours to judge
+    return _start_ticks(int(pid)) == ticks
+
+
+def _death_signal() -> Callable[[], None] | None:
+    """A preexec function that has the kernel kill the child when the harness dies (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def die_with_parent() -> None:  # runs in the child between fork and exec: keep it to two system calls
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the harness died before the signal was armed
+            os._exit(1)
+
+    return die_with_parent
+
+
+def reap_orphans() -> int:
+    """Kill processes left behind by harness runs that died (their HARNESS_OWNER is gone); returns how many.
+
+    Only processes this user may signal are looked at; a living harness's children are never touched.
+    """
+    marker = f"{OWNER_VARIABLE}=".encode()
+    reaped = 0
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        for variable in environ.split(b"\0"):
+            if variable.startswith(marker):
+                token = variable[len(marker) :].decode(errors="replace")
+                if not _owner_alive(token):
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.kill(int(entry.name), signal.SIGKILL)
+                        reaped += 1
+                        log.warning("stopped process %s left behind by a harness run that died (%s)", entry.name, token)
+                break
+    return reaped
 
 
 class Cancellable(Protocol):
@@ -37,15 +123,19 @@ class ChildProcess:
         stdin: IO[bytes] | int = subprocess.DEVNULL,
     ) -> None:
         self.argv = list(argv)
+        environment = dict(os.environ if env is None else env)
+        environment[OWNER_VARIABLE] = owner_token()
         self._popen = subprocess.Popen(
             self.argv,
             cwd=cwd,
-            env=dict(env) if env is not None else None,
+            env=environment,
             stdin=stdin,
             stdout=stdout,
             stderr=stderr,
             pass_fds=tuple(pass_fds),
             start_new_session=True,  # a terminal's Ctrl-C reaches only us; we decide how children stop
+            umask=CHILD_UMASK,
+            preexec_fn=_death_signal(),
         )
 
     @property

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
+from harness.cli.main import VERDICT_EXIT, ExitCode, app, error_line, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.pipeline import RunOutcome, execute
 from harness.plan import Plan, load_plan, select
@@ -58,14 +58,21 @@ def run(
         )
     except HarnessError as exc:
         fail(exc)
-    for error in outcome.export_errors:
-        stderr.print(f"[red]export failed[/]: {error}")
+    if outcome.export_errors:
+        stderr.print(error_line(_problems_line(outcome)), soft_wrap=True)
     if as_json:
         print_json({**build_summary(outcome.run), "run_dir": str(outcome.run_dir)})
     else:
         _print_outcome(outcome)
     code = VERDICT_EXIT[outcome.run.verdict]
     raise typer.Exit(ExitCode.INCOMPLETE if outcome.export_errors and code is ExitCode.PASS else code)
+
+
+def _problems_line(outcome: RunOutcome) -> str:
+    """What could not be written or recorded, as one line (the first problem, and how many more)."""
+    first, *more = outcome.export_errors
+    also = f" (and {len(more)} more problem{'s' if len(more) != 1 else ''})" if more else ""
+    return f"the run's evidence is incomplete: {first}{also}"
 
 
 def _print_outcome(outcome: RunOutcome) -> None:
@@ -108,8 +115,8 @@ def report(
         errors = write_exports(rundir.read_run(), rundir)
     except HarnessError as exc:
         fail(exc)
-    for error in errors:
-        stderr.print(f"[red]export failed[/]: {error}")
-    stdout.print(f"report: {rundir.path / 'report.pdf'}")
     if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        stderr.print(error_line(f"export failed: {errors[0]}{more}"), soft_wrap=True)
         raise typer.Exit(ExitCode.INCOMPLETE)
+    stdout.print(f"report: {rundir.path / 'report.pdf'}")

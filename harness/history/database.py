@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,14 +53,20 @@ class Database:
                     f"no run history at {path} yet: runs are recorded there when they finish "
                     "(or pass --history PATH, or backfill with `harness history import`)"
                 )
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise HistoryError(
+                    f"cannot create the history database {path}: {exc.strerror or exc}; "
+                    "pass --history with a file in a directory you can write to"
+                ) from None
         else:
             _check_header(path)
         database = cls(path)
         try:
             database._prepare()
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"history database {path} cannot be used: {exc}") from None
+            raise HistoryError(f"history database {path} cannot be used: {_explain(exc)}") from None
         return database
 
     def _prepare(self) -> None:
@@ -82,7 +88,7 @@ class Database:
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                _rollback(connection)
                 raise
 
     def _raw(self) -> sqlite3.Connection:
@@ -99,7 +105,7 @@ class Database:
             with closing(self._raw()) as connection:
                 yield connection
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"history database {self.path}: {exc}") from None
+            raise HistoryError(f"history database {self.path}: {_explain(exc)}") from None
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
@@ -109,12 +115,37 @@ class Database:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
                     yield connection
+                    connection.execute("COMMIT")
                 except BaseException:
-                    connection.execute("ROLLBACK")
+                    _rollback(connection)
                     raise
-                connection.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"history database {self.path}: {exc}") from None
+            raise HistoryError(f"history database {self.path}: {_explain(exc)}") from None
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already done so: it rolls back by itself on some
+    errors (a full disk, I/O errors), and a second ROLLBACK would hide the real error behind
+    "cannot rollback - no transaction is active"."""
+    if connection.in_transaction:
+        with suppress(sqlite3.Error):  # the error being handled is the one to report
+            connection.execute("ROLLBACK")
+
+
+def _explain(exc: sqlite3.Error) -> str:
+    """SQLite's message with what to do about it."""
+    message = str(exc)
+    extended = getattr(exc, "sqlite_errorcode", None)
+    code = extended & 0xFF if isinstance(extended, int) else None  # the primary result code
+    if code == sqlite3.SQLITE_FULL or "disk is full" in message:
+        return f"{message}: the disk is full; free space there (the run was not recorded in the history)"
+    if code == sqlite3.SQLITE_READONLY or "readonly" in message:
+        return f"{message}: the file or its directory is read-only; pass --history with a writable path"
+    if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in message:
+        return f"{message}: check that the directory exists and is writable, or pass --history with another path"
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in message:
+        return f"{message}: another process kept the database busy for {BUSY_TIMEOUT:g} s; try again"
+    return message
 
 
 def _check_header(path: Path) -> None:

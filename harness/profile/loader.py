@@ -6,17 +6,18 @@ import contextlib
 import difflib
 import hashlib
 import json
+import re
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
-from harness.profile.model import Profile, Suite, Target
+from harness.profile.model import BasicAuth, Profile, Suite, Target
 from harness.profile.scope import Scope
 from harness.profile.source import KeyPath, Source, load_source
 from harness.redaction import REDACTED
@@ -59,7 +60,7 @@ def load_profile(path: Path, environ: Mapping[str, str] | None = None) -> Loaded
         raise ProfileError(issues, source=source)
     resolved = _redacted_dump(profile, source)
     digest = hashlib.sha256(json.dumps(resolved, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    secrets = frozenset(source.secret_values | _secret_field_values(profile))
+    secrets = frozenset(source.secret_values | _secret_field_values(profile) | _derived_secrets(profile.target))
     return LoadedProfile(profile, source, path.stem, path.resolve(), resolved, digest, secrets)
 
 
@@ -203,6 +204,22 @@ def _redacted_dump(profile: Profile, source: Source) -> dict[str, object]:
         elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
             parent[last] = REDACTED
     return dumped
+
+
+_SECRET_PARAMETER = re.compile(r"token|secret|passw|key|sig|auth|credential|session|code", re.IGNORECASE)
+
+
+def _derived_secrets(target: Target) -> set[str]:
+    """Secrets in shapes of their own: the ``user:password`` pair of basic auth (sent base64-encoded),
+    and values of query parameters of the base URL whose name says secret (``?api_key=...``)."""
+    found: set[str] = set()
+    if isinstance(target.auth, BasicAuth):
+        found.add(f"{target.auth.username}:{target.auth.password.get_secret_value()}")
+    if target.base_url:
+        for name, value in parse_qsl(urlsplit(target.base_url).query, keep_blank_values=False):
+            if _SECRET_PARAMETER.search(name) and value:
+                found.add(value)
+    return found
 
 
 def _secret_field_values(model: object) -> set[str]:

@@ -53,6 +53,20 @@ class Source:
         return ProfileIssue(where.file, where.line, format_path(path), message)
 
 
+ENVIRONMENT_SECRET_MIN = 8
+
+
+def secret_environment(environ: Mapping[str, str]) -> set[str]:
+    """Values of environment variables whose name says secret (``CI_JOB_TOKEN``, ``DB_PASSWORD``), even
+    those the profile does not use: suites inherit the environment and may print it. Values shorter than
+    8 characters are left out (``USE_TOKEN=true`` must not redact every "true")."""
+    return {
+        value
+        for name, value in environ.items()
+        if _SECRET_NAME.search(name) and len(value) >= ENVIRONMENT_SECRET_MIN and not value.isspace()
+    }
+
+
 def format_path(path: KeyPath) -> str:
     """``("suites", 2, "options")`` -> ``suites[2].options``."""
     text = ""

@@ -45,22 +45,43 @@ def load_exporters() -> list[Exporter]:
 
 
 def write_exports(run: RunResult, rundir: RunDirectory) -> list[str]:
-    """Run every exporter, manifest in between; returns one message per exporter that failed."""
+    """Run every exporter, manifest in between; returns one message per exporter that failed.
+
+    A file system that refuses a write (full disk, read-only) is a message too, never an exception;
+    when the manifest cannot be written, the exporters that embed it are not run.
+    """
     errors: list[str] = []
-    manifest_written = False
+    manifest: str | None = None  # None: not written yet; "": written; else why it could not be
     for exporter in load_exporters():
-        if exporter.needs_manifest and not manifest_written:
-            rundir.write_manifest()
-            manifest_written = True
+        if exporter.needs_manifest and manifest is None:
+            manifest = _write_manifest(rundir, errors)
+        if exporter.needs_manifest and manifest:
+            errors.append(f"{exporter.name}: not written: {manifest}")
+            continue
         try:
             written = exporter.export(run, rundir)
             log.info("exported %s: %s", exporter.name, ", ".join(p.name for p in written))
         except HarnessError as exc:
             errors.append(f"{exporter.name}: {exc}")
             log.error("export %s failed: %s", exporter.name, exc)
+        except OSError as exc:
+            errors.append(f"{exporter.name}: cannot write: {exc.strerror or exc}")
+            log.error("export %s failed: %s", exporter.name, exc)
         except Exception as exc:
             errors.append(f"{exporter.name}: {exc!r}")
             log.error("export %s crashed:\n%s", exporter.name, traceback.format_exc())
-    if not manifest_written:
-        rundir.write_manifest()
+    if manifest is None:
+        _write_manifest(rundir, errors)
     return errors
+
+
+def _write_manifest(rundir: RunDirectory, errors: list[str]) -> str:
+    """Write manifest.json; "" on success, else why not (also added to ``errors``)."""
+    try:
+        rundir.write_manifest()
+    except OSError as exc:
+        problem = f"manifest.json cannot be written: {exc.strerror or exc}"
+        errors.append(f"manifest: {problem}")
+        log.error("%s", problem)
+        return problem
+    return ""

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -94,8 +95,12 @@ def _port_closed(url: str) -> bool:
 def test_ctrl_c_stops_the_suite_and_the_target_and_keeps_the_results(tmp_path: Path, write_profile) -> None:  # type: ignore[no-untyped-def]
     suite = tmp_path / "slow"
     suite.mkdir()
+    started = tmp_path / "long-test-started"
+    # test_long announces itself: the interrupt is sent once it runs (test_quick has passed by then,
+    # whatever the machine's load), never after a guessed delay.
     (suite / "test_slow.py").write_text(
-        "import time\n\ndef test_quick():\n    pass\n\ndef test_long():\n    time.sleep(120)\n"
+        "import pathlib, time\n\ndef test_quick():\n    pass\n\n"
+        f"def test_long():\n    pathlib.Path({str(started)!r}).touch()\n    time.sleep(120)\n"
     )
     profile = write_profile(
         """\
@@ -110,18 +115,14 @@ def test_ctrl_c_stops_the_suite_and_the_target_and_keeps_the_results(tmp_path: P
         [HARNESS, "run", str(profile), "--json", "--out", str(tmp_path / "reports")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    run_json = None
-    while time.monotonic() < deadline:  # wait until the slow test is running
-        dirs = run_dirs(tmp_path / "reports")
-        if dirs and (dirs[0] / "raw" / "slow" / "pytest.log").exists():
-            run_json = dirs[0] / "run.json"
-            break
-        time.sleep(0.2)
-    assert run_json is not None
-    time.sleep(1.5)
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    try:
+        _wait_for(lambda: started.exists() or process.poll() is not None, timeout=120)
+        assert process.poll() is None, process.communicate()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
     assert process.returncode == 3, stderr
     summary = json.loads(stdout)
     assert summary["verdict"] == "INCOMPLETE"
@@ -129,12 +130,21 @@ def test_ctrl_c_stops_the_suite_and_the_target_and_keeps_the_results(tmp_path: P
     statuses = {s["name"]: s["status"] for s in summary["suites"]}
     assert statuses == {"slow": "incomplete", "later": "skipped"}
     assert summary["suites"][0]["tests"]["passed"] == 1
+    run_json = Path(str(summary["run_dir"])) / "run.json"
     run = json.loads(run_json.read_text())
     assert run["verdict"] == "INCOMPLETE"
     assert _port_closed(run["target"]["base_url"])
     assert (run_json.parent / "report.pdf").is_file()
     leftovers = subprocess.run(["pgrep", "-f", str(suite)], capture_output=True, text=True).stdout
     assert leftovers == ""
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float) -> None:
+    """Wait for an event (a file, a process ending): polls, and fails the test only after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.1)
 
 
 def test_a_broken_profile_exits_2_with_file_and_line_and_no_run_directory(
