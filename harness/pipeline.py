@@ -95,15 +95,18 @@ def execute(
             log.warning("stopped %d process(es) left running by an earlier harness run that died", reaped)
         recorder.begin(writer.redact(run), rundir.path)
         environment = _SuiteEnvironment(loaded, None, rundir, cancel, progress, writer, child_environ, recorder)
+        stopped_for_evidence = False
         try:
             for current in _suite_runs(plan, selected, run, environment):
                 run = current  # kept when a later suite raises: the report shows what was gathered
                 log_filter.redactor = writer.redactor  # it may have learnt a secret (a login's token)
-                if not writer.write_run(run):
+                if not writer.write_run(run) and not cancel.cancelled:
+                    # no point spending time on suites whose results cannot be kept: the rest are skipped
+                    stopped_for_evidence = True
                     cancel.cancel(f"the run's evidence cannot be written ({writer.problems[0]})")
         finally:
             progress.close()
-            interrupted = cancel.cancelled
+            interrupted = cancel.cancelled and not stopped_for_evidence
             verdict, reasons = decide_verdict(run.suites, run.criteria, interrupted)
             run = run.model_copy(
                 update={

@@ -138,7 +138,12 @@ def _explain(exc: sqlite3.Error) -> str:
     extended = getattr(exc, "sqlite_errorcode", None)
     code = extended & 0xFF if isinstance(extended, int) else None  # the primary result code
     if code == sqlite3.SQLITE_FULL or "disk is full" in message:
-        return f"{message}: the disk is full; free space there (the run was not recorded in the history)"
+        return f"{message}: the disk is full; free space there, or pass --history with a path on another disk"
+    if code == sqlite3.SQLITE_IOERR or "disk I/O error" in message:
+        return (
+            f"{message}: the disk may be full or failing; check the free space there, or pass --history with "
+            "a path on another disk"
+        )
     if code == sqlite3.SQLITE_READONLY or "readonly" in message:
         return f"{message}: the file or its directory is read-only; pass --history with a writable path"
     if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in message:

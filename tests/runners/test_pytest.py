@@ -85,21 +85,21 @@ def test_a_suite_over_its_time_limit_is_stopped_and_keeps_what_ran(tmp_path, wri
     write_suite(
         tmp_path / "slow",
         test_a="def test_quick():\n    pass\n",
-        test_b="import time\n\ndef test_sleepy():\n    time.sleep(60)\n",
+        test_b="import time\n\ndef test_sleepy():\n    time.sleep(600)\n",
     )
     profile = write_profile(
         """\
         project: {name: X}
         target: {base_url: "http://127.0.0.1:9"}
         suites:
-          - {name: slow, kind: unit, timeout: 4, options: {paths: [slow]}}
+          - {name: slow, kind: unit, timeout: 12, options: {paths: [slow]}}
         """
     )
     result = run_cli("run", str(profile), "--json", "--quiet", timeout=60)
     assert result.code == 3
     (suite,) = result.json()["suites"]  # type: ignore[misc]
     assert suite["status"] == "incomplete"
-    assert suite["error"] == "stopped: time limit of 4s reached"
+    assert suite["error"] == "stopped: time limit of 12s reached"  # (room for a slow start on a busy machine)
     assert suite["tests"]["passed"] == 1
 
 

@@ -52,7 +52,7 @@ class LocustRunner:
 
     def metric_names(self, options: BaseModel) -> frozenset[str]:
         assert isinstance(options, LocustOptions)
-        names = SAMPLE_METRICS | {"users", "exceptions", "aborted"}
+        names = SAMPLE_METRICS | {"users", "users_mean", "exceptions", "aborted"}
         return names | {"workers", "workers_lost"} if options.distributed else names
 
     def scope_issues(self, options: BaseModel, scope: Scope) -> list[tuple[tuple[str], str]]:
