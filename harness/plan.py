@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
 from harness.gates import Criterion, CriterionSyntaxError, parse_criterion
+from harness.gates.syntax import BinaryOp, Expression, Negate, Number
 from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
@@ -92,7 +93,10 @@ def plan_suites(
             except CriterionSyntaxError as exc:
                 issues.append(source.issue(path, str(exc)))
                 continue
-            unknown = _unknown_metrics(criterion, runner, options, has_baseline)
+            except RecursionError:  # the profile model bounds criteria; this is the last line of defence
+                issues.append(source.issue(path, "the criterion is nested too deeply"))
+                continue
+            unknown = _meaningless(criterion) or _unknown_metrics(criterion, runner, options, has_baseline)
             if unknown:
                 issues.append(source.issue(path, unknown))
                 continue
@@ -127,6 +131,25 @@ def _default_criteria(runner: Runner, options: object) -> tuple[str, ...]:
     may offer ``default_criteria_for(options)``."""
     for_options = getattr(runner, "default_criteria_for", None)
     return tuple(for_options(options)) if callable(for_options) else runner.default_criteria
+
+
+def _meaningless(criterion: Criterion) -> str:
+    """A criterion that measures nothing (``1 < 2``) or divides by a written zero (``failed / 0 < 1``):
+    it would pass or fail whatever the suite did."""
+    if not criterion.references:
+        return "compares numbers only: name a metric, e.g. failed == 0 or p95 < 500ms"
+    if any(_divides_by_zero(side) for side in (criterion.left, criterion.right)):
+        return "divides by 0: the criterion can never be evaluated"
+    return ""
+
+
+def _divides_by_zero(expression: Expression) -> bool:
+    if isinstance(expression, BinaryOp):
+        divisor = expression.right.operand if isinstance(expression.right, Negate) else expression.right
+        if expression.op == "/" and isinstance(divisor, Number) and divisor.value == 0:
+            return True
+        return _divides_by_zero(expression.left) or _divides_by_zero(expression.right)
+    return isinstance(expression, Negate) and _divides_by_zero(expression.operand)
 
 
 def _unknown_metrics(criterion: Criterion, runner: Runner, options: object, has_baseline: bool) -> str:

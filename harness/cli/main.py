@@ -42,8 +42,11 @@ VERDICT_EXIT = {Verdict.PASS: ExitCode.PASS, Verdict.FAIL: ExitCode.FAIL, Verdic
 
 
 def error_line(message: object) -> Text:
-    """``error: <message>``, the message as plain text (no markup, no emoji), on one line."""
-    return Text.assemble(("error", "red"), ": ", " ".join(str(message).split("\n")))
+    """``error: <message>``, the message as plain text (no markup, no emoji), on one line: line breaks
+    become spaces, other characters a terminal would act on are shown escaped (``\x1e``)."""
+    text = " ".join(str(message).splitlines())
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return Text.assemble(("error", "red"), ": ", shown)
 
 
 def fail(error: HarnessError, code: ExitCode = ExitCode.USAGE) -> NoReturn:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
-from harness.profile.model import BasicAuth, Profile, Suite, Target
+from harness.profile.model import BasicAuth, LoginAuth, Profile, Suite, Target
 from harness.profile.scope import Scope
 from harness.profile.source import KeyPath, Source, load_source
 from harness.redaction import REDACTED
@@ -69,6 +69,7 @@ def validation_issues(
 ) -> list[ProfileIssue]:
     """Turn pydantic errors into located issues; ``prefix`` is where ``model``'s data sits in the profile."""
     merged: dict[KeyPath, list[str]] = {}
+    specific: set[KeyPath] = set()  # paths with a value error: the type errors of other union members are noise
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         path = (*prefix, *_data_path(source.data, prefix, loc))
@@ -78,9 +79,13 @@ def validation_issues(
             message = "required key is missing"
         else:
             message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "value_error":
+            specific.add(path)
         messages = merged.setdefault(path, [])
         if message not in messages:
             messages.append(message)
+    for path in specific:
+        merged[path] = [m for m in merged[path] if not m.startswith("Input should be")] or merged[path]
     return [source.issue(path, " or ".join(messages)) for path, messages in merged.items()]
 
 
@@ -183,13 +188,24 @@ def _duplicate_suites(suites: list[tuple[int, Suite]], source: Source) -> list[P
 
 
 def _scope_issues(target: Target, source: Source) -> list[ProfileIssue]:
-    if not target.base_url:
-        return []
-    host = urlsplit(target.base_url).hostname or ""
-    if Scope(target.effective_scope()).allows_host(host):
-        return []
-    message = f"host {host!r} is outside target.scope {target.effective_scope()}; the harness refuses to contact it"
-    return [source.issue(("target", "base_url"), message)]
+    """What the run would refuse as outside the scope, said by ``validate`` first."""
+    scope = Scope(target.effective_scope())
+    issues: list[ProfileIssue] = []
+    if target.base_url:
+        host = urlsplit(target.base_url).hostname or ""
+        if not scope.allows_host(host):
+            message = (
+                f"host {host!r} is outside target.scope {target.effective_scope()}; the harness refuses to contact it"
+            )
+            issues.append(source.issue(("target", "base_url"), message))
+    elif target.start == "demo" and not scope.allows_host("127.0.0.1"):
+        message = "the demo target listens on 127.0.0.1, which target.scope does not allow; add 127.0.0.1 to it"
+        issues.append(source.issue(("target", "scope"), message))
+    if isinstance(target.auth, LoginAuth) and "://" in target.auth.url:
+        problem = scope.problem(target.auth.url)
+        if problem:
+            issues.append(source.issue(("target", "auth", "url"), f"{problem}; the login would be refused"))
+    return issues
 
 
 def _redacted_dump(profile: Profile, source: Source) -> dict[str, object]:

@@ -261,3 +261,36 @@ def test_no_run_directory_env_leaks(monkeypatch: pytest.MonkeyPatch) -> None:
     from harness.cli import app  # noqa: F401  (importing the CLI must have no side effects)
 
     assert dict(os.environ) == before
+
+
+def test_error_lines_are_printed_as_written_no_emoji_no_markup(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # rich would print "profile.yaml:100:" as "profile.yaml💯" and eat "[red]...[/]" as markup
+    profile = write_profile(
+        "project: {name: X}\ntarget: {base_url: 'http://127.0.0.1:9'}\n"
+        "suites: [{name: u, kind: unit, options: {paths: [x]}}]\n" + "# filler\n" * 96 + "'[red]x[/]': 1\n"
+    )
+    result = run_cli("validate", str(profile))
+    assert result.code == 2
+    assert result.stderr.startswith(f"error: {profile}:100: [red]x[/]: unknown key '[red]x[/]'"), result.stderr
+    assert "💯" not in result.stderr
+
+
+def test_validate_refuses_criteria_that_measure_nothing(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9"}
+        suites:
+          - name: unit
+            kind: unit
+            options: {paths: [x]}
+            criteria: ["failed / 0 < 1", "1 < 2", "failed == 0"]
+        """
+    )
+    result = run_cli("validate", str(profile))
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {profile}:7: suites[0].criteria[0]: divides by 0: the criterion can never be evaluated",
+        f"error: {profile}:7: suites[0].criteria[1]: compares numbers only: name a metric, e.g. failed == 0 or "
+        "p95 < 500ms",
+    ]
