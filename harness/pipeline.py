@@ -10,7 +10,7 @@ import platform
 import socket
 import traceback
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,6 +79,7 @@ def execute(
     child_environ = dict(os.environ if environ is None else environ)
     reaped = reap_orphans()  # what a run that died (SIGKILL, OOM) left running
     base = out_dir if out_dir is not None else Path(loaded.profile.output.dir)
+    base_existed = base.exists()
     rundir = RunDirectory.create(base, new_run_id(loaded.name))
     writer = EvidenceWriter(rundir, Redactor(loaded.secrets | secret_environment(child_environ)))
     run = _initial_run(rundir.path.name, loaded)
@@ -87,7 +88,10 @@ def execute(
         if not writer.write_run(run):
             raise RunDirectoryError(f"{writer.problems[0]}; pass --out with a directory you can write to")
     except HarnessError:
-        rundir.remove()  # nothing ran: no half run directory is left behind
+        rundir.remove()  # nothing ran: nothing is left behind, not even the base directory it created
+        if not base_existed:
+            with suppress(OSError):
+                base.rmdir()
         raise
     with _run_log(rundir.log_file, writer) as log_filter, cancel_on_signals(cancel, second_interrupt_aborts=True):
         log.info("run %s of %s (harness %s)", run.run_id, loaded.path, __version__)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Create .venv and install the harness (editable) with everything it needs. Idempotent and quiet when
-# nothing is missing. Debian packages (CJK font, poppler) are installed only when running as root.
+# nothing is missing. Debian packages (CJK font, poppler, stress-ng for make test-loaded) are installed only
+# when running as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
-DEB_PACKAGES=(fonts-wqy-zenhei poppler-utils)
+DEB_PACKAGES=(fonts-wqy-zenhei poppler-utils stress-ng)
 missing=()
 for package in "${DEB_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

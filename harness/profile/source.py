@@ -123,14 +123,20 @@ def _load_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, o
         where = locations.get(key, locations.get(("extends",), Location(str(path), 1)))
         if not isinstance(parent, str) or not parent.strip() or "\0" in parent:
             raise ProfileError([ProfileIssue(where.file, where.line, "extends", "must be a relative file path")])
-        parent_path = (path.parent / parent).resolve()
+        try:
+            parent_path = (path.parent / parent).resolve()
+            found = parent_path.is_file()
+        except OSError as exc:  # a name too long for the file system, a loop of symbolic links
+            shown = parent if len(parent) <= 60 else f"{parent[:60]}..."
+            message = f"cannot use {shown!r}: {exc.strerror or exc}"
+            raise ProfileError([ProfileIssue(where.file, where.line, "extends", message)]) from None
         if parent_path in (*chain, path):
             cycle = " -> ".join(str(p) for p in (*chain, path, parent_path))
             raise ProfileError([ProfileIssue(where.file, where.line, "extends", f"extends cycle: {cycle}")])
         if len(chain) + 2 > MAX_EXTENDS:
             message = f"more than {MAX_EXTENDS} files extend one another; flatten the chain"
             raise ProfileError([ProfileIssue(where.file, where.line, "extends", message)])
-        if not parent_path.is_file():
+        if not found:
             raise ProfileError([ProfileIssue(where.file, where.line, "extends", f"file not found: {parent}")])
         parent_data, parent_locations = _load_with_extends(parent_path, (*chain, path))
         merged, merged_locations = _deep_merge(merged, merged_locations, parent_data, parent_locations, ())

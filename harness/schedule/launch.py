@@ -37,7 +37,9 @@ class WorkerLauncher:
                 "--history", str(self.history), "--summary", str(summary_path), "--parent", str(os.getpid()),
                 *(part for suite in schedule.suites for part in ("--suite", suite)),
             ]  # fmt: skip
-            child = ChildProcess(argv, pass_fds=[lock.fd])  # the run holds the profile's lock too
+            # the run holds the profile's lock too; it records itself INCOMPLETE if the scheduler dies, so the
+            # next run must not reap it (harness/processes.py)
+            child = ChildProcess(argv, pass_fds=[lock.fd], reapable=False)
             started(child.pid)
             code = child.wait(cancel=stop)
             if code is None:  # the scheduler is stopping: the run stops gracefully and records INCOMPLETE
