@@ -214,9 +214,15 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def validate() -> Any:
-    command = typer.main.get_command(app)  # built once: rebuilding it per example would dominate the time
-    return functools.partial(CliRunner().invoke, command, catch_exceptions=True)
+def validate() -> Iterator[Any]:
+    """The real ``harness validate``, with what is the same for every example done once: the command built
+    and the runner entry points read (either would take more time than validating a profile)."""
+    command = typer.main.get_command(app)
+    runners = load_runners()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("harness.cli.run.load_runners", lambda: runners)
+        patch.setenv("STAGING_API_TOKEN", "fuzz-token-value")
+        yield functools.partial(CliRunner().invoke, command, catch_exceptions=True)
 
 
 @settings(
@@ -224,15 +230,10 @@ def validate() -> Any:
     derandomize=True,
     database=None,
     deadline=None,  # measured below, as a hard 10 s limit
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(profile=fuzzed_profiles())
-def test_validate_survives_mutated_profiles(
-    profile: bytes, workspace: Path, validate: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STAGING_API_TOKEN", "fuzz-token-value")
-    runners = load_runners()
-    monkeypatch.setattr("harness.cli.run.load_runners", lambda: runners)  # entry points scanned once
+def test_validate_survives_mutated_profiles(profile: bytes, workspace: Path, validate: Any) -> None:
     path = workspace / "fuzzed.yaml"
     path.write_bytes(profile)
     started = time.monotonic()
