@@ -23,12 +23,26 @@ from requests.models import PreparedRequest
 from harness.errors import ScopeError
 from harness.profile.scope import Scope, shown
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
 
 def same_site(base_url: str, url: str) -> bool:
     """Whether credentials meant for ``base_url`` may go to ``url``: same scheme, host and port, or the
-    http -> https upgrade on default ports that requests itself allows for ``Authorization``."""
-    strip: bool = requests.Session().should_strip_auth(base_url, url)  # type: ignore[no-untyped-call]
-    return not strip
+    http -> https upgrade on default ports — the rule requests itself applies to ``Authorization``
+    (``Session.should_strip_auth``), computed without a session: Locust users call this for every request."""
+    try:
+        old, new = urlsplit(base_url), urlsplit(url)
+        old_port, new_port = old.port, new.port
+    except ValueError:
+        return False
+    if old.hostname != new.hostname:
+        return False
+    if old.scheme == "http" and old_port in (80, None) and new.scheme == "https" and new_port in (443, None):
+        return True
+    default = (_DEFAULT_PORTS.get(old.scheme), None)
+    if old.scheme == new.scheme and old_port in default and new_port in default:
+        return True
+    return old.scheme == new.scheme and old_port == new_port
 
 
 class ScopedSession(requests.Session):
