@@ -8,7 +8,7 @@ TRUST ?=
 TEST_WORKERS ?= 3
 PARTIAL ?=
 
-.PHONY: setup acceptance test report verify bench lint clean
+.PHONY: setup acceptance test test-loaded report verify bench lint clean
 
 setup: $(VENV)/.installed
 
@@ -21,6 +21,10 @@ acceptance: setup
 
 test: setup
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+# the same suite with two CPU hogs (stress-ng) running: what a busy CI runner or laptop sees
+test-loaded: setup
+	@./scripts/test-loaded.sh TEST_WORKERS=$(TEST_WORKERS)
 
 report: setup
 	@test -n "$(RUN)" || { echo "no run directory: make report RUN=reports/<run>"; exit 2; }

@@ -10,26 +10,29 @@ import platform
 import socket
 import traceback
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from harness import __version__
 from harness.cancel import CancelToken, cancel_on_signals
-from harness.errors import RunnerSetupError
+from harness.errors import HarnessError, RunDirectoryError, RunnerSetupError
 from harness.gates import decide_verdict, mark_judged
 from harness.history import HistoryLocation, RunHistory, history_location
 from harness.plan import Plan, PlannedSuite
+from harness.processes import reap_orphans
 from harness.profile import LoadedProfile
 from harness.profile.scope import Scope
+from harness.profile.source import secret_environment
 from harness.progress import QuietProgress, SuiteProgress
 from harness.redaction import RedactingFilter, Redactor
-from harness.reports import write_exports
 from harness.results.messages import message
 from harness.results.metrics import headline
 from harness.results.model import (
+    Artifact,
     CriterionResult,
+    Message,
     ProfileInfo,
     ProjectInfo,
     ReportMeta,
@@ -40,9 +43,11 @@ from harness.results.model import (
     SuiteStatus,
     TargetInfo,
 )
-from harness.results.rundir import RunDirectory, new_run_id, redact_files
+from harness.results.rundir import RunDirectory, new_run_id
 from harness.runners.base import RunContext
 from harness.target import OpenTarget, TargetHandle, open_target
+from harness.target.connect import unreachable_reason
+from harness.writer import EvidenceWriter, os_problem, redacted_model
 
 log = logging.getLogger("harness")
 
@@ -51,7 +56,7 @@ log = logging.getLogger("harness")
 class RunOutcome:
     run: RunResult
     run_dir: Path
-    export_errors: tuple[str, ...] = ()
+    export_errors: tuple[str, ...] = ()  # what could not be written or recorded (the verdict accounts for it)
 
 
 def execute(
@@ -64,33 +69,51 @@ def execute(
     cancel: CancelToken | None = None,
     history: HistoryLocation | Path | str | None = None,
 ) -> RunOutcome:
-    """Run the selected suites of ``plan`` and write the run directory; never raises for test outcomes.
+    """Run the selected suites of ``plan`` and write the run directory; never raises for test outcomes,
+    nor for a disk that refuses a write once the run has started (see :mod:`harness.writer`).
 
     Raises:
+        RunDirectoryError: before anything runs, when the run directory cannot be created or written.
         HistoryError: before anything runs, when the run history database cannot be used.
     """
     loaded = plan.loaded
     progress = progress or QuietProgress()
     cancel = cancel or CancelToken()
     child_environ = dict(os.environ if environ is None else environ)
-    redactor = Redactor(loaded.secrets)
+    reaped = reap_orphans()  # what a run that died (SIGKILL, OOM) left running
     base = out_dir if out_dir is not None else Path(loaded.profile.output.dir)
-    recorder = RunHistory.open(loaded, history_location(loaded, base, history))
-    run_id = new_run_id(loaded.name)
-    rundir = RunDirectory.create(base, run_id)
-    run = _initial_run(run_id, loaded)
-    rundir.write_run(run)
-    with _run_log(rundir.log_file, redactor), cancel_on_signals(cancel, second_interrupt_aborts=True):
-        log.info("run %s of %s (harness %s)", run_id, loaded.path, __version__)
-        recorder.begin(run, rundir.path)
-        environment = _SuiteEnvironment(loaded, None, rundir, cancel, progress, redactor, child_environ, recorder)
+    base_existed = base.exists()
+    rundir = RunDirectory.create(base, new_run_id(loaded.name))
+    writer = EvidenceWriter(rundir, Redactor(loaded.secrets | secret_environment(child_environ)))
+    run = _initial_run(rundir.path.name, loaded)
+    try:
+        recorder = RunHistory.open(loaded, history_location(loaded, base, history))
+        if not writer.write_run(run):
+            raise RunDirectoryError(f"{writer.problems[0]}; pass --out with a directory you can write to")
+    except HarnessError:
+        rundir.remove()  # nothing ran: nothing is left behind, not even the base directory it created
+        if not base_existed:
+            with suppress(OSError):
+                base.rmdir()
+        raise
+    with _run_log(rundir.log_file, writer) as log_filter, cancel_on_signals(cancel, second_interrupt_aborts=True):
+        log.info("run %s of %s (harness %s)", run.run_id, loaded.path, __version__)
+        if reaped:
+            log.warning("stopped %d process(es) left running by an earlier harness run that died", reaped)
+        recorder.begin(writer.redact(run), rundir.path)
+        environment = _SuiteEnvironment(loaded, None, rundir, cancel, progress, writer, child_environ, recorder)
+        stopped_for_evidence = False
         try:
             for current in _suite_runs(plan, selected, run, environment):
                 run = current  # kept when a later suite raises: the report shows what was gathered
-                rundir.write_run(run)
+                log_filter.redactor = writer.redactor  # it may have learnt a secret (a login's token)
+                if not writer.write_run(run) and not cancel.cancelled:
+                    # no point spending time on suites whose results cannot be kept: the rest are skipped
+                    stopped_for_evidence = True
+                    cancel.cancel(f"the run's evidence cannot be written ({writer.problems[0]})")
         finally:
             progress.close()
-            interrupted = cancel.cancelled
+            interrupted = cancel.cancelled and not stopped_for_evidence
             verdict, reasons = decide_verdict(run.suites, run.criteria, interrupted)
             run = run.model_copy(
                 update={
@@ -101,10 +124,10 @@ def execute(
                     "comparison": recorder.comparison(run),
                 }
             )
-            rundir.write_run(run)
-            log.info("verdict %s%s", verdict.value, "".join(f"\n  {r}" for r in reasons))
-            export_errors = recorder.finish(run, rundir.path) + write_exports(run, rundir)
-    return RunOutcome(run, rundir.path, tuple(export_errors))
+            run = writer.finish(run)
+            log.info("verdict %s%s", run.verdict.value, "".join(f"\n  {r}" for r in run.verdict_reasons))
+            problems = writer.all_problems + recorder.finish(run, rundir.path)
+    return RunOutcome(run, rundir.path, tuple(problems))
 
 
 def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: _SuiteEnvironment) -> Iterator[RunResult]:
@@ -114,6 +137,7 @@ def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: _SuiteEnvir
     with ExitStack() as stack:
         if needs_target:
             opened = stack.enter_context(open_target(env.loaded.profile.target, env.rundir.path / "target"))
+            env.writer.add_secrets(_credentials(opened.handle))
             env = replace(env, opened=opened)
             run = run.model_copy(update={"target": _target_info(opened, run.target)})
             yield run
@@ -125,6 +149,15 @@ def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: _SuiteEnvir
                 env.progress.end_suite(result.name, result.status.value, headline(result))
             run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
             yield run
+
+
+def _credentials(handle: TargetHandle) -> list[str]:
+    """The auth header values the target handle sends (a login's token is learnt only now), and the
+    credential inside each (``Bearer <token>`` -> the token)."""
+    values: list[str] = []
+    for value in handle.headers.values():
+        values += [value, value.rpartition(" ")[2]]
+    return values
 
 
 def _initial_run(run_id: str, loaded: LoadedProfile) -> RunResult:
@@ -180,7 +213,7 @@ class _SuiteEnvironment:
     rundir: RunDirectory
     cancel: CancelToken
     progress: SuiteProgress
-    redactor: Redactor
+    writer: EvidenceWriter
     environ: dict[str, str]
     history: RunHistory
 
@@ -193,7 +226,7 @@ class _SuiteEnvironment:
 
 def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -> SuiteResult:
     suite = planned.suite
-    opened, rundir, cancel, progress, redactor = env.opened, env.rundir, env.cancel, env.progress, env.redactor
+    opened, rundir, cancel, progress, writer = env.opened, env.rundir, env.cancel, env.progress, env.writer
     skipped = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.SKIPPED)
     if not is_selected:
         return skipped.model_copy(update={"notes": (message("note.not_selected"),)})
@@ -202,37 +235,17 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -
     needs_target = planned.runner.needs_target(suite.options)
     started = datetime.now(UTC)
     progress.begin_suite(suite.name, suite.kind)
-    if needs_target and (opened is None or opened.problem):
-        reason = opened.problem if opened else "no target"
+    unusable = _target_problem(opened) if needs_target else None
+    if unusable is not None:
         result = SuiteResult(
-            name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=f"target unavailable: {reason}",
-            notes=(message("note.target_unavailable", reason=reason),),
-        )  # fmt: skip
-    else:
-        ctx = RunContext(
-            target=env.target_handle(),
-            run_dir=rundir.path,
-            raw_dir=rundir.raw_dir(suite.name),
-            base_dir=env.loaded.base_dir,
-            progress=progress,
-            cancel=cancel,
-            redactor=redactor,
-            log=log.getChild(suite.name),
-            environ=env.environ,
+            name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=str(unusable), notes=(unusable,)
         )
-        try:
-            result = planned.runner.run(suite, ctx)
-        except RunnerSetupError as exc:
-            result = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=str(exc))
-        except Exception as exc:  # a runner bug must not cost the other suites their results
-            log.error("runner %s crashed:\n%s", suite.kind, traceback.format_exc())
-            result = SuiteResult(
-                name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=f"runner crashed: {exc!r}"
-            )
+    else:
+        result = _call_runner(planned, env)
     finished = datetime.now(UTC)
     raw = rundir.path / "raw" / suite.name
     if raw.is_dir():
-        redact_files((p for p in raw.rglob("*") if p.is_file()), redactor)
+        writer.redact_directory(raw)
     metrics = dict(result.metrics)
     metrics.setdefault("duration", (finished - started).total_seconds())
     stopped = result.stopped
@@ -244,14 +257,64 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -
             "started": started,
             "finished": finished,
             "metrics": metrics,
-            "artifacts": rundir.artifacts(raw) if raw.is_dir() else (),
+            "artifacts": _artifacts(rundir, raw),
             "stopped": stopped,
         }
     )
-    if redactor:
-        result = SuiteResult.model_validate_json(redactor.redact(result.model_dump_json()))
+    result = redacted_model(result, writer.redactor)
     log.info("suite %s: %s %s", suite.name, result.status.value, result.error)
     return result
+
+
+def _target_problem(opened: OpenTarget | None) -> Message | None:
+    """Why a suite that needs the target cannot run: it was never usable, or it stopped answering since
+    (killed during an earlier suite): checked right before each such suite starts."""
+    if opened is None:
+        return message("note.target_unavailable", reason="no target")
+    if opened.problem:
+        return message("note.target_unavailable", reason=opened.problem)
+    handle = opened.handle
+    down = unreachable_reason(handle.base_url, min(handle.timeout, 5.0))
+    return message("note.target_stopped_answering", reason=down) if down else None
+
+
+def _call_runner(planned: PlannedSuite, env: _SuiteEnvironment) -> SuiteResult:
+    suite = planned.suite
+    error = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR)
+    try:
+        raw_dir = env.rundir.raw_dir(suite.name)
+    except OSError as exc:
+        return error.model_copy(update={"error": os_problem(f"raw/{suite.name}/", exc)})
+    ctx = RunContext(
+        target=env.target_handle(),
+        run_dir=env.rundir.path,
+        raw_dir=raw_dir,
+        base_dir=env.loaded.base_dir,
+        progress=env.progress,
+        cancel=env.cancel,
+        redactor=env.writer.redactor,
+        log=log.getChild(suite.name),
+        environ=env.environ,
+    )
+    try:
+        return planned.runner.run(suite, ctx)
+    except RunnerSetupError as exc:
+        return error.model_copy(update={"error": str(exc)})
+    except OSError as exc:  # the disk the raw files go to refused (full, read-only)
+        log.error("suite %s: %s", suite.name, exc)
+        where = f" ({exc.filename})" if exc.filename else ""
+        return error.model_copy(update={"error": f"cannot write the suite's files{where}: {exc.strerror or exc}"})
+    except Exception as exc:  # a runner bug must not cost the other suites their results
+        log.error("runner %s crashed:\n%s", suite.kind, traceback.format_exc())
+        return error.model_copy(update={"error": f"runner crashed: {exc!r}"})
+
+
+def _artifacts(rundir: RunDirectory, raw: Path) -> tuple[Artifact, ...]:
+    try:
+        return rundir.artifacts(raw) if raw.is_dir() else ()
+    except OSError as exc:
+        log.error("cannot list the files of %s: %s", raw, exc)
+        return ()
 
 
 def _criteria_for(planned: PlannedSuite, result: SuiteResult, history: RunHistory) -> list[CriterionResult]:
@@ -262,16 +325,24 @@ def _criteria_for(planned: PlannedSuite, result: SuiteResult, history: RunHistor
     return [history.evaluate(criterion, result, default=not written) for criterion in chosen]
 
 
+class _RunLogHandler(logging.FileHandler):
+    """harness.log; a disk that refuses a line costs that line, never a traceback on the terminal."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 @contextmanager
-def _run_log(path: Path, redactor: Redactor) -> Iterator[None]:
-    handler = logging.FileHandler(path, encoding="utf-8")
+def _run_log(path: Path, writer: EvidenceWriter) -> Iterator[RedactingFilter]:
+    handler = _RunLogHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactingFilter(redactor))
+    redacting = RedactingFilter(writer.redactor)
+    handler.addFilter(redacting)
     log.addHandler(handler)
     previous = log.level
     log.setLevel(logging.INFO)
     try:
-        yield
+        yield redacting
     finally:
         log.removeHandler(handler)
         log.setLevel(previous)

@@ -16,11 +16,13 @@ from pydantic import ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
 from harness.gates import Criterion, CriterionSyntaxError, parse_criterion
+from harness.gates.syntax import BinaryOp, Expression, Negate, Number
 from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
-from harness.profile.model import CriterionSpec, Suite
+from harness.profile.model import CriterionSpec, Suite, Target
 from harness.profile.schedule import history_issues
+from harness.profile.scope import Scope
 from harness.profile.source import Source
 from harness.runners.base import PreparedSuite, Runner
 
@@ -75,6 +77,7 @@ def plan_suites(
     issues: list[ProfileIssue] = []
     planned: list[PlannedSuite] = []
     has_baseline = source.data.get("baseline") is not None
+    scope = _declared_scope(source)
     for index, suite in suites:
         here = ("suites", index)
         runner = runners.get(suite.kind)
@@ -88,6 +91,7 @@ def plan_suites(
         except ValidationError as exc:
             issues.extend(validation_issues(exc, source, runner.options_model, (*here, "options")))
             continue
+        issues += _option_scope_issues(runner, options, scope, source, (*here, "options"))
         criteria: list[Criterion] = []
         for position, written in enumerate(suite.criteria):
             path = (*here, "criteria", position)
@@ -97,7 +101,10 @@ def plan_suites(
             except CriterionSyntaxError as exc:
                 issues.append(source.issue(path, str(exc)))
                 continue
-            unknown = _unknown_metrics(criterion, runner, options, has_baseline)
+            except RecursionError:  # the profile model bounds criteria; this is the last line of defence
+                issues.append(source.issue(path, "the criterion is nested too deeply"))
+                continue
+            unknown = _meaningless(criterion) or _unknown_metrics(criterion, runner, options, has_baseline)
             if unknown:
                 issues.append(source.issue(path, unknown))
                 continue
@@ -106,6 +113,25 @@ def plan_suites(
         prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
         planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled, _gate_notes(runner, options)))
     return planned, issues
+
+
+def _declared_scope(source: Source) -> Scope | None:
+    """The profile's scope, when its target section is valid (its own errors are reported elsewhere)."""
+    try:
+        return Scope(Target.model_validate(source.data.get("target")).effective_scope())
+    except (ValidationError, ValueError):
+        return None
+
+
+def _option_scope_issues(
+    runner: Runner, options: object, scope: Scope | None, source: Source, here: tuple[str | int, ...]
+) -> list[ProfileIssue]:
+    """URLs in a suite's options that the run would refuse as outside the scope: ``validate`` says so first.
+    Runners whose options name hosts offer ``scope_issues(options, scope)`` -> [(key path, message)]."""
+    check = getattr(runner, "scope_issues", None)
+    if scope is None or not callable(check):
+        return []
+    return [source.issue((*here, *key), message) for key, message in check(options, scope)]
 
 
 def _default_criteria(runner: Runner, options: object) -> tuple[str, ...]:
@@ -119,6 +145,25 @@ def _gate_notes(runner: Runner, options: object) -> tuple[str, ...]:
     """A runner's optional ``gate_notes(options)``: e.g. the severity policy of a security suite."""
     notes = getattr(runner, "gate_notes", None)
     return tuple(notes(options)) if callable(notes) else ()
+
+
+def _meaningless(criterion: Criterion) -> str:
+    """A criterion that measures nothing (``1 < 2``) or divides by a written zero (``failed / 0 < 1``):
+    it would pass or fail whatever the suite did."""
+    if not criterion.references:
+        return "compares numbers only: name a metric, e.g. failed == 0 or p95 < 500ms"
+    if any(_divides_by_zero(side) for side in (criterion.left, criterion.right)):
+        return "divides by 0: the criterion can never be evaluated"
+    return ""
+
+
+def _divides_by_zero(expression: Expression) -> bool:
+    if isinstance(expression, BinaryOp):
+        divisor = expression.right.operand if isinstance(expression.right, Negate) else expression.right
+        if expression.op == "/" and isinstance(divisor, Number) and divisor.value == 0:
+            return True
+        return _divides_by_zero(expression.left) or _divides_by_zero(expression.right)
+    return isinstance(expression, Negate) and _divides_by_zero(expression.operand)
 
 
 def _unknown_metrics(criterion: Criterion, runner: Runner, options: object, has_baseline: bool) -> str:

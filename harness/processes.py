@@ -2,19 +2,137 @@
 
 Every tool the harness drives (pytest, locust, scanners, the demo target) runs through
 :class:`ChildProcess`, so Ctrl-C, a time limit or an exception anywhere never leaves one behind.
+And when the harness itself dies without a chance to stop them (SIGKILL, a crash, the machine's OOM
+killer):
+
+- each child gets the kernel's parent-death signal (Linux ``PR_SET_PDEATHSIG``, SIGTERM): it is told to
+  stop the moment its parent dies, and stops the way it would on Ctrl-C (a scheduled run records itself as
+  INCOMPLETE, Locust writes its results, the demo target closes its database);
+- each child and everything it starts carries ``HARNESS_OWNER=<pid>:<start time>`` of the harness in its
+  environment; :func:`reap_orphans` (called when a run starts) kills processes whose owner is gone —
+  the grandchildren the death signal cannot reach (a test suite's own servers, a scanner's helpers) and
+  any child that ignored it.
+
+Children also run with umask 077: what a tool writes (logs that may hold a secret until the harness
+redacts them) is readable by the run's user only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import logging
 import os
 import signal
 import subprocess
+import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Protocol
+
+OWNER_VARIABLE = "HARNESS_OWNER"
+CHILD_UMASK = 0o077
+_PR_SET_PDEATHSIG = 1
+log = logging.getLogger(__name__)
+
+
+def _start_ticks(pid: int) -> str:
+    """The process's start time in clock ticks since boot (/proc/PID/stat field 22), "" if unknown.
+    With the pid it names one process: pids are reused, (pid, start time) pairs are not."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rpartition(")")[2].split()[19]  # fields after the command name start at field 3
+
+
+def owner_token(pid: int | None = None) -> str:
+    """``<pid>:<start ticks>`` of this process (or ``pid``): the value children carry in HARNESS_OWNER."""
+    pid = os.getpid() if pid is None else pid
+    return f"{pid}:{_start_ticks(pid)}"
+
+
+def _owner_alive(token: str) -> bool:
+    pid, _, ticks = token.partition(":")
+    if not pid.isdigit():
+        return True  # not ours to judge
+    return _start_ticks(int(pid)) == ticks
+
+
+def _death_signal() -> Callable[[], None] | None:
+    """A preexec function that has the kernel kill the child when the harness dies (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def die_with_parent() -> None:  # runs in the child between fork and exec: keep it to two system calls
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the harness died before the signal was armed
+            os._exit(1)
+
+    return die_with_parent
+
+
+def reap_orphans(grace: float = 3.0) -> int:
+    """Stop processes left behind by harness runs that died (their HARNESS_OWNER is gone); returns how many.
+
+    They were sent SIGTERM when their parent died; one still stopping gets ``grace`` seconds more after
+    another SIGTERM, then SIGKILL. Only processes this user may signal are looked at; a living harness's
+    children are never touched.
+    """
+    orphans = _orphans()
+    for pid, token in orphans:
+        log.warning("stopping process %s left behind by a harness run that died (%s)", pid, token)
+        _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while orphans and time.monotonic() < deadline:
+        if not any(_running(pid) for pid, _ in orphans):
+            break
+        time.sleep(0.05)
+    for pid, _ in orphans:
+        if _running(pid):
+            _signal(pid, signal.SIGKILL)
+    return len(orphans)
+
+
+def _orphans() -> list[tuple[int, str]]:
+    marker = f"{OWNER_VARIABLE}=".encode()
+    found: list[tuple[int, str]] = []
+    proc = Path("/proc")
+    for entry in proc.iterdir() if proc.is_dir() else ():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        for variable in environ.split(b"\0"):
+            if variable.startswith(marker):
+                token = variable[len(marker) :].decode(errors="replace")
+                if not _owner_alive(token) and _running(int(entry.name)):
+                    found.append((int(entry.name), token))
+                break
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting for its parent (which will never reap it: it is gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _signal(pid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, sig)
 
 
 class Cancellable(Protocol):
@@ -35,17 +153,27 @@ class ChildProcess:
         stderr: IO[bytes] | int | None = None,
         pass_fds: Sequence[int] = (),
         stdin: IO[bytes] | int = subprocess.DEVNULL,
+        reapable: bool = True,
     ) -> None:
+        """``reapable=False`` for a child that ends itself when the harness dies (a scheduled run watching its
+        scheduler): it keeps the owner of its parent's environment, so the next run leaves it alone."""
         self.argv = list(argv)
+        environment = dict(os.environ if env is None else env)
+        if reapable:
+            environment[OWNER_VARIABLE] = owner_token()
+        else:
+            environment.pop(OWNER_VARIABLE, None)
         self._popen = subprocess.Popen(
             self.argv,
             cwd=cwd,
-            env=dict(env) if env is not None else None,
+            env=environment,
             stdin=stdin,
             stdout=stdout,
             stderr=stderr,
             pass_fds=tuple(pass_fds),
             start_new_session=True,  # a terminal's Ctrl-C reaches only us; we decide how children stop
+            umask=CHILD_UMASK,
+            preexec_fn=_death_signal(),
         )
 
     @property

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install the harness (editable) with everything it needs. Idempotent and quiet when
-# nothing is missing. Debian packages (CJK and fallback fonts, poppler, and the servers the tests run:
-# PostgreSQL, OpenSSL, httpbin) are installed only when running as root.
+# nothing is missing. Debian packages (CJK and fallback fonts, poppler, stress-ng for make test-loaded, and
+# the servers the tests run: PostgreSQL, OpenSSL, httpbin) are installed only when running as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
@@ -9,8 +9,8 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
 # fonts-dejavu-core: the report's fallback for Hebrew, Arabic and symbols; postgresql: the history tests start
 # a real server; openssl: the signing tests run its CA and TSA; python3-httpbin: a third-party web application
-# the security tests scan
-DEB_PACKAGES=(fonts-wqy-zenhei fonts-dejavu-core poppler-utils postgresql openssl python3-httpbin)
+# the security tests scan; stress-ng: make test-loaded
+DEB_PACKAGES=(fonts-wqy-zenhei fonts-dejavu-core poppler-utils postgresql openssl python3-httpbin stress-ng)
 missing=()
 for package in "${DEB_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

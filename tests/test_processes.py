@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from harness.cancel import CancelToken
-from harness.processes import ChildProcess
+from harness.processes import OWNER_VARIABLE, ChildProcess, owner_token, reap_orphans
 
 # A parent that ignores SIGINT and starts a grandchild: stop() must still get rid of both.
 STUBBORN = """
@@ -22,11 +25,12 @@ time.sleep(60)
 
 
 def alive(pid: int) -> bool:
+    """Running (a zombie waiting for its parent to reap it counts as gone)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
         return False
-    return True
+    return state != "Z"
 
 
 def test_stop_escalates_and_takes_the_grandchildren(tmp_path: Path) -> None:
@@ -59,3 +63,79 @@ def test_wait_returns_on_cancel_and_on_timeout() -> None:
 def test_wait_returns_the_exit_code() -> None:
     with ChildProcess([sys.executable, "-c", "raise SystemExit(7)"]) as child:
         assert child.wait(timeout=10) == 7
+
+
+# A harness stand-in: starts a child through ChildProcess (which starts a grandchild of its own in a new
+# session, out of the group), reports both pids, then waits to be killed.
+DYING_PARENT = """
+import subprocess, sys, time
+from harness.processes import ChildProcess
+grandchild = "import subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'], start_new_session=True); print(p.pid, flush=True); time.sleep(120)"
+child = ChildProcess([sys.executable, "-c", grandchild], stdout=subprocess.PIPE)
+line = child._popen.stdout.readline().decode().strip()
+print(child.pid, line, flush=True)
+time.sleep(120)
+"""
+
+
+def test_children_die_with_the_harness_and_the_next_run_reaps_the_rest(tmp_path: Path) -> None:
+    harness = subprocess.Popen([sys.executable, "-c", DYING_PARENT], stdout=subprocess.PIPE, text=True)
+    assert harness.stdout is not None
+    child, grandchild = map(int, harness.stdout.readline().split())  # waits for the event, not a timer
+    try:
+        assert alive(child) and alive(grandchild)
+        environ = Path(f"/proc/{grandchild}/environ").read_bytes()
+        assert f"{OWNER_VARIABLE}={owner_token(harness.pid)}".encode() in environ.split(b"\0")
+        harness.kill()  # SIGKILL: the harness gets no chance to stop anything
+        harness.wait()
+        _wait_until(lambda: not alive(child))  # the kernel's parent-death signal
+        # The grandchild left the child's group and session: only the next run can find it. (A harness run of
+        # another test, running meanwhile, may be that next run: either way it must end.)
+        reap_orphans()
+        _wait_until(lambda: not alive(grandchild))
+    finally:
+        for pid in (child, grandchild):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_living_harness_keeps_its_children(tmp_path: Path) -> None:
+    with ChildProcess([sys.executable, "-c", "import time; time.sleep(30)"]) as child:
+        reap_orphans()
+        assert child.returncode is None
+
+
+def test_what_children_write_is_private(tmp_path: Path) -> None:
+    with ChildProcess([sys.executable, "-c", f"open({str(tmp_path / 'out.log')!r}, 'w').write('x')"]) as child:
+        assert child.wait(timeout=30) == 0
+    assert (tmp_path / "out.log").stat().st_mode & 0o777 == 0o600
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_an_orphan_that_ignores_sigterm_is_killed_by_the_next_run() -> None:
+    stubborn = (
+        "import signal, subprocess, sys, time\n"
+        "code = 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1, flush=True); time.sleep(120)'\n"
+        "from harness.processes import ChildProcess\n"
+        "child = ChildProcess([sys.executable, '-c', code], stdout=subprocess.PIPE)\n"
+        "child._popen.stdout.readline()\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    harness = subprocess.Popen([sys.executable, "-c", stubborn], stdout=subprocess.PIPE, text=True)
+    assert harness.stdout is not None
+    child = int(harness.stdout.readline())
+    try:
+        harness.kill()
+        harness.wait()
+        reap_orphans(grace=0.5)  # it ignored the parent-death SIGTERM: the next run kills it
+        _wait_until(lambda: not alive(child))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)

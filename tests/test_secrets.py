@@ -1,46 +1,209 @@
-"""Secrets never reach the terminal, the run directory or the report."""
+"""Secrets never reach the terminal, the run directory, the history, the report or a command line.
+
+Planted: a bearer token, a basic-auth password, an API-key header and a token in the base URL's query,
+each with characters that URL-encoding changes. Leaky test suites (pytest and Locust) print, log, fail
+with and write them — raw, base64, percent-encoded, hex, UTF-16 — and the harness must redact every form.
+Looked for: in every file of the run directory and the history database, in every stream of the PDF
+(decompressed) and its text, in stdout/stderr, and in the command line of every process while the run
+goes on (a thread reads /proc/*/cmdline throughout).
+"""
 
 from __future__ import annotations
 
+import base64
+import json
+import os
 import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject, StreamObject
 
 pytestmark = pytest.mark.slow
 
-SECRET = "s3cr3t-api-key-7f9c2e"
+BEARER = "b3arer+t0ken/5c1a=9e77"
+BASIC_USER, BASIC_PASSWORD = "qa-user", "b4sic&passw0rd 82d1f0"
+HEADER = "h3ader/api+key=7f9c2e"
+QUERY = "qu3ry/api+key=41ab6d"
+SECRETS = {"bearer": BEARER, "basic": BASIC_PASSWORD, "header": HEADER, "query": QUERY}
+ENV = {"PLANTED_BEARER_TOKEN": BEARER, "PLANTED_PASSWORD": BASIC_PASSWORD, "PLANTED_API_KEY": HEADER}
+ENV["PLANTED_QUERY_TOKEN"] = QUERY
 
-LEAKY_TEST = """
-import logging
+AUTH = {
+    "bearer": '{type: bearer, token: "${PLANTED_BEARER_TOKEN}"}',
+    "basic": f'{{type: basic, username: {BASIC_USER}, password: "${{PLANTED_PASSWORD}}"}}',
+    "header": '{type: header, name: X-Api-Key, value: "${PLANTED_API_KEY}"}',
+}
 
-def test_prints_and_fails_with_the_key(api):
-    print("headers:", dict(api.headers))
-    logging.getLogger("suite").warning("using %s", api.headers["X-Api-Key"])
-    assert api.headers["X-Api-Key"] == "something else"
+LEAKY_TESTS = """
+import base64, binascii, logging, os, pathlib
+from urllib.parse import quote
+
+def forms(value):
+    return [value, base64.b64encode(value.encode()).decode(), quote(value, safe=""), value.encode().hex()]
+
+def test_prints_logs_and_writes_the_credentials(api):
+    planted = [v for k, v in sorted(os.environ.items()) if k.startswith("PLANTED_")]
+    for header in api.headers.values():
+        planted.append(header)
+    for value in planted:
+        print("leak:", *forms(value))
+        logging.getLogger("suite").warning("leak %s", forms(value))
+    pathlib.Path("leak-utf16.bin").write_bytes(b"\\xff\\xfe" + " ".join(planted).encode("utf-16-le"))
+    pathlib.Path("leak.txt").write_text("\\n".join(" ".join(forms(v)) for v in planted))
+    api.get("/api/me", params={"echo": planted[0]})
+    assert api.headers == {}, "the assertion message carries the headers too"
+"""
+
+LEAKY_LOCUSTFILE = """
+import base64, json, logging, os
+from locust import FastHttpUser, constant, task
+
+HEADERS = json.loads(os.environ["HARNESS_TARGET"])["headers"]
+PLANTED = [v for k, v in sorted(os.environ.items()) if k.startswith("PLANTED_")] + list(HEADERS.values())
+
+class Leaky(FastHttpUser):
+    wait_time = constant(0.2)
+
+    @task
+    def leak(self):
+        for value in PLANTED:
+            print("leak", value, base64.b64encode(value.encode()).decode(), flush=True)
+            logging.getLogger("locustfile").warning("leak %s", value)
+        self.client.get("/api/no-such-page", headers=HEADERS)  # the failure message holds the URL (and query)
+        raise RuntimeError(f"leak in a traceback: {PLANTED}")
 """
 
 
-def test_secrets_are_redacted_everywhere(tmp_path: Path, write_profile, run_cli, demo_url: str) -> None:  # type: ignore[no-untyped-def]
-    suite = tmp_path / "leaky"
-    suite.mkdir()
-    (suite / "test_leak.py").write_text(LEAKY_TEST)
+def forms(secret: str) -> set[bytes]:
+    """What a leak of ``secret`` can look like in bytes."""
+    text = {secret, quote(secret, safe=""), quote_plus(secret), secret.encode().hex(), secret.encode().hex().upper()}
+    text |= {base64.b64encode(secret.encode()).decode(), base64.urlsafe_b64encode(secret.encode()).decode()}
+    text.add(json.dumps(secret)[1:-1])
+    found = {t.encode() for t in text} | {t.encode("utf-16-le") for t in text} | {t.encode("utf-16-be") for t in text}
+    return found
+
+
+def planted_forms(auth: str) -> dict[bytes, str]:
+    """Every form of every planted secret of this run, with a name for messages."""
+    named: dict[bytes, str] = {}
+    for name, secret in SECRETS.items():
+        for form in forms(secret):
+            named[form] = name
+    pair = f"{BASIC_USER}:{BASIC_PASSWORD}"
+    for form in forms(pair):
+        named[form] = "basic pair"
+    return named
+
+
+def hits(data: bytes, named: dict[bytes, str]) -> list[str]:
+    return sorted({name for form, name in named.items() if form in data})
+
+
+def pdf_hits(path: Path, named: dict[bytes, str]) -> list[str]:
+    """Secrets in any decompressed stream (page content, embedded files, metadata) or the extracted text."""
+    reader = PdfReader(path)
+    found: list[str] = []
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(IndirectObject(number, 0, reader))
+        except Exception:  # a free entry of the cross-reference table
+            continue
+        if isinstance(obj, StreamObject):
+            found += [f"stream {number}: {name}" for name in hits(obj.get_data(), named)]
+        elif obj is not None:
+            found += [f"object {number}: {name}" for name in hits(repr(obj).encode(), named)]
+    for index, page in enumerate(reader.pages):
+        found += [f"page {index + 1}: {name}" for name in hits(page.extract_text().encode(), named)]
+    assert reader.attachments, "the report embeds the run's files"
+    return found
+
+
+class CommandLineWatch:
+    """Reads every process's command line until stopped; remembers the planted secrets seen in one."""
+
+    def __init__(self, named: dict[bytes, str], marker: str) -> None:
+        self.named = named
+        self.marker = marker.encode()
+        self.found: list[str] = []
+        self.children_seen: set[str] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> CommandLineWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.02):
+            for entry in Path("/proc").iterdir():
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    command = (entry / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                self.found += [f"pid {entry.name}: {name}" for name in hits(command, self.named)]
+                if self.marker in command:
+                    self.children_seen |= {part for part in (b"pytest", b"locust") if part in command}
+
+
+@pytest.fixture
+def leaky_suites(tmp_path: Path) -> Iterator[Path]:
+    (tmp_path / "leaky").mkdir()
+    (tmp_path / "leaky" / "test_leak.py").write_text(LEAKY_TESTS)
+    (tmp_path / "leaky_locustfile.py").write_text(LEAKY_LOCUSTFILE)
+    yield tmp_path
+
+
+@pytest.mark.parametrize("auth", ["bearer", "basic", "header"])
+def test_planted_secrets_are_found_nowhere(leaky_suites: Path, demo_url: str, write_profile, auth: str) -> None:  # type: ignore[no-untyped-def]
+    load = "" if auth != "header" else (
+        "  - {name: load, kind: performance, options: "
+        "{locustfile: leaky_locustfile.py, users: 2, spawn_rate: 2, run_time: 3s, env: {PLANTED_API_KEY: "
+        '"${PLANTED_API_KEY}"}}}\n'
+    )  # fmt: skip
     profile = write_profile(
         f"""\
-        project: {{name: Secrets}}
-        target:
-          base_url: "{demo_url}"
-          auth: {{type: header, name: X-Api-Key, value: "${{SERVICE_API_KEY}}"}}
-        suites:
-          - {{name: leaky, kind: integration, options: {{paths: [leaky]}}}}
-        """
+project: {{name: Secrets}}
+target:
+  base_url: "{demo_url}/?api_key=${{PLANTED_QUERY_TOKEN}}"
+  auth: {AUTH[auth]}
+suites:
+  - {{name: leaky, kind: integration, options: {{paths: [leaky], env: {{PLANTED_BEARER_TOKEN: "${{PLANTED_BEARER_TOKEN}}"}}}}}}
+{load}report: {{language: en}}
+"""
     )
-    result = run_cli("run", str(profile), "--json", env={"SERVICE_API_KEY": SECRET})
-    assert result.code == 1, result.stderr
-    assert SECRET not in result.stdout + result.stderr
-    run_dir = Path(str(result.json()["run_dir"]))
-    leaked = [p for p in run_dir.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
-    assert leaked == []
-    pdf = subprocess.run(["pdftotext", str(run_dir / "report.pdf"), "-"], capture_output=True, text=True).stdout
-    assert SECRET not in pdf
-    assert "***" in (run_dir / "raw" / "leaky" / "junit.xml").read_text()
+    named = planted_forms(auth)
+    script = Path(sys.executable).with_name("harness")
+    with CommandLineWatch(named, str(leaky_suites)) as watch:
+        completed = subprocess.run(
+            [str(script), "run", str(profile), "--json", "--out", str(leaky_suites / "reports")],
+            capture_output=True, env={**os.environ, **ENV}, cwd=leaky_suites, timeout=300,
+        )  # fmt: skip
+    assert completed.returncode == 1, completed.stderr  # the leaky test fails (and says so, redacted)
+    assert watch.found == []
+    assert watch.children_seen >= ({b"pytest", b"locust"} if load else {b"pytest"})  # it watched the tools run
+    assert hits(completed.stdout + completed.stderr, named) == []
+
+    run_dir = Path(json.loads(completed.stdout)["run_dir"])
+    every_file = [p for p in (leaky_suites / "reports").rglob("*") if p.is_file()]
+    assert run_dir / "raw" / "leaky" / "leak-utf16.bin" in every_file
+    leaks = {str(p.relative_to(leaky_suites)): hits(p.read_bytes(), named) for p in every_file}
+    assert {path: found for path, found in leaks.items() if found} == {}
+    assert pdf_hits(run_dir / "report.pdf", named) == []
+
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["target"]["base_url"].endswith("/?api_key=***")
+    leak_log = (run_dir / "raw" / "leaky" / "leak.txt").read_text()
+    assert leak_log.count("***") >= 4  # the planted values were there, redacted (not silently missing)
+    assert oct((run_dir / "raw" / "leaky").stat().st_mode & 0o777) == "0o700"

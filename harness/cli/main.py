@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from harness import __version__
 from harness.errors import HarnessError, ProfileError
@@ -23,8 +24,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+# emoji=False: rich would turn ":100:" in "file.yaml:100: ..." into an emoji. Messages carry user data
+# (paths, keys, values), so they are printed as text, never as markup (see fail()).
+stdout = Console(highlight=False, emoji=False)
+stderr = Console(stderr=True, highlight=False, emoji=False)
 
 
 class ExitCode(IntEnum):
@@ -39,13 +42,21 @@ class ExitCode(IntEnum):
 VERDICT_EXIT = {"PASS": ExitCode.PASS, "FAIL": ExitCode.FAIL, "INCOMPLETE": ExitCode.INCOMPLETE}
 
 
+def error_line(message: object) -> Text:
+    """``error: <message>``, the message as plain text (no markup, no emoji), on one line: line breaks
+    become spaces, other characters a terminal would act on are shown escaped (``\x1e``)."""
+    text = " ".join(str(message).splitlines())
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return Text.assemble(("error", "red"), ": ", shown)
+
+
 def fail(error: HarnessError, code: ExitCode = ExitCode.USAGE) -> NoReturn:
     """Print a harness error (every issue of a profile error on its own line) and exit."""
     if isinstance(error, ProfileError):
         for issue in error.issues:
-            stderr.print(f"[red]error[/]: {issue}", markup=True, soft_wrap=True)
+            stderr.print(error_line(issue), soft_wrap=True)
     else:
-        stderr.print(f"[red]error[/]: {error}", soft_wrap=True)
+        stderr.print(error_line(error), soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -69,6 +80,10 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         stderr.print("interrupted")
+        sys.exit(ExitCode.INCOMPLETE)
+    except OSError as exc:  # a file system that refused something the commands did not expect to fail
+        where = f" ({exc.filename})" if exc.filename else ""
+        stderr.print(error_line(f"{exc.strerror or exc}{where}"), soft_wrap=True)
         sys.exit(ExitCode.INCOMPLETE)
 
 

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
+from harness.cli.main import VERDICT_EXIT, ExitCode, app, error_line, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.pipeline import RunOutcome, execute
 from harness.plan import Plan, load_plan, select
@@ -63,14 +62,21 @@ def run(
         )
     except HarnessError as exc:
         fail(exc)
-    for error in outcome.export_errors:
-        stderr.print(f"[red]export failed[/]: {escape(error)}", soft_wrap=True)
+    if outcome.export_errors:
+        stderr.print(error_line(_problems_line(outcome)), soft_wrap=True)
     if as_json:
         print_json({**build_summary(outcome.run), "run_dir": str(outcome.run_dir)})
     else:
         _print_outcome(outcome)
     code = VERDICT_EXIT[outcome.run.verdict]
     raise typer.Exit(ExitCode.INCOMPLETE if outcome.export_errors and code is ExitCode.PASS else code)
+
+
+def _problems_line(outcome: RunOutcome) -> str:
+    """What could not be written or recorded, as one line (the first problem, and how many more)."""
+    first, *more = outcome.export_errors
+    also = f" (and {len(more)} more problem{'s' if len(more) != 1 else ''})" if more else ""
+    return f"the run's evidence is incomplete: {first}{also}"
 
 
 def _print_outcome(outcome: RunOutcome) -> None:
@@ -140,8 +146,6 @@ def report(
         exported = export_run(rundir.read_run(), rundir)
     except HarnessError as exc:
         fail(exc)
-    for error in exported.errors:
-        stderr.print(f"[red]export failed[/]: {escape(error)}", soft_wrap=True)
     for path in exported.written:  # only what this command wrote: a failed export leaves no path behind
         if path.parent == rundir.path:
             stdout.print(f"wrote: {path}", markup=False, soft_wrap=True)
@@ -149,4 +153,7 @@ def report(
     if pdf in exported.written:
         stdout.print(f"report: {pdf}", markup=False, soft_wrap=True)
     if exported.errors:
+        first, *more = exported.errors
+        also = f" (and {len(more)} more)" if more else ""
+        stderr.print(error_line(f"export failed: {first}{also}"), soft_wrap=True)
         raise typer.Exit(ExitCode.INCOMPLETE)

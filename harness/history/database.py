@@ -92,7 +92,7 @@ class Database:
         if self.location.url is not None:
             message = postgres.describe(exc, self.location.url)
         else:
-            reason = getattr(exc, "orig", None) or exc
+            reason = sqlite.explain(getattr(exc, "orig", None) or exc)
             message = f"history database {self.display}{f' {what}' if what else ''}: {reason}"
         return HistoryError(self._redactor.redact(message))
 

@@ -37,7 +37,13 @@ def check_file(path: Path, *, create: bool) -> None:
                 f"no run history at {path} yet: runs are recorded there when they finish "
                 "(or pass --history PATH, or backfill with `harness history import`)"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HistoryError(
+                f"cannot create the history database {path}: {exc.strerror or exc}; "
+                "pass --history with a file in a directory you can write to"
+            ) from None
         return
     try:
         with path.open("rb") as handle:
@@ -93,3 +99,24 @@ def enable_wal(connection: Connection) -> None:
 def stamp(connection: Connection, version: int) -> None:
     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     connection.exec_driver_sql(f"PRAGMA user_version = {version}")
+
+
+def explain(error: BaseException) -> str:
+    """SQLite's message with what to do about it (a full disk, a read-only file, a busy database)."""
+    message = str(error)
+    extended = getattr(error, "sqlite_errorcode", None)
+    code = extended & 0xFF if isinstance(extended, int) else None  # the primary result code
+    if code == sqlite3.SQLITE_FULL or "disk is full" in message:
+        return f"{message}: the disk is full; free space there, or pass --history with a path on another disk"
+    if code == sqlite3.SQLITE_IOERR or "disk I/O error" in message:
+        return (
+            f"{message}: the disk may be full or failing; check the free space there, or pass --history with "
+            "a path on another disk"
+        )
+    if code == sqlite3.SQLITE_READONLY or "readonly" in message:
+        return f"{message}: the file or its directory is read-only; pass --history with a writable path"
+    if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in message:
+        return f"{message}: check that the directory exists and is writable, or pass --history with another path"
+    if isinstance(error, sqlite3.OperationalError) and "locked" in message:
+        return f"{message}: another process kept the database busy for {BUSY_TIMEOUT:g} s; try again"
+    return message

@@ -153,9 +153,11 @@ def expand(expression: str) -> tuple[tuple[int, ...], ...]:
 
 def check_timezone(name: str) -> ZoneInfo:
     """The IANA zone ``name`` (e.g. ``Asia/Shanghai``). Raises ValueError for an unknown zone."""
+    if len(name) > 64:  # the longest IANA name has 32 characters; the file system refuses long ones
+        raise ValueError(f"unknown time zone {name[:40]!r}...; use an IANA name such as Asia/Shanghai or UTC")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Asia/Shanghai or UTC") from None
 
 

@@ -6,17 +6,18 @@ import contextlib
 import difflib
 import hashlib
 import json
+import re
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
-from harness.profile.model import Profile, Suite, Target
+from harness.profile.model import BasicAuth, LoginAuth, Profile, Suite, Target
 from harness.profile.scope import Scope
 from harness.profile.source import KeyPath, Source, load_source
 from harness.redaction import REDACTED
@@ -59,7 +60,7 @@ def load_profile(path: Path, environ: Mapping[str, str] | None = None) -> Loaded
         raise ProfileError(issues, source=source)
     resolved = _redacted_dump(profile, source)
     digest = hashlib.sha256(json.dumps(resolved, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    secrets = frozenset(source.secret_values | _secret_field_values(profile))
+    secrets = frozenset(source.secret_values | _secret_field_values(profile) | _derived_secrets(profile.target))
     return LoadedProfile(profile, source, path.stem, path.resolve(), resolved, digest, secrets)
 
 
@@ -68,6 +69,7 @@ def validation_issues(
 ) -> list[ProfileIssue]:
     """Turn pydantic errors into located issues; ``prefix`` is where ``model``'s data sits in the profile."""
     merged: dict[KeyPath, list[str]] = {}
+    specific: set[KeyPath] = set()  # paths with a value error: the type errors of other union members are noise
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         path = (*prefix, *_data_path(source.data, prefix, loc))
@@ -77,9 +79,13 @@ def validation_issues(
             message = "required key is missing"
         else:
             message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "value_error":
+            specific.add(path)
         messages = merged.setdefault(path, [])
         if message not in messages:
             messages.append(message)
+    for path in specific:
+        merged[path] = [m for m in merged[path] if not m.startswith("Input should be")] or merged[path]
     return [source.issue(path, " or ".join(messages)) for path, messages in merged.items()]
 
 
@@ -182,13 +188,24 @@ def _duplicate_suites(suites: list[tuple[int, Suite]], source: Source) -> list[P
 
 
 def _scope_issues(target: Target, source: Source) -> list[ProfileIssue]:
-    if not target.base_url:
-        return []
-    host = urlsplit(target.base_url).hostname or ""
-    if Scope(target.effective_scope()).allows_host(host):
-        return []
-    message = f"host {host!r} is outside target.scope {target.effective_scope()}; the harness refuses to contact it"
-    return [source.issue(("target", "base_url"), message)]
+    """What the run would refuse as outside the scope, said by ``validate`` first."""
+    scope = Scope(target.effective_scope())
+    issues: list[ProfileIssue] = []
+    if target.base_url:
+        host = urlsplit(target.base_url).hostname or ""
+        if not scope.allows_host(host):
+            message = (
+                f"host {host!r} is outside target.scope {target.effective_scope()}; the harness refuses to contact it"
+            )
+            issues.append(source.issue(("target", "base_url"), message))
+    elif target.start == "demo" and not scope.allows_host("127.0.0.1"):
+        message = "the demo target listens on 127.0.0.1, which target.scope does not allow; add 127.0.0.1 to it"
+        issues.append(source.issue(("target", "scope"), message))
+    if isinstance(target.auth, LoginAuth) and "://" in target.auth.url:
+        problem = scope.problem(target.auth.url)
+        if problem:
+            issues.append(source.issue(("target", "auth", "url"), f"{problem}; the login would be refused"))
+    return issues
 
 
 def _redacted_dump(profile: Profile, source: Source) -> dict[str, object]:
@@ -203,6 +220,22 @@ def _redacted_dump(profile: Profile, source: Source) -> dict[str, object]:
         elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
             parent[last] = REDACTED
     return dumped
+
+
+_SECRET_PARAMETER = re.compile(r"token|secret|passw|key|sig|auth|credential|session|code", re.IGNORECASE)
+
+
+def _derived_secrets(target: Target) -> set[str]:
+    """Secrets in shapes of their own: the ``user:password`` pair of basic auth (sent base64-encoded),
+    and values of query parameters of the base URL whose name says secret (``?api_key=...``)."""
+    found: set[str] = set()
+    if isinstance(target.auth, BasicAuth):
+        found.add(f"{target.auth.username}:{target.auth.password.get_secret_value()}")
+    if target.base_url:
+        for name, value in parse_qsl(urlsplit(target.base_url).query, keep_blank_values=False):
+            if _SECRET_PARAMETER.search(name) and value:
+                found.add(value)
+    return found
 
 
 def _secret_field_values(model: object) -> set[str]:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -118,9 +119,22 @@ class Target(Strict):
     def _check_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+            port = parts.port
+        except ValueError as exc:  # a port that is not a number in 0-65535, a broken [IPv6] host
+            raise ValueError(f"is not a valid URL ({exc})") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http:// or https:// URL with a host")
+        if port == 0:
+            raise ValueError("port 0 is not a port a server listens on")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError(
+                "must not contain a user name or password: put credentials in target.auth "
+                "(e.g. {type: basic, username: ..., password: \"${PASSWORD}\"}), where they are kept secret"
+            )
+        if any(ord(c) < 33 or c == "\x7f" for c in value):
+            raise ValueError("must not contain spaces or control characters")
         return value.rstrip("/")
 
     @field_validator("scope")
@@ -149,15 +163,40 @@ class Target(Strict):
         return ["127.0.0.1", "localhost"]
 
 
+MAX_CRITERION_CHARS = 500
+MAX_CRITERION_NESTING = 16
+MAX_CRITERION_OPERATORS = 64
+
+
+def check_criterion_size(text: str) -> str:
+    """Refuse criteria that no one writes and that would exhaust the parser: very long ones, deeply
+    nested parentheses, long chains of operators (``p95 < 1 + 1 + 1 + ...``)."""
+    if len(text) > MAX_CRITERION_CHARS:
+        raise ValueError(f"a criterion of {len(text)} characters; keep it under {MAX_CRITERION_CHARS}")
+    depth = deepest = 0
+    for character in text:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        deepest = max(deepest, depth)
+    if deepest > MAX_CRITERION_NESTING:
+        raise ValueError(f"parentheses nested {deepest} deep; at most {MAX_CRITERION_NESTING}")
+    operators = sum(text.count(op) for op in "+-*/")
+    if operators > MAX_CRITERION_OPERATORS:
+        raise ValueError(f"{operators} arithmetic operators; at most {MAX_CRITERION_OPERATORS}")
+    return text
+
+
+CriterionText = Annotated[str, AfterValidator(check_criterion_size)]
+
+
 class CriterionSpec(Strict):
     """A criterion written as a mapping: ``{expect: "p95 < 500ms", action: warn}``."""
 
-    expect: str = Field(min_length=1)
+    expect: CriterionText = Field(min_length=1)
     action: CriterionAction = CriterionAction.FAIL
     description: str = ""
 
 
-Criterion = str | CriterionSpec
+Criterion = CriterionText | CriterionSpec
 
 
 class Suite(Strict):

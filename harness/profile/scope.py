@@ -9,6 +9,16 @@ from urllib.parse import urlsplit
 from harness.errors import ScopeError
 
 
+def shown(url: str) -> str:
+    """``url`` as messages may show it: scheme, host, port and path, without credentials or query."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[2]
+    except ValueError:
+        return "(an invalid URL)"
+    return f"{parts.scheme}://{netloc}{parts.path}"
+
+
 class Scope:
     """Allowed hosts: exact names or addresses, ``*.example.org`` wildcards, and CIDR networks."""
 
@@ -34,15 +44,26 @@ class Scope:
                 return True
         return address is not None and any(address in network for network in self._networks)
 
+    def problem(self, url: str) -> str:
+        """Why ``url`` may not be contacted, or "" when it may (an http(s) URL whose host is in scope).
+        The message names the host, never the whole URL (a query may carry a token)."""
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname or ""
+        except ValueError:
+            return "it is not a valid URL"
+        if parts.scheme not in ("http", "https"):
+            return f"{parts.scheme or 'no'} scheme: only http and https URLs are allowed"
+        if not self.allows_host(host):
+            return f"{host!r} is outside target.scope ({', '.join(self.entries)})"
+        return ""
+
     def check_url(self, url: str) -> None:
         """Raise :class:`ScopeError` unless ``url`` is an http(s) URL whose host is in scope."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise ScopeError(f"refusing {url!r}: only http and https URLs are allowed")
-        if not self.allows_host(parts.hostname or ""):
-            raise ScopeError(
-                f"refusing to contact {parts.hostname!r}: it is outside target.scope ({', '.join(self.entries)})"
-            )
+        problem = self.problem(url)
+        if problem:
+            host, outside, where = problem.partition(" is outside ")
+            raise ScopeError(f"refusing to contact {host}: it is outside {where}" if outside else f"refusing: {problem}")
 
     def __repr__(self) -> str:
         return f"Scope({self.entries!r})"

@@ -57,21 +57,29 @@ class ExportResult:
 def export_run(run: RunResult, rundir: RunDirectory) -> ExportResult:
     """Run every exporter, manifest in between. One failing exporter never stops the others.
 
-    A crash (an exception that is not an :class:`~harness.errors.HarnessError`) is reported by its type and
-    first line; its traceback goes to the run's harness.log, never to the console.
+    A file system that refuses a write (full disk, read-only) is a message too, never an exception; when
+    the manifest cannot be written, the exporters that embed it are not run. A crash (an exception that is
+    not a :class:`~harness.errors.HarnessError`) is reported by its type and first line; its traceback goes
+    to the run's harness.log, never to the console.
     """
     errors: list[str] = []
     written: list[Path] = []
-    manifest_written = False
+    manifest: str | None = None  # None: not written yet; "": written; else why it could not be
     with _logging_to(rundir):
         for exporter in load_exporters():
-            if exporter.needs_manifest and not manifest_written:
-                rundir.write_manifest()
-                manifest_written = True
+            if exporter.needs_manifest and manifest is None:
+                manifest = _write_manifest(rundir, errors)
+            if exporter.needs_manifest and manifest:
+                errors.append(f"{exporter.name}: not written: {manifest}")
+                continue
             try:
                 paths = exporter.export(run, rundir)
             except HarnessError as exc:
                 errors.append(f"{exporter.name}: {exc}")
+                log.error("export %s failed: %s", exporter.name, exc)
+                continue
+            except OSError as exc:
+                errors.append(f"{exporter.name}: cannot write: {exc.strerror or exc}")
                 log.error("export %s failed: %s", exporter.name, exc)
                 continue
             except Exception as exc:
@@ -84,8 +92,8 @@ def export_run(run: RunResult, rundir: RunDirectory) -> ExportResult:
                 continue
             written.extend(paths)
             log.info("exported %s: %s", exporter.name, ", ".join(p.name for p in paths))
-        if not manifest_written:
-            rundir.write_manifest()
+        if manifest is None:
+            _write_manifest(rundir, errors)
     return ExportResult(tuple(written), tuple(errors))
 
 
@@ -94,13 +102,29 @@ def write_exports(run: RunResult, rundir: RunDirectory) -> list[str]:
     return list(export_run(run, rundir).errors)
 
 
+def _write_manifest(rundir: RunDirectory, errors: list[str]) -> str:
+    """Write manifest.json; "" on success, else why not (also added to ``errors``)."""
+    try:
+        rundir.write_manifest()
+    except OSError as exc:
+        problem = f"manifest.json cannot be written: {exc.strerror or exc}"
+        errors.append(f"manifest: {problem}")
+        log.error("%s", problem)
+        return problem
+    return ""
+
+
 @contextmanager
 def _logging_to(rundir: RunDirectory) -> Iterator[None]:
     """Log into the run's harness.log while exporting, unless a run (the pipeline) already logs somewhere."""
     if logging.getLogger("harness").handlers:
         yield
         return
-    handler = logging.FileHandler(rundir.log_file, encoding="utf-8")
+    try:
+        handler = logging.FileHandler(rundir.log_file, encoding="utf-8")
+    except OSError:  # a read-only or full run directory: the errors are returned all the same
+        yield
+        return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("harness")
     previous = root.level

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -72,10 +73,29 @@ class RunDirectory:
 
     @classmethod
     def create(cls, base: Path, run_id: str) -> RunDirectory:
-        path = base.resolve() / run_id  # absolute: tools run with other working directories
-        path.mkdir(parents=True, exist_ok=False)
-        (path / RAW_DIR).mkdir()
+        """Create ``base/run_id`` (and ``base`` if needed).
+
+        Raises:
+            RunDirectoryError: the directory cannot be created (``base`` is a file, the file system is
+                read-only or full, no permission), with what to do about it.
+        """
+        base = base.resolve()
+        path = base / run_id  # absolute: tools run with other working directories
+        if base.exists() and not base.is_dir():
+            raise RunDirectoryError(f"{base} is a file, not a directory: pass --out with a directory for the runs")
+        try:
+            path.mkdir(parents=True, exist_ok=False)
+            (path / RAW_DIR).mkdir(mode=0o700)  # what tools write may hold secrets until it is redacted
+        except OSError as exc:
+            raise RunDirectoryError(
+                f"cannot create the run directory in {base}: {exc.strerror or exc}; pass --out with a directory "
+                "you can write to (or free space there)"
+            ) from None
         return cls(path)
+
+    def remove(self) -> None:
+        """Delete the directory (a run that could not start leaves none behind)."""
+        shutil.rmtree(self.path, ignore_errors=True)
 
     @classmethod
     def open(cls, path: Path) -> RunDirectory:
@@ -97,8 +117,10 @@ class RunDirectory:
         return self.path / LOG_FILE
 
     def raw_dir(self, suite: str) -> Path:
+        """``raw/<suite>/``, readable by the run's user only: tools write there before redaction."""
         directory = self.path / RAW_DIR / suite
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        directory.chmod(0o700)
         return directory
 
     def write_run(self, run: RunResult) -> None:
@@ -148,14 +170,54 @@ class RunDirectory:
 
 
 def redact_files(paths: Iterable[Path], redactor: Redactor) -> None:
-    """Rewrite text files that contain a secret with the secret replaced by ``***``."""
+    """Rewrite the files that hold a secret (in any encoded form) with the secret replaced.
+
+    UTF-8 text gets ``***``; other files (and text too large to load) get as many ``*`` as the secret has
+    bytes, so a binary format keeps its offsets. Unreadable files are left alone.
+    """
     if not redactor:
         return
     for path in paths:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
-            continue  # binary artifacts cannot carry our textual secrets in a findable form
-        cleaned = redactor.redact(text)
-        if cleaned != text:
-            write_atomic(path, cleaned.encode("utf-8"))
+            size = path.stat().st_size
+            if size > WHOLE_FILE_LIMIT:
+                _redact_in_place(path, redactor)
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            cleaned = redactor.redact_bytes(data)
+        else:
+            cleaned = redactor.redact(text).encode("utf-8")
+        if cleaned == data:
+            continue
+        try:
+            write_atomic(path, cleaned)
+        except OSError:
+            _redact_in_place(path, redactor)  # needs no free space: same-length replacements, same file
+
+
+WHOLE_FILE_LIMIT = 64 << 20
+"""Larger files are redacted in place, in overlapping chunks, with same-length replacements."""
+_CHUNK = 8 << 20
+
+
+def _redact_in_place(path: Path, redactor: Redactor) -> None:
+    overlap = redactor.longest
+    with path.open("r+b") as handle:
+        position = 0
+        while True:
+            handle.seek(position)
+            window = handle.read(_CHUNK + overlap)
+            if not window:
+                return
+            cleaned = redactor.redact_bytes(window)
+            if cleaned != window:
+                handle.seek(position)
+                handle.write(cleaned)  # the whole window: a match may reach into the overlap
+            if len(window) < _CHUNK + overlap:
+                return
+            position += _CHUNK

@@ -5,7 +5,8 @@ It gives tests the system under test:
 - ``target``   — :class:`Target`: name, base URL, version, and ``session(auth=...)`` for new sessions
 - ``base_url`` — the target's base URL
 - ``api``      — a ``requests.Session`` with the base URL, the profile's auth headers and timeouts,
-                 which refuses URLs outside the profile's scope
+                 which refuses URLs outside the profile's scope, redirect hops included, and sends the
+                 auth headers only to the target's own origin (:mod:`harness.target.http`)
 
 The harness passes the target in the ``HARNESS_TARGET`` environment variable (JSON). To run a suite
 by hand against a running system, set ``HARNESS_BASE_URL`` instead (no auth, scope = that host).
@@ -18,31 +19,15 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
-from urllib.parse import urljoin, urlsplit
+from typing import IO
+from urllib.parse import urlsplit
 
 import pytest
-import requests
 
 from harness.profile.scope import Scope
+from harness.target.http import ScopedSession
 
-
-class ScopedSession(requests.Session):
-    """A session bound to a base URL: relative paths join it, every URL is scope-checked first."""
-
-    def __init__(self, base_url: str, scope: Scope, timeout: float, headers: dict[str, str], verify: bool) -> None:
-        super().__init__()
-        self.base_url = base_url.rstrip("/") + "/"
-        self.scope = scope
-        self.default_timeout = timeout
-        self.headers.update(headers)
-        self.verify = verify
-
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
-        full = urljoin(self.base_url, str(url).lstrip("/")) if not urlsplit(str(url)).scheme else str(url)
-        self.scope.check_url(full)
-        kwargs.setdefault("timeout", self.default_timeout)
-        return super().request(method, full, *args, **kwargs)
+__all__ = ["ScopedSession", "Target"]
 
 
 @dataclass(frozen=True)

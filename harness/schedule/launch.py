@@ -43,6 +43,8 @@ class WorkerLauncher:
                 "--history", "-" if url is not None else str(self.history.path), "--summary", str(summary_path),
                 "--parent", str(os.getpid()), *(part for suite in schedule.suites for part in ("--suite", suite)),
             ]  # fmt: skip
+            # the run holds the profile's lock too; it records itself INCOMPLETE if the scheduler dies, so the
+            # next run must not reap it (harness/processes.py)
             child = _start(argv, lock, url.render() if url is not None else None)
             started(child.pid)
             code = child.wait(cancel=stop)
@@ -66,12 +68,12 @@ class WorkerLauncher:
 def _start(argv: list[str], lock: Lock, stdin_text: str | None) -> ChildProcess:
     """The worker, holding the profile's lock too (an inherited file lock; it joins an advisory one)."""
     if stdin_text is None:
-        return ChildProcess(argv, pass_fds=lock.inheritable_fds)
+        return ChildProcess(argv, pass_fds=lock.inheritable_fds, reapable=False)
     read_end, write_end = os.pipe()
     try:
         os.write(write_end, stdin_text.encode() + b"\n")  # far below a pipe's buffer: never blocks
         os.close(write_end)
-        return ChildProcess(argv, pass_fds=lock.inheritable_fds, stdin=read_end)
+        return ChildProcess(argv, pass_fds=lock.inheritable_fds, stdin=read_end, reapable=False)
     finally:
         os.close(read_end)
 

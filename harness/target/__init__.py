@@ -61,7 +61,7 @@ def open_target(target: Target, workdir: Path) -> Iterator[OpenTarget]:
             except HarnessError as exc:
                 problem = str(exc)
         if not problem and version_path:
-            version = read_version(base_url, version_path, headers, target.timeout, target.verify_tls)
+            version = read_version(base_url, version_path, headers, scope, target.timeout, target.verify_tls)
         if problem:
             log.warning("target unusable: %s", problem)
         handle = TargetHandle(

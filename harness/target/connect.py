@@ -1,16 +1,21 @@
-"""Reach a target: check it answers, authenticate, read its version — all inside the declared scope."""
+"""Reach a target: check it answers, authenticate, read its version — all inside the declared scope,
+redirects included (:mod:`harness.target.http`)."""
 
 from __future__ import annotations
 
 import base64
+import logging
 import socket
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from harness.errors import TargetError
+from harness.errors import ScopeError, TargetError
 from harness.profile.model import Auth, BasicAuth, BearerAuth, HeaderAuth, LoginAuth
-from harness.profile.scope import Scope
+from harness.profile.scope import Scope, shown
+from harness.target.http import ScopedSession
+
+log = logging.getLogger(__name__)
 
 
 def unreachable_reason(base_url: str, timeout: float) -> str:
@@ -21,7 +26,7 @@ def unreachable_reason(base_url: str, timeout: float) -> str:
         with socket.create_connection((parts.hostname or "", port), timeout=timeout):
             return ""
     except OSError as exc:
-        return f"{base_url} is unreachable: {exc.strerror or exc}"
+        return f"{shown(base_url)} is unreachable: {exc.strerror or exc}"
 
 
 def auth_headers(auth: Auth | None, base_url: str, scope: Scope, timeout: float, verify_tls: bool) -> dict[str, str]:
@@ -44,29 +49,35 @@ def auth_headers(auth: Auth | None, base_url: str, scope: Scope, timeout: float,
     url = urljoin(base_url + "/", auth.url.lstrip("/"))
     scope.check_url(url)
     try:
-        response = requests.post(
-            url,
-            json={"username": auth.username, "password": auth.password.get_secret_value()},
-            timeout=timeout,
-            verify=verify_tls,
-        )
+        with ScopedSession(base_url, scope, timeout, {}, verify_tls) as session:
+            response = session.post(
+                url, json={"username": auth.username, "password": auth.password.get_secret_value()}
+            )
+    except ScopeError as exc:
+        raise TargetError(f"login at {shown(url)} failed: {exc}") from None
     except requests.RequestException as exc:
-        raise TargetError(f"login at {url} failed: {type(exc).__name__}") from None
+        raise TargetError(f"login at {shown(url)} failed: {type(exc).__name__}") from None
     if response.status_code != 200:
-        raise TargetError(f"login at {url} as {auth.username!r} answered HTTP {response.status_code}")
+        raise TargetError(f"login at {shown(url)} as {auth.username!r} answered HTTP {response.status_code}")
     try:
         token = response.json()[auth.token_field]
     except (ValueError, KeyError, TypeError):
-        raise TargetError(f"login at {url} returned no {auth.token_field!r} field") from None
+        raise TargetError(f"login at {shown(url)} returned no {auth.token_field!r} field") from None
     return {"Authorization": f"Bearer {token}"}
 
 
-def read_version(base_url: str, path: str, headers: dict[str, str], timeout: float, verify_tls: bool) -> str:
-    """The target's self-reported version from a JSON ``{"version": ...}`` or plain-text endpoint; "" if none."""
+def read_version(
+    base_url: str, path: str, headers: dict[str, str], scope: Scope, timeout: float, verify_tls: bool
+) -> str:
+    """The target's self-reported version from a JSON ``{"version": ...}`` or plain-text endpoint; "" if none.
+
+    A version endpoint that redirects outside the scope is not followed (logged, and no version)."""
     try:
-        response = requests.get(
-            urljoin(base_url + "/", path.lstrip("/")), headers=headers, timeout=timeout, verify=verify_tls
-        )
+        with ScopedSession(base_url, scope, timeout, headers, verify_tls) as session:
+            response = session.get(path.lstrip("/"))
+    except ScopeError as exc:
+        log.warning("version probe not followed: %s", exc)
+        return ""
     except requests.RequestException:
         return ""
     if response.status_code != 200:

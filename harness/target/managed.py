@@ -56,7 +56,7 @@ def _wait_ready(base_url: str, child: ChildProcess, timeout: float, log_path: Pa
             tail = log_path.read_text(errors="replace")[-2000:]
             raise TargetError(f"the demo target exited with code {child.returncode} while starting:\n{tail}")
         try:
-            if requests.get(f"{base_url}/health", timeout=1.0).status_code == 200:
+            if requests.get(f"{base_url}/health", timeout=1.0, allow_redirects=False).status_code == 200:
                 return
         except requests.RequestException:
             pass

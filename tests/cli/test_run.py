@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -94,8 +95,12 @@ def _port_closed(url: str) -> bool:
 def test_ctrl_c_stops_the_suite_and_the_target_and_keeps_the_results(tmp_path: Path, write_profile) -> None:  # type: ignore[no-untyped-def]
     suite = tmp_path / "slow"
     suite.mkdir()
+    started = tmp_path / "long-test-started"
+    # test_long announces itself: the interrupt is sent once it runs (test_quick has passed by then,
+    # whatever the machine's load), never after a guessed delay.
     (suite / "test_slow.py").write_text(
-        "import time\n\ndef test_quick():\n    pass\n\ndef test_long():\n    time.sleep(120)\n"
+        "import pathlib, time\n\ndef test_quick():\n    pass\n\n"
+        f"def test_long():\n    pathlib.Path({str(started)!r}).touch()\n    time.sleep(120)\n"
     )
     profile = write_profile(
         """\
@@ -110,18 +115,14 @@ def test_ctrl_c_stops_the_suite_and_the_target_and_keeps_the_results(tmp_path: P
         [HARNESS, "run", str(profile), "--json", "--out", str(tmp_path / "reports")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    run_json = None
-    while time.monotonic() < deadline:  # wait until the slow test is running
-        dirs = run_dirs(tmp_path / "reports")
-        if dirs and (dirs[0] / "raw" / "slow" / "pytest.log").exists():
-            run_json = dirs[0] / "run.json"
-            break
-        time.sleep(0.2)
-    assert run_json is not None
-    time.sleep(1.5)
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    try:
+        _wait_for(lambda: started.exists() or process.poll() is not None, timeout=120)
+        assert process.poll() is None, process.communicate()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
     assert process.returncode == 3, stderr
     summary = json.loads(stdout)
     assert summary["verdict"] == "INCOMPLETE"
@@ -134,12 +135,21 @@ def test_ctrl_c_stops_the_suite_and_the_target_and_keeps_the_results(tmp_path: P
     assert stopped["text"].startswith("stopped early after") and "(SIGINT received)" in stopped["text"]
     (criterion,) = summary["criteria"]  # judged on what the suite gathered, not final: open, value shown
     assert criterion["partial"] and criterion["outcome"] == "error" and criterion["measured_text"] == "100 %"
+    run_json = Path(str(summary["run_dir"])) / "run.json"
     run = json.loads(run_json.read_text())
     assert run["verdict"] == "INCOMPLETE"
     assert _port_closed(run["target"]["base_url"])
     assert (run_json.parent / "report.pdf").is_file()
     leftovers = subprocess.run(["pgrep", "-f", str(suite)], capture_output=True, text=True).stdout
     assert leftovers == ""
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float) -> None:
+    """Wait for an event (a file, a process ending): polls, and fails the test only after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.1)
 
 
 def test_a_broken_profile_exits_2_with_file_and_line_and_no_run_directory(
@@ -262,3 +272,36 @@ def test_no_run_directory_env_leaks(monkeypatch: pytest.MonkeyPatch) -> None:
     from harness.cli import app  # noqa: F401  (importing the CLI must have no side effects)
 
     assert dict(os.environ) == before
+
+
+def test_error_lines_are_printed_as_written_no_emoji_no_markup(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # rich would print "profile.yaml:100:" as "profile.yaml💯" and eat "[red]...[/]" as markup
+    profile = write_profile(
+        "project: {name: X}\ntarget: {base_url: 'http://127.0.0.1:9'}\n"
+        "suites: [{name: u, kind: unit, options: {paths: [x]}}]\n" + "# filler\n" * 96 + "'[red]x[/]': 1\n"
+    )
+    result = run_cli("validate", str(profile))
+    assert result.code == 2
+    assert result.stderr.startswith(f"error: {profile}:100: [red]x[/]: unknown key '[red]x[/]'"), result.stderr
+    assert "💯" not in result.stderr
+
+
+def test_validate_refuses_criteria_that_measure_nothing(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9"}
+        suites:
+          - name: unit
+            kind: unit
+            options: {paths: [x]}
+            criteria: ["failed / 0 < 1", "1 < 2", "failed == 0"]
+        """
+    )
+    result = run_cli("validate", str(profile))
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {profile}:7: suites[0].criteria[0]: divides by 0: the criterion can never be evaluated",
+        f"error: {profile}:7: suites[0].criteria[1]: compares numbers only: name a metric, e.g. failed == 0 or "
+        "p95 < 500ms",
+    ]

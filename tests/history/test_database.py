@@ -9,11 +9,12 @@ import sys
 import textwrap
 import time
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
-from history_builders import make_run, perf_suite
+from history_builders import T0, make_run, perf_suite
 from pg_server import PASSWORD, PostgresServer
 from sqlalchemy import func, select
 
@@ -263,3 +264,26 @@ def test_four_processes_recording_at_once_lose_nothing(history_url: str, tmp_pat
     if not history_url.startswith("postgresql"):
         with sqlite3.connect(history_url) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_full_disk_is_reported_as_such_not_as_a_failed_rollback(tmp_path: Path) -> None:
+    """SQLite rolls a transaction back by itself when the disk fills; the harness must report the full
+    disk, not the "cannot rollback - no transaction is active" of a second rollback."""
+    point = tmp_path / "small"
+    point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(point)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.decode().strip()}")
+    try:
+        store = RunStore.open(point / "history.sqlite")
+        endpoints = {f"GET /api/item/{i}/{'x' * 200}": {"p95": 0.1, "rps": 1.0} for i in range(300)}
+        with pytest.raises(HistoryError) as full:
+            for number in range(200):  # bounded: 256 KiB fills long before
+                started = T0 + timedelta(hours=number)
+                store.record(make_run([perf_suite(endpoints=endpoints)], started=started), tmp_path)
+        message = str(full.value)
+        assert "cannot rollback" not in message
+        assert "disk is full" in message or "disk may be full" in message
+        assert "--history" in message
+    finally:
+        subprocess.run(["umount", "-l", str(point)], check=False)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from harness.profile.cron import CronError, CronSchedule, expand, machine_timezone, parse_cron
+from harness.profile.cron import CronError, CronSchedule, check_timezone, expand, machine_timezone, parse_cron
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,9 @@ def test_unknown_time_zone_and_default() -> None:
     with pytest.raises(ValueError, match="unknown time zone 'Mars/Olympus'"):
         CronSchedule.parse("0 2 * * *", "Mars/Olympus")
     assert CronSchedule.parse("0 2 * * *").timezone == machine_timezone()
+
+
+@pytest.mark.parametrize("name", ["A" * 400, "Asia/../../etc/passwd", "/etc/passwd", "UTC\x00", ""])
+def test_time_zone_names_that_are_no_zone_are_refused_cleanly(name: str) -> None:
+    with pytest.raises(ValueError, match="unknown time zone"):
+        check_timezone(name)

@@ -201,3 +201,99 @@ def test_shipped_profiles_are_valid(repo: Path) -> None:
     remote = load_profile(repo / "profiles" / "example-remote.yaml", {"STAGING_API_TOKEN": "t0ken-value"})
     assert remote.profile.target.base_url == "http://127.0.0.1:8080"
     assert remote.resolved["target"]["auth"]["token"] == "***"  # type: ignore[index]
+
+
+# --- what a profile may be: limits checked before parsing, every failure at FILE:LINE -----------------
+
+BOMB = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 8) if i else ', '.join(['x'] * 8)}]\n" for i in range(9))
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (MINIMAL + BOMB, 13, "expands to more than 100,000 values"),
+        (MINIMAL + "x: &a [1, *a]\n", 8, "alias *a refers to the value that contains it"),
+        (MINIMAL + "deep: " + "[" * 70 + "]" * 70 + "\n", 8, "nested more than 64 levels deep"),
+        (MINIMAL + "big: " + "9" * 5000 + "\n", 8, "a number of 5000 characters"),
+        (MINIMAL + "when: 2024-13-45\n", 8, "cannot read '2024-13-45': month must be in 1..12"),
+        (MINIMAL + "bell: \x07\n", 8, "unacceptable character #x0007"),
+        (MINIMAL + "blob: !!binary aGk=\n", 8, "tag:yaml.org,2002:binary values are not supported"),
+        (MINIMAL + "cmd: !!python/name:os.system ''\n", 8, "could not determine a constructor"),
+    ],
+    ids=["alias-bomb", "self-alias", "deep", "huge-int", "bad-date", "control-char", "binary", "python-tag"],
+)
+def test_hostile_yaml_is_refused_at_its_line(
+    write_profile: Callable[..., Path], text: str, line: int, message: str
+) -> None:
+    path = write_profile(text)
+    (issue,) = issues_of(path)
+    assert issue.startswith(f"{path}:{line}: ") and message in issue, issue
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "message"),
+    [
+        (MINIMAL.encode() + b"name: caf\xe9\n", 8, "not UTF-8 text (byte 0xe9); save the profile as UTF-8"),
+        (MINIMAL.encode("utf-16"), 1, "a NUL byte"),
+        (MINIMAL.encode() + b"x: 1\x00\n", 8, "a NUL byte"),
+        (b"x: " + b"a" * (1 << 20) + b"\n", 1, "larger than 1 MiB"),
+    ],
+    ids=["latin-1", "utf-16", "nul", "too-large"],
+)
+def test_files_that_are_not_profiles_are_refused_before_parsing(
+    tmp_path: Path, data: bytes, line: int, message: str
+) -> None:
+    path = tmp_path / "profile.yaml"
+    path.write_bytes(data)
+    (issue,) = issues_of(path)
+    assert issue.startswith(f"{path}:{line}: ") and message in issue, issue
+
+
+def test_an_extends_cycle_names_the_line_that_closes_it(write_profile: Callable[..., Path]) -> None:
+    write_profile("project: {name: A}\nextends: b.yaml\n", name="a.yaml")
+    b = write_profile("project: {name: B}\n\nextends: a.yaml\n", name="b.yaml")
+    (issue,) = issues_of(b)
+    assert issue.startswith(f"{b.parent / 'a.yaml'}:2: extends: extends cycle: ")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://127.0.0.1:-1", "is not a valid URL"),
+        ("http://127.0.0.1:0", "port 0"),
+        ("http://qa:s3cret@127.0.0.1:8080", "must not contain a user name or password: put credentials in target.auth"),
+        ("http://127.0.0.1:8080/a b", "spaces or control characters"),
+    ],
+)
+def test_base_urls_that_cannot_be_right(write_profile: Callable[..., Path], url: str, message: str) -> None:
+    path = write_profile(MINIMAL.replace("http://127.0.0.1:8080", f'"{url}"'))
+    (issue,) = issues_of(path)
+    assert issue.startswith(f"{path}:3: target.base_url: ") and message in issue, issue
+    assert "s3cret" not in issue
+
+
+def test_criteria_that_would_exhaust_the_parser_are_refused(write_profile: Callable[..., Path]) -> None:
+    criteria = ["(" * 40 + "failed" + ")" * 40 + " == 0", "failed == " + " + ".join(["1"] * 100), "x" * 600]
+    path = write_profile(MINIMAL + f"    criteria: {criteria!r}\n".replace("'", '"'))
+    issues = issues_of(path)
+    assert [i.split(": ", 2)[2] for i in issues] == [
+        "parentheses nested 40 deep; at most 16",
+        "99 arithmetic operators; at most 64",
+        "a criterion of 600 characters; keep it under 500",
+    ]
+    assert all(i.startswith(f"{path}:8: suites[0].criteria[") for i in issues)
+
+
+def test_secrets_in_basic_auth_and_the_base_url_query_are_known(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(
+        """\
+        project: {name: X}
+        target:
+          base_url: "http://127.0.0.1:8080/?api_key=q-${K}&page=2"
+          auth: {type: basic, username: qa, password: "${PW}"}
+        suites: [{name: unit, kind: unit, options: {paths: [tests]}}]
+        """
+    )
+    loaded = load_profile(path, {"K": "v4lue", "PW": "pa55word"})
+    assert {"q-v4lue", "qa:pa55word", "pa55word"} <= loaded.secrets
+    assert "2" not in loaded.secrets

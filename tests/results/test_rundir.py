@@ -11,6 +11,7 @@ import pytest
 
 from harness.errors import RunDirectoryError
 from harness.redaction import Redactor
+from harness.results import rundir as rundir_module
 from harness.results.model import ProfileInfo, ProjectInfo, RunResult
 from harness.results.rundir import RunDirectory, new_run_id, redact_files, sha256_file
 
@@ -79,3 +80,36 @@ def test_redaction_rewrites_only_files_with_secrets(tmp_path: Path) -> None:
     redact_files([secret_file, clean_file, binary], Redactor(["s3cr3t-token"]))
     assert secret_file.read_text() == "Authorization: Bearer ***\n"
     assert clean_file.stat().st_mtime_ns == before
+
+
+def test_binary_and_large_files_are_redacted_in_place_keeping_their_length(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "s3cr3t-token"
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(b"\xff\xfe" + f"x {secret} y".encode("utf-16-le") + b"\x00" + secret.encode())
+    size = binary.stat().st_size
+    redact_files([binary], Redactor([secret]))
+    assert binary.stat().st_size == size
+    assert secret.encode() not in binary.read_bytes() and secret.encode("utf-16-le") not in binary.read_bytes()
+
+    # a file over the whole-file limit is read in overlapping chunks: a secret across a chunk edge is found
+    monkeypatch.setattr(rundir_module, "WHOLE_FILE_LIMIT", 100)
+    monkeypatch.setattr(rundir_module, "_CHUNK", 64)
+    large = tmp_path / "large.log"
+    large.write_bytes(b"a" * 58 + secret.encode() + b"b" * 300 + secret.encode())
+    redact_files([large], Redactor([secret]))
+    assert secret.encode() not in large.read_bytes() and large.stat().st_size == 58 + 300 + 2 * len(secret)
+
+
+def test_raw_directories_are_private(tmp_path: Path) -> None:
+    rundir = RunDirectory.create(tmp_path, "r")
+    assert rundir.raw_dir("unit").stat().st_mode & 0o777 == 0o700
+    assert (rundir.path / "raw").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_run_directory_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    with pytest.raises(RunDirectoryError, match="is a file, not a directory: pass --out"):
+        RunDirectory.create(a_file, "r")

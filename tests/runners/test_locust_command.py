@@ -9,7 +9,15 @@ from pydantic import ValidationError
 
 from harness.errors import RunnerSetupError
 from harness.gates import parse_criterion
-from harness.runners.locust.command import PLUGIN, Outputs, hard_timeout, main_argv, stage_plan, worker_argv
+from harness.runners.locust.command import (
+    PLUGIN,
+    Outputs,
+    hard_timeout,
+    host_environment,
+    main_argv,
+    stage_plan,
+    worker_argv,
+)
 from harness.runners.locust.options import LocustOptions, parse_duration
 from harness.runners.locust.runner import check_watchable
 
@@ -36,13 +44,15 @@ def test_single_process_command(tmp_path: Path) -> None:
     options = LocustOptions.model_validate(
         {"locustfile": "x.py", "users": 30, "run_time": "1m", "tags": ["read"], "user_classes": ["Applicant"]}
     )
-    argv = main_argv(options, Path("/s/x.py"), "http://127.0.0.1:8000", Outputs(tmp_path), None)
+    argv = main_argv(options, Path("/s/x.py"), Outputs(tmp_path), None)
     assert argv[3] == "Applicant"  # before --tags, which takes any number of values
     assert argv[argv.index("-f") + 1] == f"/s/x.py,{PLUGIN}"
     assert argv[argv.index("--spawn-rate") + 1] == "6"  # default: users / 5
     assert argv[argv.index("--run-time") + 1] == "60s"
     assert "--headless" in argv and "--csv-full-history" in argv and "--master" not in argv
     assert argv[argv.index("--tags") + 1 :][:1] == ["read"]
+    assert "--host" not in argv  # a base URL may carry a token: command lines are public on a machine
+    assert host_environment("http://127.0.0.1:8000/?k=v") == {"LOCUST_HOST": "http://127.0.0.1:8000/?k=v"}
 
 
 def test_distributed_commands(tmp_path: Path) -> None:
@@ -55,7 +65,7 @@ def test_distributed_commands(tmp_path: Path) -> None:
         }
     )
     out = Outputs(tmp_path)
-    master = main_argv(options, Path("/s/x.py"), "http://127.0.0.1:8000", out, 5557)
+    master = main_argv(options, Path("/s/x.py"), out, 5557)
     assert master[master.index("--expect-workers") + 1] == "5"
     assert master[master.index("--master-bind-host") + 1] == "0.0.0.0"
     worker = worker_argv(options, Path("/s/x.py"), out, 2, 5557)
@@ -77,7 +87,7 @@ def test_stages_replace_users_and_run_time(tmp_path: Path) -> None:
         {"duration": 10.0, "users": 5, "spawn_rate": 5.0},
         {"duration": 60.0, "users": 20, "spawn_rate": 2.0},
     ]
-    argv = main_argv(options, Path("/s/x.py"), "http://h", Outputs(tmp_path), None)
+    argv = main_argv(options, Path("/s/x.py"), Outputs(tmp_path), None)
     assert "--run-time" not in argv and "--users" not in argv
 
 
@@ -86,3 +96,27 @@ def test_abort_criteria_must_use_live_values() -> None:
     check_watchable((parse_criterion('endpoint("GET /x").error_rate > 5% for 5s : abort'),))
     with pytest.raises(RunnerSetupError, match="avg is not in Locust's live statistics"):
         check_watchable((parse_criterion("avg > 1s for 10s : abort"),))
+
+
+def test_validate_refuses_a_host_outside_the_scope(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
+    profile = write_profile(
+        """\
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:8000", scope: [127.0.0.1]}
+        suites:
+          - name: perf
+            kind: performance
+            options:
+              locustfile: x.py
+              run_time: 5s
+              host: http://127.0.0.2:8000
+        """
+    )
+    result = run_cli("validate", str(profile))
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {profile}:9: suites[0].options.host: '127.0.0.2' is outside target.scope (127.0.0.1); "
+        "the run would refuse to load it"
+    ]
+    profile.write_text(profile.read_text().replace("127.0.0.2:8000", "127.0.0.1:8001"))
+    assert run_cli("validate", str(profile)).code == 0

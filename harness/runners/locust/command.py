@@ -83,12 +83,14 @@ def _selection(options: LocustOptions) -> list[str]:
     return argv
 
 
-def main_argv(options: LocustOptions, locustfile: Path, host: str, out: Outputs, master_port: int | None) -> list[str]:
+def main_argv(options: LocustOptions, locustfile: Path, out: Outputs, master_port: int | None) -> list[str]:
     """The master's (or the single process's) command line: headless, bounded, every output on disk.
 
+    The host is not on it: it goes in ``LOCUST_HOST`` (:func:`host_environment`), because a base URL may
+    carry a token in its query and command lines are readable by every local user.
     User classes come first: ``--tags`` takes any number of values and would swallow them.
     """
-    argv = [*LOCUST, *options.user_classes, "-f", _files(locustfile), "--headless", "--host", host]
+    argv = [*LOCUST, *options.user_classes, "-f", _files(locustfile), "--headless"]
     argv += ["--csv", str(out.csv_prefix), "--csv-full-history", "--json-file", str(out.json_stem)]
     argv += ["--only-summary", "--logfile", str(out.log), "--loglevel", "INFO"]
     argv += ["--stop-timeout", f"{options.stop_timeout:g}"]
@@ -103,6 +105,11 @@ def main_argv(options: LocustOptions, locustfile: Path, host: str, out: Outputs,
         argv += ["--expect-workers", str(options.expected_workers)]
         argv += ["--expect-workers-max-wait", str(math.ceil(options.worker_timeout))]
     return argv + _selection(options) + list(options.args)
+
+
+def host_environment(host: str) -> dict[str, str]:
+    """The host to load, for the main process's environment (Locust reads ``LOCUST_HOST`` as ``--host``)."""
+    return {"LOCUST_HOST": host}
 
 
 def worker_argv(options: LocustOptions, locustfile: Path, out: Outputs, index: int, master_port: int) -> list[str]:

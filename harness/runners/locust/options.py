@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated
 
@@ -16,14 +17,28 @@ def parse_duration(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return value  # let pydantic report the type error
     if isinstance(value, int | float):
-        return float(value)
+        if isinstance(value, float) and math.isnan(value):
+            return value  # pydantic's own bounds refuse it
+        return _bounded(float(value) if abs(value) < 1e300 else math.inf)
     text = value.strip().lower().replace(" ", "")
+    if len(text) > 40:
+        raise ValueError(f"{value[:40]!r}... is not a duration such as 30s, 2m or 1h30m")
     if re.fullmatch(r"\d+(\.\d+)?", text):
-        return float(text)
+        return _bounded(float(text))
     parts = _DURATION.findall(text)
     if not parts or "".join(number + unit for number, unit in parts) != text:
         raise ValueError(f"{value!r} is not a duration such as 30s, 2m or 1h30m")
-    return sum(float(number) * _FACTORS[unit] for number, unit in parts)
+    return _bounded(sum(float(number) * _FACTORS[unit] for number, unit in parts))
+
+
+MAX_DURATION = 7 * 24 * 3600.0
+"""A week: longer is a typo (and infinity would overflow the time limits computed from it)."""
+
+
+def _bounded(seconds: float) -> float:
+    if not math.isfinite(seconds) or seconds > MAX_DURATION:
+        raise ValueError(f"{seconds:g} s is longer than a week; give a duration such as 30s, 2m or 1h30m")
+    return seconds
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]

@@ -20,8 +20,12 @@ What it does, and why inside Locust rather than by polling Locust's web API:
   same final figures as Locust's JSON and HTML.
 - **Workers lost**: counts workers that went missing (no heartbeat) or left while the test ran, and
   ends the test when none is left.
-- **Scope guard** (wherever requests are made): a request to a host outside the profile's
-  ``target.scope`` (an absolute URL in a locustfile) stops the test at once; the harness reports it.
+- **Scope guard** (wherever requests are made): every request and every redirect hop is checked against
+  the profile's ``target.scope`` *before it is sent*, in both HTTP clients Locust offers (``FastHttpUser``'s
+  geventhttpclient and ``HttpUser``'s requests); one outside it (an absolute URL in a locustfile, or a
+  redirect of the target) is refused — nothing reaches that host — and stops the test at once; the harness
+  reports it. The profile's auth headers (``HARNESS_TARGET``) are removed from any request to an origin
+  other than the one under load, so a redirect never carries them elsewhere.
 - **Stages** (``HARNESS_LOCUST_STAGES``): a LoadTestShape built from the profile's ``stages``.
 """
 
@@ -48,6 +52,9 @@ _FD = int(os.environ["HARNESS_LOCUST_FD"]) if os.environ.get("HARNESS_LOCUST_FD"
 _SCOPE: list[str] | None = json.loads(os.environ.get("HARNESS_LOCUST_SCOPE", "null"))
 _STAGES: list[dict[str, float]] = json.loads(os.environ.get("HARNESS_LOCUST_STAGES", "[]"))
 _ENDPOINTS = os.environ.get("HARNESS_LOCUST_ENDPOINTS") == "1"
+_CREDENTIALS = frozenset(
+    name.lower() for name in json.loads(os.environ.get("HARNESS_TARGET", "{}")).get("headers", {})
+) | {"authorization", "proxy-authorization"}
 _SCOPE_MESSAGE = "harness_scope_violation"
 
 
@@ -57,6 +64,7 @@ class _State:
     lost: set[str] = set()  # noqa: RUF012
     had_workers = False
     stopping = False
+    violation = ""  # why the test was stopped for leaving the scope
     origins: dict[str, bool] = {}  # noqa: RUF012  scheme://host:port -> allowed
 
 
@@ -160,7 +168,10 @@ def _on_init(environment: Environment, **_: Any) -> None:
         return
     if isinstance(runner, MasterRunner):
         runner.register_message(
-            _SCOPE_MESSAGE, lambda environment, msg, **_: _scope_violation(environment, str(msg.data["url"]))
+            _SCOPE_MESSAGE,
+            lambda environment, msg, **_: _scope_violation(
+                environment, str(msg.data["url"]), str(msg.data.get("reason", ""))
+            ),
         )
     gevent.signal_handler(signal.SIGUSR1, lambda: _quit(environment, "requested by the harness"))
     gevent.spawn(_sampler, environment)
@@ -170,20 +181,91 @@ def _on_init(environment: Environment, **_: Any) -> None:
 def _guard_scope(environment: Environment) -> None:
     def check(url: str | None = None, **_: Any) -> None:
         if url and not _allowed(url):
-            runner = environment.runner
-            if isinstance(runner, WorkerRunner):
-                if not _State.stopping:
-                    _State.stopping = True
-                    runner.send_message(_SCOPE_MESSAGE, {"url": url})
-            else:
-                _scope_violation(environment, url)
+            _report_violation(environment, url, f"the locustfile requested {url}, outside target.scope")
 
     environment.events.request.add_listener(check)
+    _guard_clients(environment)
 
 
-def _scope_violation(environment: Environment, url: str) -> None:
-    _emit("scope_violation", url=url)
-    _quit(environment, f"request to {url} is outside target.scope")
+def _report_violation(environment: Environment, url: str, reason: str) -> None:
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+        if not _State.stopping:
+            _State.stopping = True
+            runner.send_message(_SCOPE_MESSAGE, {"url": url, "reason": reason})
+    else:
+        _scope_violation(environment, url, reason)
+
+
+def _scope_violation(environment: Environment, url: str, reason: str = "") -> None:
+    if _State.violation:
+        return  # the first one stops the test; the users refused meanwhile say the same
+    _State.violation = reason or f"the locustfile requested {url}, outside target.scope"
+    _emit("scope_violation", url=url, reason=_State.violation)
+    _quit(environment, _State.violation)
+
+
+def _guard_clients(environment: Environment) -> None:
+    """Check every request and redirect hop before it is sent, in both of Locust's HTTP clients, and keep
+    the profile's credentials on the origin under load. Patched once per process (Locust runs one test)."""
+    import requests
+
+    from harness.profile.scope import Scope, shown  # only where the harness (and its scope) is installed
+    from harness.target.http import same_site
+    from locust.contrib.fasthttp import LocustUserAgent
+
+    scope = Scope(_SCOPE or [])
+
+    class ScopeRefused(requests.exceptions.ConnectionError):
+        """Raised instead of sending a request outside target.scope; Locust records it as a failure."""
+
+    def refuse(url: str, redirected: bool, source: str = "") -> None:
+        problem = scope.problem(url)
+        if not problem:
+            return
+        if redirected:
+            origin = f" from {shown(source)}" if source else ""
+            reason = f"the target redirected{origin} to {shown(url)}: {problem}; the redirect was not followed"
+        else:
+            reason = f"the locustfile requested {shown(url)}: {problem}; the request was not sent"
+        _report_violation(environment, shown(url), reason)
+        raise ScopeRefused(reason)
+
+    def strip_credentials(url: str, headers: Any) -> None:
+        host = environment.host or ""
+        if host and not same_site(host, url):
+            for name in [n for n in headers if str(n).lower() in _CREDENTIALS]:
+                del headers[name]
+
+    fast_urlopen = LocustUserAgent._urlopen
+
+    def guarded_urlopen(self: LocustUserAgent, request: Any) -> Any:
+        # geventhttpclient follows redirects by changing the request in place and sending it again here
+        url = str(request.url)
+        previous = getattr(request, "harness_sent_to", "")
+        refuse(url, redirected=bool(previous) and previous != url, source=previous)
+        strip_credentials(url, request.headers)
+        request.harness_sent_to = url
+        return fast_urlopen(self, request)
+
+    session_send = requests.Session.send
+    session_rebuild_auth = requests.Session.rebuild_auth
+
+    def guarded_send(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        url = request.url or ""
+        refuse(url, redirected=False)
+        strip_credentials(url, request.headers)
+        return session_send(self, request, **kwargs)
+
+    def guarded_rebuild_auth(
+        self: requests.Session, prepared: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        refuse(prepared.url or "", redirected=True, source=response.url)
+        session_rebuild_auth(self, prepared, response)
+
+    LocustUserAgent._urlopen = guarded_urlopen  # type: ignore[method-assign]
+    requests.Session.send = guarded_send  # type: ignore[method-assign]
+    requests.Session.rebuild_auth = guarded_rebuild_auth  # type: ignore[method-assign,assignment]
 
 
 @events.test_start.add_listener

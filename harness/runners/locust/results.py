@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import signal
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ImportFormatError
 from harness.results.importers.locust_csv import read_locust_csv
 from harness.results.messages import message
-from harness.results.model import AbortRecord, Message, SuiteResult, SuiteStatus, Text, ToolInfo
+from harness.results.model import AbortRecord, Message, SuiteResult, SuiteStatus, Text, TimePoint, ToolInfo
 from harness.runners.locust.command import Outputs
 from harness.runners.locust.session import SessionEnd, WorkerExit
 from harness.runners.locust.watch import LiveState, describe
@@ -59,8 +61,29 @@ def _exit_text(code: int) -> str:
     return f"exited with code {code}"
 
 
-def _lost_note(lost: int, expected: int, exits: list[WorkerExit]) -> Message:
+def time_weighted_users(points: Sequence[TimePoint]) -> float | None:
+    """Concurrent users averaged over the test's time: each sample counts for as long as it held (the
+    last one for the interval before it). A peak of 30 with 15 of them lost half-way averages about 22."""
+    samples = sorted((p.t, p.values["users"]) for p in points if "users" in p.values)
+    if not samples:
+        return None
+    if len(samples) == 1:
+        return samples[0][1]
+    steps = [later[0] - earlier[0] for earlier, later in itertools.pairwise(samples)]
+    weights = [*steps, steps[-1]]  # the last sample holds as long as the interval before it
+    total = sum(weights)
+    if total <= 0:
+        return sum(users for _, users in samples) / len(samples)
+    return sum(users * weight for (_, users), weight in zip(samples, weights, strict=True)) / total
+
+
+def _lost_note(lost: int, expected: int, exits: list[WorkerExit], metrics: dict[str, float]) -> Message:
     workers = "; ".join(f"#{w.index} pid {w.pid} {_exit_code(w.code)} @{w.at:.0f}s" for w in exits) or "—"
+    if "users" in metrics and "users_mean" in metrics:
+        return message(
+            "note.load.workers_lost_users", lost=lost, expected=expected, workers=workers,
+            peak=metrics["users"], mean=round(metrics["users_mean"], 1),
+        )  # fmt: skip
     return message("note.load.workers_lost", lost=lost, expected=expected, workers=workers)
 
 
@@ -113,13 +136,16 @@ def build_result(facts: RunFacts, out: Outputs, end: SessionEnd, live: LiveState
             }
         )
     metrics = dict(parsed.metrics)
+    mean_users = time_weighted_users(parsed.timeseries)
+    if mean_users is not None:
+        metrics["users_mean"] = mean_users
     notes: list[Text] = list(base.notes)
     lost = max(live.workers_lost, len(end.lost_workers))
     if facts.expected_workers:
         metrics["workers"] = float(live.workers_peak)
         metrics["workers_lost"] = float(lost)
         if lost:
-            notes.append(_lost_note(lost, facts.expected_workers, end.lost_workers))
+            notes.append(_lost_note(lost, facts.expected_workers, end.lost_workers, metrics))
     metrics["aborted"] = 1.0 if live.trigger is not None else 0.0
     abort = None
     if live.trigger is not None:
@@ -157,7 +183,7 @@ def _status(result: SuiteResult, end: SessionEnd, live: LiveState) -> dict[str, 
     if live.scope_violation:
         return {
             "status": SuiteStatus.ERROR,
-            "error": f"the locustfile requested {live.scope_violation}, outside target.scope; the test was stopped",
+            "error": f"{live.scope_violation}; the test was stopped",
         }
     if end.killed:
         return {"status": SuiteStatus.INCOMPLETE, "error": f"stopped: {end.killed}"}

@@ -19,11 +19,19 @@ from harness.errors import RunnerSetupError, ScopeError
 from harness.gates import Criterion
 from harness.gates.defaults import DEFAULTS
 from harness.gates.window import Trigger
+from harness.profile.scope import Scope, shown
 from harness.results.messages import message
 from harness.results.model import Message, SuiteResult
 from harness.results.performance import SAMPLE_METRICS
 from harness.runners.base import PreparedSuite, RunContext
-from harness.runners.locust.command import Outputs, hard_timeout, main_argv, stage_plan, worker_argv
+from harness.runners.locust.command import (
+    Outputs,
+    hard_timeout,
+    host_environment,
+    main_argv,
+    stage_plan,
+    worker_argv,
+)
 from harness.runners.locust.options import LocustOptions
 from harness.runners.locust.results import RunFacts, build_result
 from harness.runners.locust.session import Launch, free_port, run_session
@@ -46,8 +54,14 @@ class LocustRunner:
 
     def metric_names(self, options: BaseModel) -> frozenset[str]:
         assert isinstance(options, LocustOptions)
-        names = SAMPLE_METRICS | {"users", "exceptions", "aborted"}
+        names = SAMPLE_METRICS | {"users", "users_mean", "exceptions", "aborted"}
         return names | {"workers", "workers_lost"} if options.distributed else names
+
+    def scope_issues(self, options: BaseModel, scope: Scope) -> list[tuple[tuple[str], str]]:
+        """``harness validate``: a ``host`` the run would refuse (plan.py calls this)."""
+        assert isinstance(options, LocustOptions)
+        problem = scope.problem(options.host) if options.host else ""
+        return [(("host",), f"{problem}; the run would refuse to load it")] if problem else []
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(LocustOptions)
@@ -71,9 +85,11 @@ class LocustRunner:
         if options.distributed:
             port = options.master.port if options.master else free_port()
         env = self._environment(options, suite.criteria, ctx)
-        main_env = {**env, "HARNESS_LOCUST_STAGES": json.dumps(stage_plan(options))} if options.stages else env
+        main_env = {**env, **host_environment(host)}
+        if options.stages:
+            main_env["HARNESS_LOCUST_STAGES"] = json.dumps(stage_plan(options))
         launch = Launch(
-            main=main_argv(options, locustfile, host, out, port),
+            main=main_argv(options, locustfile, out, port),
             workers=[worker_argv(options, locustfile, out, i, port or 0) for i in range(1, options.workers + 1)],
             env=main_env,
             cwd=ctx.raw_dir,
@@ -82,7 +98,7 @@ class LocustRunner:
             soft_deadline=options.duration + options.stop_timeout + SOFT_MARGIN,
             hard_timeout=hard_timeout(options, suite.timeout),
         )
-        ctx.log.info("suite %s: %s", suite.name, " ".join(launch.main[1:]))
+        ctx.log.info("suite %s: %s (host %s)", suite.name, " ".join(launch.main[1:]), shown(host))
 
         def watch(descriptor: int, stop: Callable[[str], None]) -> LiveWatch:
             def abort(trigger: Trigger) -> None:

@@ -32,7 +32,7 @@ class LiveState:
     workers_peak: int = 0
     workers_lost: int = 0
     cpu_warnings: int = 0
-    scope_violation: str = ""
+    scope_violation: str = ""  # why the test left the scope (a request or a redirect refused)
     stop_reasons: list[str] = field(default_factory=list)
     trigger: Trigger | None = None
 
@@ -100,8 +100,9 @@ class LiveWatch:
         elif kind == "cpu_warning":
             state.cpu_warnings += 1
             self._progress.log(f"load generator CPU at {event.get('cpu', 0):.0f} %: results may understate the target")
-        elif kind == "scope_violation":
-            state.scope_violation = str(event.get("url", ""))
+        elif kind == "scope_violation" and not state.scope_violation:
+            url = str(event.get("url", ""))
+            state.scope_violation = str(event.get("reason") or f"the locustfile requested {url}, outside target.scope")
         elif kind == "stopping":
             state.stop_reasons.append(str(event.get("reason", "")))
             state.finished = True
