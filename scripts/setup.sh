@@ -42,12 +42,4 @@ if ! "$WAPITI_VENV/bin/wapiti" --version >/dev/null 2>&1; then
     "$WAPITI_VENV/bin/python" -m pip install --quiet "wapiti3>=3.2.3,<3.3" 2> >(grep -v "^WARNING: Location" >&2)
     "$WAPITI_VENV/bin/wapiti" --version >/dev/null 2>&1 || { echo "wapiti installation failed" >&2; exit 1; }
 fi
-# httpbin, a real third-party web app the security tests scan (its bad-input 500s are findings wapiti rates
-# high), pins greenlet<3, which clashes with Locust's gevent: it gets its own virtualenv too.
-HTTPBIN_VENV=.venv/test-tools/httpbin
-if ! "$HTTPBIN_VENV/bin/python" -c "import httpbin.core" >/dev/null 2>&1; then
-    "$PYTHON" -m venv "$HTTPBIN_VENV"
-    "$HTTPBIN_VENV/bin/python" -m pip install --quiet "httpbin>=0.10.4,<0.11" 2> >(grep -v "^WARNING: Location" >&2)
-    "$HTTPBIN_VENV/bin/python" -c "import httpbin.core" 2>/dev/null || { echo "httpbin installation failed" >&2; exit 1; }
-fi
 echo "ready: .venv/bin/harness $(.venv/bin/harness --version 2>/dev/null || true)"

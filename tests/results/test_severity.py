@@ -1,23 +1,19 @@
 """The severity policy: by risk unless a rule says otherwise — in unit form, and end to end with a real wapiti
-scan of a real third-party app (httpbin, in its own virtualenv from `make setup`) and a profile that
+scan of a real third-party app (httpbin, tests/httpbin_app.py) and a profile that
 gives nothing but the documented defaults."""
 
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from httpbin_app import httpbin_server
 
 from harness.results.model import Risk, RuleAction
 from harness.results.severity import describe_actions, describe_policy, severity_actions
-
-HTTPBIN_PYTHON = Path(__file__).resolve().parents[2] / ".venv" / "test-tools" / "httpbin" / "bin" / "python"
 
 
 def test_the_default_fails_critical_and_high_warns_medium_and_informs_the_rest() -> None:
@@ -37,42 +33,10 @@ def test_the_default_fails_critical_and_high_warns_medium_and_informs_the_rest()
     assert describe_policy("high", RuleAction.WARN, []) == "findings: WARN for every rule not listed (default_action)"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def httpbin_url(tmp_path: Path) -> Iterator[str]:
-    """httpbin 0.10 (psf/httpbin, PyPI) on a free loopback port, for the length of one test."""
-    assert HTTPBIN_PYTHON.is_file(), f"{HTTPBIN_PYTHON} is missing: run `make setup`"
-    port = _free_port()
-    log = (tmp_path / "httpbin.log").open("wb")
-    process = subprocess.Popen(
-        [str(HTTPBIN_PYTHON), "-m", "httpbin.core", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (tmp_path / "httpbin.log").read_text()
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)  # polling the port: the event we wait for
-        else:
-            pytest.fail("httpbin did not open its port within 60 s")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with httpbin_server(tmp_path) as url:
+        yield url
 
 
 @pytest.mark.slow

@@ -1,60 +1,23 @@
-"""The security suite against a web application nobody here wrote: httpbin (Debian's python3-httpbin,
-installed by scripts/setup.sh), served by werkzeug under the system Python on 127.0.0.1, scanned by real
-wapiti through the harness. httpbin has an open redirect (``/redirect-to?url=``) and endpoints that make a
+"""The security suite against a web application nobody here wrote: httpbin (tests/httpbin_app.py), scanned by
+real wapiti through the harness. httpbin has an open redirect (``/redirect-to?url=``) and endpoints that make a
 scanner wait or download without end (``/delay``, ``/drip``, ``/stream``): the first must be found without
 anything leaving the scope, the others kept out with ``exclude``."""
 
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from harness.processes import ChildProcess
-
-SYSTEM_PYTHON = "/usr/bin/python3"
-SERVE = "import sys\nfrom werkzeug.serving import run_simple\nfrom httpbin import app\nrun_simple('127.0.0.1', int(sys.argv[1]), app, threaded=True)"
-
-
-def _httpbin_installed() -> bool:
-    try:
-        return subprocess.run([SYSTEM_PYTHON, "-c", "import httpbin"], capture_output=True, timeout=60).returncode == 0
-    except OSError:
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from httpbin_app import httpbin_server
 
 
 @pytest.fixture
 def httpbin_url(tmp_path: Path) -> Iterator[str]:
-    if not _httpbin_installed():
-        pytest.fail("python3-httpbin is not installed: run make setup as root (scripts/setup.sh installs it)")
-    port = _free_port()
-    with (
-        (tmp_path / "httpbin.log").open("wb") as log,
-        ChildProcess([SYSTEM_PYTHON, "-c", SERVE, str(port)], stdout=log, stderr=subprocess.STDOUT) as server,
-    ):
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and server.returncode is None:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("httpbin did not start: " + (tmp_path / "httpbin.log").read_text(errors="replace"))
-        yield f"http://127.0.0.1:{port}"
+    with httpbin_server(tmp_path) as url:
+        yield url
 
 
 @pytest.mark.slow
