@@ -230,11 +230,19 @@ def test_surefire_long_trace_and_chinese_pytest_failures_give_a_report(
 def test_report_command_names_the_failed_exporter_and_prints_no_path_it_did_not_write(
     run_cli: Callable[..., CliResult], tmp_path: Path
 ) -> None:
+    from sample_runs import SIGNATORIES
+
+    from harness.reports import export_run
+    from harness.results.rundir import RunDirectory
     from harness.signing import DEMO_PASSWORD, make_demo_keys, sign_report
 
     run_dir = _new(run_cli, tmp_path, str(JUNIT / "gradle.xml"), suite="gradle")
+    rundir = RunDirectory.open(run_dir)  # an imported run whose report names who signs (as a profile would)
+    run = rundir.read_run()
+    rundir.write_run(run.model_copy(update={"report": run.report.model_copy(update={"signatories": SIGNATORIES})}))
+    assert not export_run(rundir.read_run(), rundir).errors
     report = run_dir / "report.pdf"
-    keys = make_demo_keys(tmp_path / "keys")
+    keys = make_demo_keys(tmp_path / "keys", SIGNATORIES)
     sign_report(report, party="project", key=keys["project"], password=DEMO_PASSWORD)
     signed = report.read_bytes()
     (run_dir / "junit.xml").unlink()

@@ -300,7 +300,12 @@ suites:
         (server,) = _pids(b"harness.demo", str(tmp_path / "target"))
         os.kill(server, signal.SIGKILL)  # the target crashes
     stdout, stderr = run.communicate(timeout=90)
-    assert run.returncode == 3, stdout + stderr
+    # the load test's failure is final (no later suite can undo it): FAIL, and the reasons say what did not run
+    assert run.returncode == 1, stdout + stderr
+    reasons = json.loads(stdout)["verdict_reasons"]
+    assert any(r.startswith("perf: error_rate") for r in reasons) and any(
+        "suite after could not run" in r for r in reasons
+    )
     run_dir = Path(json.loads(stdout)["run_dir"])
     suite = _suite(run_dir)
     assert suite["status"] == "failed"
