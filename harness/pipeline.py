@@ -270,7 +270,7 @@ def _target_problem(opened: OpenTarget | None) -> Message | None:
     """Why a suite that needs the target cannot run: it was never usable, or it stopped answering since
     (killed during an earlier suite): checked right before each such suite starts."""
     if opened is None:
-        return message("note.target_unavailable", reason="no target")
+        return message("note.target_missing")
     if opened.problem:
         return message("note.target_unavailable", reason=opened.problem)
     handle = opened.handle

@@ -192,14 +192,14 @@ def export_schedules(
     sys.stdout.write(export(schedules, fmt, context))
 
 
-def _clock(pretend_now: str | None) -> Clock:
+def _pretend_start(pretend_now: str | None) -> datetime | None:
     if pretend_now is None:
-        return SystemClock()
+        return None
     try:
         start = datetime.fromisoformat(pretend_now)
     except ValueError:
         raise _usage(f"--pretend-now {pretend_now!r} is not an ISO 8601 time, e.g. 2025-01-01T01:59:55+08:00") from None
-    return ShiftedClock(start if start.tzinfo else start.astimezone())
+    return start if start.tzinfo else start.astimezone()
 
 
 @scheduler_app.command("run")
@@ -218,7 +218,7 @@ def run_scheduler(
 
     Runs are recorded in --history; the scheduler's messages go to stderr.
     """
-    clock = _clock(pretend_now)
+    pretend_start = _pretend_start(pretend_now)
     store = _store(history)
     try:
         lock = try_scheduler_lock(store.database)
@@ -231,6 +231,8 @@ def run_scheduler(
     try:
         abandoned = store.abandon_unfinished()
         schedules = _collect(store, profiles or [])
+        # a pretended clock reads --pretend-now once the scheduler is ready to watch, however long loading took
+        clock: Clock = SystemClock() if pretend_start is None else ShiftedClock(pretend_start)
 
         def report(message: str) -> None:
             stderr.print(f"{clock.now().astimezone():%Y-%m-%d %H:%M:%S %Z} {message}", soft_wrap=True, markup=False)

@@ -34,6 +34,7 @@ from harness.results.model import (
     Risk,
     RuleAction,
     RunResult,
+    ScanCoverage,
     SuiteResult,
     Verdict,
 )
@@ -100,7 +101,7 @@ def build_summary(run: RunResult) -> dict[str, object]:
                 "findings": _findings(suite),
                 "stopped": _stopped(suite),
                 "notes": [str(note) for note in suite.notes],
-                "coverage": suite.coverage.model_dump(mode="json") if suite.coverage else None,
+                "coverage": _coverage(suite.coverage) if suite.coverage else None,
             }
             for suite in run.suites
         ],
@@ -140,3 +141,11 @@ class SummaryExporter:
         path = rundir.path / "summary.json"
         write_json_atomic(path, build_summary(run))
         return [path]
+
+
+def _coverage(coverage: ScanCoverage) -> dict[str, object]:
+    """The coverage as run.json has it, with each skipped item's reason as plain (English) text."""
+    dumped = coverage.model_dump(mode="json")
+    for field in ("rules_refused", "operations_skipped"):
+        dumped[field] = [{"name": item.name, "reason": str(item.reason)} for item in getattr(coverage, field)]
+    return dumped

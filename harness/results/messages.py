@@ -210,6 +210,136 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不同标签过多：其余标签合并为 {label}",
         "more than the first labels' worth of distinct labels: the rest are in {label!r}",
     ),
+    # --- security engines (harness/runners/security/) ---
+    "note.security.servers_replaced": (
+        "OpenAPI 中的服务器地址 {servers} 已替换为被测系统地址 {url}",
+        "OpenAPI servers {servers} replaced by the target {url}",
+    ),
+    "note.security.proxy_refused": (
+        "范围代理拒绝了 {count} 个超出测试范围或被排除的请求：{examples}",
+        "the scope proxy refused {count} request(s) outside the scope or excluded: {examples}",
+    ),
+    "note.security.out_of_scope_dropped": (
+        "已丢弃 {count} 条位于测试范围之外主机上的告警",
+        "{count} alerts on hosts outside the scope were dropped",
+    ),
+    "note.security.coverage_incomplete": (
+        "扫描覆盖信息不完整：{detail}（原文）",
+        "coverage incomplete: {detail}",
+    ),
+    "note.security.instances_capped": (
+        "共报告 {raw} 个告警实例，列出 {kept} 个：相同实例只列一次，每个发现最多列出 {limit} 个（出现次数仍按原始计数）",
+        "{raw} alert instances reported, {kept} listed: identical instances are listed once and at most {limit} "
+        "per finding (each finding's occurrences keep its raw count)",
+    ),
+    "note.security.false_positives": (
+        "{count} 条告警被标记为误报：单独列出，不计入统计",
+        "{count} alert(s) marked false positive: listed, not counted",
+    ),
+    "note.wapiti.no_report": ("wapiti 在被停止前未写出报告", "wapiti wrote no report before it was stopped"),
+    "note.zap.started": (
+        "ZAP {version} 由 harness 启动，API 地址 {url}",
+        "ZAP {version} started by the harness on {url}",
+    ),
+    "note.zap.report_failed": ("未能生成 ZAP 报告：{detail}（引擎原文）", "ZAP report not generated: {detail}"),
+    "note.zap.alerts_read": (
+        "ZAP 中 {base} 共有 {held} 条告警，实际读取 {read} 条",
+        "ZAP holds {held} alerts for {base}; {read} were read",
+    ),
+    "note.zap.undo_failed": ("未能撤销对 ZAP 所做的更改：{problems}（原文）", "could not undo in ZAP: {problems}"),
+    "note.zap.stale_rule_removed": (
+        "已删除先前运行遗留在 ZAP 中的替换规则 {rule}",
+        "removed replacer rule {rule!r} left in ZAP by an earlier run",
+    ),
+    "note.zap.header_by_replacer": (
+        "认证请求头由 ZAP 的替换器（replacer）只发送至 {url}",
+        "auth header(s) sent by ZAP's replacer to {url} only",
+    ),
+    "note.zap.header_by_proxy": (
+        "ZAP {version} 的替换器无法把请求头限定于单一来源：改由 harness 的范围代理只向 {origin} 的请求添加认证请求头",
+        "ZAP {version}'s replacer cannot limit a header to one origin: the harness's scope proxy adds the auth "
+        "header(s) to requests to {origin} only",
+    ),
+    "note.zap.openapi_imported": (
+        "OpenAPI 已导入 ZAP（{count} 条警告）",
+        "OpenAPI imported into ZAP ({count} warnings)",
+    ),
+    "note.zap.openapi_warning": ("OpenAPI 导入警告：{warning}（引擎原文）", "OpenAPI import: {warning}"),
+    "note.zap.spider_stopped": (
+        "爬虫运行 {minutes:g} 分钟后在 {progress}% 处停止",
+        "spider stopped at {progress}% after {minutes:g} min",
+    ),
+    "note.zap.ajax_spider_stopped": (
+        "AJAX 爬虫运行 {minutes:g} 分钟后停止",
+        "AJAX spider stopped after {minutes:g} min",
+    ),
+    "note.zap.passive_not_drained": (
+        "被动扫描队列在 {minutes:g} 分钟后仍未处理完（剩余 {left} 条记录；zap.passive_wait_minutes 可延长等待）",
+        "passive scan queue not drained after {minutes:g} min ({left} records left; zap.passive_wait_minutes "
+        "raises the wait)",
+    ),
+    "skip.security.cut_short": ("未运行：扫描被提前停止", "not run: the scan was cut short"),
+    "skip.security.not_requested": ("扫描引擎未请求该接口", "the scan engine did not request it"),
+    "skip.zap.status": ("ZAP 报告的状态：{status}（引擎原文）", "ZAP: {status}"),
+    "skip.refused.internet_database": ("会从互联网下载其数据库", "downloads its database from the internet"),
+    "skip.refused.external_dns": ("会解析并连接外部 DNS 端点", "resolves and contacts an external DNS endpoint"),
+    "skip.refused.other_hosts_dns": ("会查询其他主机的 DNS", "queries DNS for other hosts"),
+    "skip.refused.external_endpoint": (
+        "需要测试范围之外的外部端点",
+        "needs an external endpoint outside the target scope",
+    ),
+    "skip.refused.password_lists": (
+        "会对被测系统尝试密码字典（不属于扫描）",
+        "tries password lists against the target (not a scan)",
+    ),
+    "skip.security.excluded": ("匹配排除规则 {regex}", "matches exclude {regex!r}"),
+    # --- importers (harness/results/importers/) ---
+    "note.import.skipped_files": (
+        "所给目录中有 {count} 个文件不是 {what} 格式，未读取：{examples}",
+        "{count} file(s) in the given directories are not {what} and were not read: {examples}",
+    ),
+    "note.import.encoding_assumed": (
+        "{file} 未声明编码（无字节顺序标记），根据内容检测按 {label} 读取",
+        "{file}: declares no encoding (no byte-order mark); read as {label}, detected from its content",
+    ),
+    "note.allure.retries_folded": (
+        "重试用例的 {count} 次较早尝试已合并到其最后一次尝试",
+        "{count} earlier attempt(s) of retried tests folded into their last attempt",
+    ),
+    "note.allure.attachments_missing": (
+        "{count} 个被引用的附件文件不存在：{examples}",
+        "{count} attachment file(s) referenced but missing: {examples}",
+    ),
+    "note.newman.collection": (
+        "{file}：集合 {collection}，共 {iterations} 次迭代",
+        "{file}: collection {collection!r}, {iterations} iteration(s)",
+    ),
+    "note.newman.error": (
+        "{file}：newman 因错误停止：{detail}（工具原文）",
+        "{file}: newman stopped with an error: {detail}",
+    ),
+    "note.junit.empty_suite": ("{file}：该 testsuite 没有测试用例", "{file}: the testsuite has no test cases"),
+    "note.junit.count_mismatch": (
+        "{count} 个 testsuite 声明的用例数与实际用例不符（{examples}）；所示数量来自实际用例",
+        "declared test counts differ from the test cases in {count} testsuite(s) ({examples}); the counts shown "
+        "come from the test cases",
+    ),
+    "note.junit.duplicates": (
+        "{count} 个重复的用例标识作为独立用例保留，并加上 #N 后缀（{examples}）",
+        "{count} repeated test id(s) kept as separate cases with #N suffixes ({examples})",
+    ),
+    "note.loadrunner.summary": (
+        "{transactions} 个事务，来自 {files} 个 LoadRunner 汇总文件；时间为 LoadRunner 测得的值（通过的事务）",
+        "{transactions} transactions from {files} LoadRunner summary file(s); times as LoadRunner measured them "
+        "(passed transactions)",
+    ),
+    "note.loadrunner.percentiles": (
+        "第 {ranks} 百分位数只按事务提供",
+        "percentile {ranks} is given per transaction only",
+    ),
+    "failure.loadrunner.fail": ("失败的事务", "failed transactions"),
+    "failure.loadrunner.stop": ("被停止的事务", "stopped transactions"),
+    "failure.loadrunner.sla": ("未达到 SLA", "SLA not met"),
     # --- run history: comparisons with the baseline (harness/history/) ---
     "history.first_run": (
         "配置 {profile} 此前没有运行过套件 {suite} 的已完成运行，暂无可比较的基线",
@@ -240,6 +370,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.not_checked": ("未检查：暂无可比较的基线（{why}）", "not checked: nothing to compare with yet ({why})"),
     "note.not_selected": ("本次运行未选择该套件", "not selected for this run"),
     "note.not_started": ("运行已被取消，该套件未开始", "not started: {reason}"),
+    "note.target_missing": ("被测系统不可用：未能启动或连接被测系统", "target unavailable: no target"),
     "note.target_unavailable": ("被测系统不可用：{reason}（原文）", "target unavailable: {reason}"),
     "note.target_stopped_answering": (
         "被测系统在运行过程中停止响应：{reason}（原文）",

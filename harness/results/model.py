@@ -178,9 +178,10 @@ class TimePoint(_Frozen):
 
 
 class FailureGroup(_Frozen):
-    """Failed requests of a performance suite that share one error message."""
+    """Failed requests of a performance suite that share one error message (the tool's words, or a Message
+    where the harness names the group, as for LoadRunner's failed and stopped transactions)."""
 
-    message: str
+    message: Text
     occurrences: int
     endpoints: tuple[str, ...] = ()  # the endpoints (e.g. "GET /api/items") where it occurred
     traceback: str = ""  # for exceptions raised by test code rather than failed requests
@@ -200,7 +201,7 @@ class SkippedItem(_Frozen):
     """Something a suite deliberately left out (a scanner module, a spec operation), and why."""
 
     name: str
-    reason: str
+    reason: Text
 
 
 class ScanCoverage(_Frozen):

@@ -210,7 +210,7 @@ def test_killed_scheduler_leaves_an_incomplete_run_and_the_next_schedule_fires(
     profile.write_text(
         profile.read_text() + 'schedule: {name: every-minute, cron: "* * * * *", timezone: Asia/Shanghai}\n'
     )
-    start = datetime(2025, 1, 1, 1, 59, 57, tzinfo=SHANGHAI)
+    start = datetime(2025, 1, 1, 1, 59, 56, tzinfo=SHANGHAI)
     db = history_url
     first = _start_scheduler(
         tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"}, history=db
@@ -239,7 +239,7 @@ def test_killed_scheduler_leaves_an_incomplete_run_and_the_next_schedule_fires(
 @pytest.mark.slow
 def test_sigterm_stops_cleanly_and_one_scheduler_per_history(profile: Path, tmp_path: Path, history_url: str) -> None:
     profile.write_text(profile.read_text() + 'schedule: {cron: "0 2 * * *", timezone: Asia/Shanghai}\n')
-    start = datetime(2025, 1, 1, 1, 59, 58, tzinfo=SHANGHAI)
+    start = datetime(2025, 1, 1, 1, 59, 56, tzinfo=SHANGHAI)
     db = history_url
     scheduler = _start_scheduler(
         tmp_path, str(profile), "--pretend-now", start.isoformat(), env={"SLEEP_S": "120"}, history=db

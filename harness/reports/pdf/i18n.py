@@ -475,17 +475,6 @@ CWE_TITLES: dict[int, tuple[str, str]] = {
 }
 
 
-PHRASES: dict[str, str] = {
-    # reasons the harness gives for what a scan left out (harness/runners/security/options.py), in zh-CN
-    "downloads its database from the internet": "会从互联网下载其数据库",
-    "resolves and contacts an external DNS endpoint": "会解析并连接外部 DNS 端点",
-    "queries DNS for other hosts": "会查询其他主机的 DNS",
-    "needs an external endpoint outside the target scope": "需要测试范围之外的外部端点",
-    "tries password lists against the target (not a scan)": "会对被测系统尝试密码字典（不属于扫描）",
-}
-"""Fixed phrases of the harness that are stored as plain text; matched whole, never by pattern."""
-
-
 class Translator:
     def __init__(self, language: str) -> None:
         if language not in LANGUAGES:
@@ -516,12 +505,6 @@ class Translator:
         if not value or self.language == "en" or not any("a" <= ch.lower() <= "z" for ch in value):
             return value
         return f"{value}{self('foreign_mark')}"
-
-    def phrase(self, value: str) -> str:
-        """A fixed phrase of the harness (see ``PHRASES``) in this language; anything else as ``foreign``."""
-        if self.language == "zh-CN" and value in PHRASES:
-            return PHRASES[value]
-        return self.foreign(value)
 
     def cwe_title(self, cwe: int | None) -> str:
         """The common name of a vulnerability class in this language, or "" for a CWE not in the table."""

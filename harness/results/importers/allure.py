@@ -22,8 +22,10 @@ from pydantic import TypeAdapter
 
 from harness.errors import ImportFormatError
 from harness.results.importers.junit import suite_from_cases
+from harness.results.importers.sources import examples
+from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS
-from harness.results.model import CaseStatus, SuiteResult, TestCase, ToolInfo
+from harness.results.model import CaseStatus, Message, SuiteResult, TestCase, ToolInfo
 
 _STATUS = {
     "passed": CaseStatus.PASSED,
@@ -122,12 +124,12 @@ class AllureImporter:
             seen[base] = seen.get(base, 0) + 1
             if seen[base] > 1:
                 case["id"] = f"{base}#{seen[base]}"
-        notes: list[str] = []
+        notes: list[Message] = []
         folded = sum(retries.values())
         if folded:
-            notes.append(f"{folded} earlier attempt(s) of retried tests folded into their last attempt")
+            notes.append(message("note.allure.retries_folded", count=folded))
         if missing:
-            notes.append(f"{len(missing)} attachment file(s) referenced but missing: {', '.join(missing[:3])}")
+            notes.append(message("note.allure.attachments_missing", count=len(missing), examples=examples(missing)))
         tool = ToolInfo(
             name="Allure results" + (f" ({', '.join(sorted(f for f in frameworks if f))})" if frameworks else "")
         )

@@ -25,6 +25,8 @@ from typing import TextIO
 from charset_normalizer import from_bytes
 
 from harness.errors import ImportFormatError
+from harness.results.messages import message
+from harness.results.model import Message
 
 SAMPLE = 256 * 1024
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -45,13 +47,11 @@ class TextEncoding:
     label: str  # how people call it: "UTF-8", "GB18030", "UTF-16LE"
     declared: bool  # by a byte-order mark
 
-    def note(self, path: Path) -> str:
+    def note(self, path: Path) -> Message | None:
         """What a reader should be told: the encoding assumed for a file that does not declare it."""
         if self.declared or self.codec == "utf-8":
-            return ""
-        return (
-            f"{path.name}: declares no encoding (no byte-order mark); read as {self.label}, detected from its content"
-        )
+            return None
+        return message("note.import.encoding_assumed", file=path.name, label=self.label)
 
 
 def detect(path: Path) -> TextEncoding:

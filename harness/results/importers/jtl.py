@@ -33,7 +33,7 @@ from harness.results.importers.encoding import decode_error, open_text
 from harness.results.importers.prologue import root_name
 from harness.results.importers.sources import DirectoryContents, collect
 from harness.results.messages import message
-from harness.results.model import SuiteResult, SuiteStatus, ToolInfo
+from harness.results.model import Message, SuiteResult, SuiteStatus, ToolInfo
 from harness.results.performance import SAMPLE_METRICS
 
 _BASE = ["timeStamp", "elapsed", "label", "responseCode", "responseMessage", "threadName", "dataType", "success"]
@@ -118,7 +118,7 @@ class _CsvJtl:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.transactions = 0
-        self.note = ""
+        self.note: Message | None = None
 
     def feed(self, aggregator: SampleAggregator) -> None:
         handle, encoding = open_text(self.path)
@@ -316,7 +316,7 @@ class JtlImporter:
         files, skipped = collect(files, self.contents, "JMeter result (JTL)")
         aggregator = SampleAggregator()
         transactions = sub_samples = 0
-        encodings: list[str] = []
+        encodings: list[Message] = []
         for path in files:
             if _is_xml(path):
                 xml = _XmlJtl(path)

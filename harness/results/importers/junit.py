@@ -33,9 +33,10 @@ from pydantic import TypeAdapter
 from harness.errors import ImportFormatError
 from harness.results.importers.encoding import ends_mid_character
 from harness.results.importers.prologue import check_prologue, declared_encoding
-from harness.results.importers.sources import DirectoryContents, collect, xml_roots
+from harness.results.importers.sources import DirectoryContents, collect, examples, xml_roots
+from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS, case_metrics
-from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, TestCase, ToolInfo
+from harness.results.model import CaseStatus, Message, SuiteResult, SuiteStatus, TestCase, Text, ToolInfo
 
 _STATUS_TAGS = {"failure": CaseStatus.FAILED, "error": CaseStatus.ERROR, "skipped": CaseStatus.SKIPPED}
 _RERUN_TAGS = frozenset({"rerunFailure", "flakyFailure", "rerunError", "flakyError"})
@@ -228,7 +229,7 @@ class JUnitReader:
     One reader per suite: duplicate ids are detected across all files it reads.
     """
 
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     _seen: dict[str, int] = field(default_factory=dict)
     _duplicates: list[str] = field(default_factory=list)
     _mismatches: list[str] = field(default_factory=list)
@@ -270,30 +271,30 @@ class JUnitReader:
             raise ImportFormatError(f"{path}:1: {exc}") from None
         yield from self._validated(target)
         if target.elements == 1 and root.name == "testsuite":
-            self.notes.append(f"{path.name}: the testsuite has no test cases")
+            self.notes.append(message("note.junit.empty_suite", file=path.name))
 
     def _validated(self, target: _Target) -> list[TestCase]:
         batch, target.ready = target.ready, []
         return _CASES.validate_python(batch) if batch else []  # one call per batch: cheaper than per case
 
-    def finish(self) -> list[str]:
+    def finish(self) -> list[Message]:
         """The notes of everything read so far (declared-count mismatches, renamed duplicates)."""
         notes = list(self.notes)
         if self._mismatches:
             notes.append(
-                f"declared test counts differ from the test cases in {len(self._mismatches)} testsuite(s) "
-                f"({_examples(self._mismatches, '; ')}); the counts shown come from the test cases"
+                message(
+                    "note.junit.count_mismatch", count=len(self._mismatches), examples=examples(self._mismatches, "; ")
+                )
             )
         if self._duplicates:
             notes.append(
-                f"{len(self._duplicates)} repeated test id(s) kept as separate cases with #N suffixes "
-                f"({_examples(self._duplicates, ', ')})"
+                message("note.junit.duplicates", count=len(self._duplicates), examples=examples(self._duplicates))
             )
         return notes
 
     def _check_count(self, name: str, declared: int | None, counted: int) -> None:
         if declared is not None and declared != counted:
-            self._mismatches.append(f"{name or '(unnamed)'!r} declares tests={declared}, has {counted}")
+            self._mismatches.append(f"{name or '(unnamed)'!r}: tests={declared} ≠ {counted}")
 
     def _intern(self, value: str) -> str:
         """One string object per distinct class name or file: 100k cases share a handful of them."""
@@ -325,12 +326,6 @@ class JUnitReader:
         if count == 2:
             self._duplicates.append(base)
         return f"{base}#{count}"
-
-
-def _examples(items: list[str], separator: str) -> str:
-    """The first few items, and how many more there are."""
-    shown = separator.join(items[:_NOTE_EXAMPLES])
-    return shown + (f" and {len(items) - _NOTE_EXAMPLES} more" if len(items) > _NOTE_EXAMPLES else "")
 
 
 def _inherit(suite: _Suite) -> None:
@@ -400,7 +395,7 @@ def parse_junit(path: Path) -> list[TestCase]:
 
 
 def suite_from_cases(
-    cases: Sequence[TestCase], suite: str, kind: str, tool: ToolInfo, notes: Sequence[str] = ()
+    cases: Sequence[TestCase], suite: str, kind: str, tool: ToolInfo, notes: Sequence[Text] = ()
 ) -> SuiteResult:
     """A test-case suite: failed if any case failed or errored, metrics from the cases."""
     failed = any(c.status in (CaseStatus.FAILED, CaseStatus.ERROR) for c in cases)

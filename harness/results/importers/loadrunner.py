@@ -45,7 +45,8 @@ from lxml import etree
 from harness.errors import ImportFormatError
 from harness.results.importers.encoding import decode_error, detect
 from harness.results.importers.sources import DirectoryContents, collect
-from harness.results.model import Endpoint, FailureGroup, SuiteResult, SuiteStatus, ToolInfo
+from harness.results.messages import message
+from harness.results.model import Endpoint, FailureGroup, Message, SuiteResult, SuiteStatus, ToolInfo
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("transactionname", "transaction", "transactions", "name", "事务名称", "事务名", "事务", "交易名称"),
@@ -168,7 +169,7 @@ def _transactions(rows: Rows, path: Path) -> list[_Transaction] | None:
 # -- the three file shapes ------------------------------------------------------------------------
 
 
-def _csv_rows(path: Path) -> tuple[Rows, str]:
+def _csv_rows(path: Path) -> tuple[Rows, Message | None]:
     encoding = detect(path)
     try:
         content = path.read_bytes().decode(encoding.codec)
@@ -192,10 +193,10 @@ def _csv_rows(path: Path) -> tuple[Rows, str]:
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
 
 
-def _html_rows(path: Path) -> tuple[Rows, str]:
+def _html_rows(path: Path) -> tuple[Rows, Message | None]:
     raw = path.read_bytes()
     declared = _META_CHARSET.search(raw[:4096])
-    note = ""
+    note = None
     if declared:
         codec = declared.group(1).decode("ascii")
         codec = "gb18030" if codec.lower() in ("gb2312", "gbk") else codec
@@ -251,14 +252,14 @@ def _looks_like_summary(path: Path) -> bool:
         return False
 
 
-def _read(path: Path) -> tuple[list[_Transaction], str]:
+def _read(path: Path) -> tuple[list[_Transaction], Message | None]:
     suffix = path.suffix.lower()
     if suffix in _RAW_RESULTS:
         raise ImportFormatError(
             f"{path}:1: LoadRunner's raw results ({suffix}) are binary files only LoadRunner can open; open the "
             "results in LoadRunner Analysis and export the Summary Report (HTML, Excel or CSV), then import that"
         )
-    note = ""
+    note: Message | None = None
     if suffix == ".xlsx":
         rows = _xlsx_rows(path)
     elif suffix in (".htm", ".html"):
@@ -320,14 +321,16 @@ def _totals(endpoints: Sequence[Endpoint], transactions: Sequence[_Transaction])
 
 def _failure_groups(transactions: Sequence[_Transaction]) -> tuple[FailureGroup, ...]:
     groups = []
-    for key, message in (("fail", "failed transactions"), ("stop", "stopped transactions")):
+    for key in ("fail", "stop"):
         hit = [t for t in transactions if t.values.get(key)]
         if hit:
             total = int(sum(t.values.get(key) or 0 for t in hit))
-            groups.append(FailureGroup(message=message, occurrences=total, endpoints=tuple(t.name for t in hit)))
+            what = message(f"failure.loadrunner.{key}")
+            groups.append(FailureGroup(message=what, occurrences=total, endpoints=tuple(t.name for t in hit)))
     missed = [t.name for t in transactions if t.sla == "failed"]
     if missed:
-        groups.append(FailureGroup(message="SLA not met", occurrences=len(missed), endpoints=tuple(missed)))
+        what = message("failure.loadrunner.sla")
+        groups.append(FailureGroup(message=what, occurrences=len(missed), endpoints=tuple(missed)))
     return tuple(sorted(groups, key=lambda g: -g.occurrences))
 
 
@@ -361,11 +364,9 @@ class LoadRunnerImporter:
         endpoints = [_endpoint(t) for t in transactions]
         metrics = _totals(endpoints, transactions)
         ranks = sorted({t.percentile[0] for t in transactions if t.percentile})
-        notes.append(
-            f"{len(transactions)} transactions from {len(paths)} LoadRunner summary file(s); times as LoadRunner "
-            "measured them (passed transactions)"
-            + (f"; the {', '.join(f'{r}th' for r in ranks)} percentile is per transaction only" if ranks else "")
-        )
+        notes.append(message("note.loadrunner.summary", transactions=len(transactions), files=len(paths)))
+        if ranks:
+            notes.append(message("note.loadrunner.percentiles", ranks=", ".join(f"p{r}" for r in ranks)))
         failed = metrics["sla.failed"] or metrics["failures"]
         return SuiteResult(
             name=suite,

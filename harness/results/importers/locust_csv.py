@@ -28,7 +28,7 @@ from typing import ClassVar
 from harness.errors import ImportFormatError
 from harness.results.importers.encoding import decode_error, detect, open_text
 from harness.results.importers.sources import DirectoryContents, collect
-from harness.results.model import Endpoint, FailureGroup, SuiteResult, SuiteStatus, TimePoint, ToolInfo
+from harness.results.model import Endpoint, FailureGroup, Message, SuiteResult, SuiteStatus, TimePoint, ToolInfo
 from harness.results.performance import PERCENTILES, SAMPLE_METRICS, downsample, figures, group_failures
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -166,7 +166,7 @@ class LocustCsv:
     endpoints: list[Endpoint] = field(default_factory=list)
     timeseries: tuple[TimePoint, ...] = ()
     failures: tuple[FailureGroup, ...] = ()
-    notes: list[str] = field(default_factory=list)  # e.g. the encoding assumed for a file that declares none
+    notes: list[Message] = field(default_factory=list)  # e.g. the encoding assumed for a file that declares none
 
 
 def read_stats(path: Path, distribution: Path | None = None) -> tuple[dict[str, float], list[Endpoint]]:

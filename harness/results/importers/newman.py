@@ -20,8 +20,9 @@ from pydantic import TypeAdapter
 from harness.errors import ImportFormatError
 from harness.results.importers.jsonstream import select
 from harness.results.importers.sources import DirectoryContents, collect
+from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS, case_metrics
-from harness.results.model import CaseStatus, Endpoint, SuiteResult, SuiteStatus, TestCase, ToolInfo
+from harness.results.model import CaseStatus, Endpoint, Message, SuiteResult, SuiteStatus, TestCase, ToolInfo
 
 _WANTED = frozenset(
     {"collection.info", "collection.item", "run.executions.item", "run.failures.item", "run.stats", "run.error"}
@@ -118,7 +119,7 @@ class _Run:
     assertions_failed: int = 0
     iterations: int = 0
     executions_seen: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 class NewmanImporter:
@@ -197,13 +198,17 @@ class NewmanImporter:
                 iterations = _dict(_dict(value).get("iterations")).get("total")
                 run.iterations = int(iterations) if isinstance(iterations, int | float) else 0
             elif prefix == "run.error" and value:
-                run.notes.append(f"{path.name}: newman stopped with an error: {_text(_dict(value).get('message'))}")
+                run.notes.append(
+                    message("note.newman.error", file=path.name, detail=_text(_dict(value).get("message")))
+                )
         if not run.executions_seen:
             raise ImportFormatError(
                 f"{path}:1: not a newman JSON report (no run.executions); write one with "
                 "`newman run COLLECTION -r json --reporter-json-export FILE`"
             )
-        run.notes.insert(0, f"{path.name}: collection {run.collection!r}, {run.iterations} iteration(s)")
+        run.notes.insert(
+            0, message("note.newman.collection", file=path.name, collection=run.collection, iterations=run.iterations)
+        )
         return run
 
     def _execution(self, run: _Run, execution: dict[str, object]) -> None:

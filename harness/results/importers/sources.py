@@ -20,6 +20,8 @@ from pathlib import Path
 
 from harness.errors import ImportFormatError
 from harness.results.importers.prologue import root_name
+from harness.results.messages import message
+from harness.results.model import Message
 
 _NOTE_EXAMPLES = 3
 
@@ -49,7 +51,7 @@ def xml_roots(*roots: str) -> Callable[[Path], bool]:
     return accepts
 
 
-def collect(paths: Sequence[Path], contents: DirectoryContents, what: str) -> tuple[list[Path], list[str]]:
+def collect(paths: Sequence[Path], contents: DirectoryContents, what: str) -> tuple[list[Path], list[Message]]:
     """The files to read for ``paths`` and notes about files skipped in directories.
 
     Raises:
@@ -75,7 +77,11 @@ def collect(paths: Sequence[Path], contents: DirectoryContents, what: str) -> tu
         files += found
     notes = []
     if skipped:
-        shown = ", ".join(skipped[:_NOTE_EXAMPLES])
-        more = f" and {len(skipped) - _NOTE_EXAMPLES} more" if len(skipped) > _NOTE_EXAMPLES else ""
-        notes.append(f"{len(skipped)} file(s) in the given directories are not {what} and were not read: {shown}{more}")
+        notes.append(message("note.import.skipped_files", count=len(skipped), what=what, examples=examples(skipped)))
     return files, notes
+
+
+def examples(items: Sequence[str], separator: str = ", ") -> str:
+    """The first few ``items`` for a note, and how many more there are (a count, in no language)."""
+    shown = separator.join(items[:_NOTE_EXAMPLES])
+    return shown + (f"{separator}… (+{len(items) - _NOTE_EXAMPLES})" if len(items) > _NOTE_EXAMPLES else "")

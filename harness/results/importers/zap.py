@@ -33,7 +33,8 @@ from harness.results.findings import (
 )
 from harness.results.importers.prologue import check_prologue
 from harness.results.importers.sources import DirectoryContents, collect, xml_roots
-from harness.results.model import Instance, SuiteResult, SuiteStatus, ToolInfo
+from harness.results.messages import message
+from harness.results.model import Instance, Message, SuiteResult, SuiteStatus, ToolInfo
 
 
 def _as_list(value: object) -> list[Any]:
@@ -204,7 +205,7 @@ class ZapXmlImporter:
             raise ImportFormatError(f"{path}:1: empty file")
 
 
-def _result(findings: FindingSet, suite: str, kind: str, versions: set[str], notes: list[str]) -> SuiteResult:
+def _result(findings: FindingSet, suite: str, kind: str, versions: set[str], notes: list[Message]) -> SuiteResult:
     version = ", ".join(sorted(v for v in versions if v))
     source = f"ZAP {version}".strip()
     ordered = [f.model_copy(update={"source": source}) for f in sort_findings(findings.findings())]
@@ -212,13 +213,9 @@ def _result(findings: FindingSet, suite: str, kind: str, versions: set[str], not
     raw = sum(f.occurrences for f in ordered)
     kept = sum(len(f.instances) for f in ordered)
     if raw > kept:
-        notes = [
-            *notes,
-            f"{raw} alert instances reported, {kept} listed: identical instances are listed once and at most "
-            f"{MAX_INSTANCES} per finding (each finding's occurrences keep its raw count)",
-        ]
+        notes = [*notes, message("note.security.instances_capped", raw=raw, kept=kept, limit=MAX_INSTANCES)]
     if false:
-        notes = [*notes, f"{len(false)} alert(s) marked false positive: listed, not counted"]
+        notes = [*notes, message("note.security.false_positives", count=len(false))]
     return SuiteResult(
         name=suite,
         kind=kind,

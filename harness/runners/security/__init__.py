@@ -35,6 +35,7 @@ from harness.runners.security.zap import ZapEngine
 
 __all__ = ["SecurityOptions", "SecurityRunner"]
 
+
 def default_engines() -> dict[str, Engine]:
     return {"zap": ZapEngine(), "wapiti": WapitiEngine()}
 
@@ -127,11 +128,12 @@ def _plan_coverage(plan: ScanPlan, outcome: ScanOutcome) -> None:
     coverage.operations_imported = len(plan.operations)
     coverage.spec_servers_replaced = list(plan.servers_replaced)
     coverage.operations_skipped = [
-        SkippedItem(name=name, reason=f"matches exclude {regex!r}") for name, regex in excluded_operations(plan).items()
+        SkippedItem(name=name, reason=message("skip.security.excluded", regex=regex))
+        for name, regex in excluded_operations(plan).items()
     ]
     if plan.servers_replaced:
         outcome.notes.append(
-            f"OpenAPI servers {', '.join(plan.servers_replaced)} replaced by the target {plan.base_url}"
+            message("note.security.servers_replaced", servers=", ".join(plan.servers_replaced), url=plan.base_url)
         )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from harness.results.findings import FindingSet
-from harness.results.model import ScanCoverage, SkippedItem, StopRecord, ToolInfo
+from harness.results.model import Message, ScanCoverage, SkippedItem, StopRecord, ToolInfo
 from harness.runners.base import RunContext
 from harness.runners.security.options import SecurityOptions
 
@@ -87,7 +87,7 @@ class ScanOutcome:
 
     findings: FindingSet
     tool: ToolInfo
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)  # catalogue sentences: the report renders them
     incomplete: str = ""  # why the scan stopped early ("" when it ran to its end)
     stopped: StopRecord | None = None  # the same, for the report: which cap fired, or cancelled, ...
     coverage: Coverage = field(default_factory=Coverage)

@@ -23,6 +23,7 @@ import yaml
 
 from harness.errors import RunnerSetupError, ScopeError
 from harness.profile.scope import Scope
+from harness.results.messages import message
 from harness.results.model import SkippedItem
 from harness.runners.security.engine import Operation
 
@@ -169,7 +170,7 @@ def operation_coverage(
     hit = scanned(ops, requested)
     left_out = set(excluded)
     skipped = [
-        SkippedItem(name=op.name, reason="the scan engine did not request it")
+        SkippedItem(name=op.name, reason=message("skip.security.not_requested"))
         for op in ops
         if op.name not in hit and op.name not in left_out
     ]

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from harness.results.messages import message
 from harness.results.model import RuleAction
 from harness.results.severity import DEFAULT_FAIL_ON, FailOn, severity_actions
 from harness.runners.security.rules import Defaults, from_mapping
@@ -61,14 +62,14 @@ class ZapOptions(_Strict):
 # re-sends a crawled form with its token altered to see whether the server checks it.
 WAPITI_PASSIVE = ("cookieflags", "csp", "http_headers", "wapp", "csrf")
 WAPITI_ACTIVE = ("xss", "sql", "exec", "file", "redirect", "crlf", "permanentxss")
-WAPITI_REFUSED = {
-    "htp": "downloads its database from the internet",
-    "nikto": "downloads its database from the internet",
-    "log4shell": "resolves and contacts an external DNS endpoint",
-    "takeover": "queries DNS for other hosts",
-    "ssrf": "needs an external endpoint outside the target scope",
-    "xxe": "needs an external endpoint outside the target scope",
-    "brute_login_form": "tries password lists against the target (not a scan)",
+WAPITI_REFUSED = {  # module -> why it never runs (a catalogue message: it is listed in the report)
+    "htp": "skip.refused.internet_database",
+    "nikto": "skip.refused.internet_database",
+    "log4shell": "skip.refused.external_dns",
+    "takeover": "skip.refused.other_hosts_dns",
+    "ssrf": "skip.refused.external_endpoint",
+    "xxe": "skip.refused.external_endpoint",
+    "brute_login_form": "skip.refused.password_lists",
 }
 
 
@@ -88,7 +89,7 @@ class WapitiOptions(_Strict):
     def _safe(cls, value: list[str] | None) -> list[str] | None:
         for module in value or []:
             if module in WAPITI_REFUSED:
-                raise ValueError(f"module {module!r} is refused: it {WAPITI_REFUSED[module]}")
+                raise ValueError(f"module {module!r} is refused: it {message(WAPITI_REFUSED[module])}")
             if not re.match(r"^[a-z0-9_]+$", module):
                 raise ValueError(f"{module!r} is not a wapiti module name")
         return value

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from harness.errors import RunnerSetupError
 from harness.processes import ChildProcess
 from harness.redaction import Redactor
+from harness.results.messages import message
 from harness.results.model import SkippedItem, ToolInfo
 from harness.runners.base import RunContext
 from harness.runners.security import fingerprints
@@ -153,7 +154,7 @@ class WapitiEngine:
             )
         python = wapiti_python(executable)
         outcome.tool = ToolInfo(name="wapiti", version=wapiti_version(executable))
-        outcome.coverage.rules_refused = [SkippedItem(name=m, reason=f"it {why}") for m, why in WAPITI_REFUSED.items()]
+        outcome.coverage.rules_refused = [SkippedItem(name=m, reason=message(why)) for m, why in WAPITI_REFUSED.items()]
         # wapiti's session databases hold every request: kept out of the run directory, deleted afterwards
         with tempfile.TemporaryDirectory(prefix="harness-wapiti-") as temporary:
             self._run(python, plan, ctx, outcome, Path(temporary))
@@ -198,7 +199,7 @@ class WapitiEngine:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-1500:]
             raise RunnerSetupError(f"wapiti exited and wrote no report:\n{tail}")
         else:
-            outcome.notes.append("wapiti wrote no report before it was stopped")
+            outcome.notes.append(message("note.wapiti.no_report"))
 
     def _wait(
         self, argv: list[str], env: dict[str, str], workdir: Path, log_path: Path, plan: ScanPlan, ctx: RunContext,
@@ -259,11 +260,10 @@ class WapitiEngine:
         coverage.rules_run = [m for m in modules if m in launched]
         not_run = [m for m in modules if m not in launched]
         if not_run and (outcome.incomplete or "budget spent" in text):
-            coverage.rules_refused += [SkippedItem(name=m, reason="not run: the scan was cut short") for m in not_run]
+            coverage.rules_refused += [SkippedItem(name=m, reason=message("skip.security.cut_short")) for m in not_run]
         if proxy.refused_count:
             outcome.notes.append(
-                f"the scope proxy refused {proxy.refused_count} request(s) outside the scope or excluded: "
-                + ", ".join(proxy.refused[:5])
+                message("note.security.proxy_refused", count=proxy.refused_count, examples=", ".join(proxy.refused[:5]))
             )
         if plan.mode == "api":
             excluded = {item.name for item in coverage.operations_skipped}

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from harness.errors import RunnerSetupError
 from harness.results.findings import zap_api_alert
+from harness.results.messages import message
 from harness.results.model import ToolInfo
 from harness.runners.base import RunContext
 from harness.runners.security.engine import Deadline, ScanOutcome, ScanPlan
@@ -80,7 +81,7 @@ class ZapEngine:
             cancel=ctx.cancel,
             environ=ctx.environ,
         ) as daemon:
-            outcome.notes.append(f"ZAP {daemon.version} started by the harness on {daemon.api_url}")
+            outcome.notes.append(message("note.zap.started", version=daemon.version, url=daemon.api_url))
             ZapScan(ZapApi(daemon.api_url, daemon.api_key, zap.request_timeout), plan, ctx, outcome, local=True).run()
 
 
@@ -188,13 +189,13 @@ class ZapScan:
         finally:
             problems = self.changes.revert()
             if problems:
-                self.outcome.notes.append("could not undo in ZAP: " + "; ".join(problems))
+                self.outcome.notes.append(message("note.zap.undo_failed", problems="; ".join(problems)))
             if self.proxy is not None:
                 self.proxy.stop()
                 self.proxy.write_summary(self.ctx.raw_dir / "scope-proxy.json")
                 self._proxy_notes()
         if self.out_of_scope_alerts:
-            self.outcome.notes.append(f"{self.out_of_scope_alerts} alerts on hosts outside the scope were dropped")
+            self.outcome.notes.append(message("note.security.out_of_scope_dropped", count=self.out_of_scope_alerts))
 
     def _record_stop(self, stopped: ScanStopped) -> None:
         if stopped.cause == "time-cap":
@@ -238,7 +239,7 @@ class ZapScan:
         replacer = self.client.replacer
         for stale in stale_rules(self.setup_call("replacer/view/rules", lambda: replacer.rules)):
             self.setup_call("replacer/action/removeRule", partial(replacer.remove_rule, stale))
-            self.outcome.notes.append(f"removed replacer rule {stale!r} left in ZAP by an earlier run")
+            self.outcome.notes.append(message("note.zap.stale_rule_removed", rule=stale))
         if self.zap.new_session:
             self.setup_call("core/action/newSession", lambda: core.new_session(overwrite=True))
         self.context_id = str(
@@ -338,12 +339,11 @@ class ZapScan:
                     scoped = False
                     break
             else:
-                self.outcome.notes.append(f"auth header(s) sent by ZAP's replacer to {self.plan.base_url} only")
+                self.outcome.notes.append(message("note.zap.header_by_replacer", url=self.plan.base_url))
                 return {}
         if urlsplit(self.plan.base_url).scheme == "http" and self.zap.scope_proxy:
             self.outcome.notes.append(
-                f"ZAP {self.version}'s replacer cannot limit a header to one origin: the harness's scope proxy "
-                f"adds the auth header(s) to requests to {origin_of(self.plan.base_url)} only"
+                message("note.zap.header_by_proxy", version=self.version, origin=origin_of(self.plan.base_url))
             )
             return headers
         why = "the target is HTTPS (the proxy cannot add headers inside TLS)" if self.zap.scope_proxy else (
@@ -405,9 +405,7 @@ class ZapScan:
         if proxy is None or not proxy.refused_count:
             return
         shown = ", ".join(proxy.refused[:5])
-        self.outcome.notes.append(
-            f"the scope proxy refused {proxy.refused_count} request(s) outside the scope or excluded: {shown}"
-        )
+        self.outcome.notes.append(message("note.security.proxy_refused", count=proxy.refused_count, examples=shown))
 
     def import_openapi(self) -> None:
         api = self.client.openapi
@@ -424,8 +422,8 @@ class ZapScan:
                 lambda: api.import_file(path, target=self.plan.base_url, contextid=self.context_id),
             )
         warnings = [str(w) for w in answer] if isinstance(answer, list) else []
-        self.outcome.notes.append(f"OpenAPI imported into ZAP ({len(warnings)} warnings)")
-        self.outcome.notes.extend(f"OpenAPI import: {w}" for w in warnings[:10])
+        self.outcome.notes.append(message("note.zap.openapi_imported", count=len(warnings)))
+        self.outcome.notes.extend(message("note.zap.openapi_warning", warning=w) for w in warnings[:10])
 
     def spider(self) -> None:
         spider = self.client.spider
@@ -446,7 +444,9 @@ class ZapScan:
             if self._stop_requested(deadline):
                 self.scan_call("spider/action/stop", lambda: spider.stop(scan_id))
                 self._raise_if_cancelled()
-                self.outcome.notes.append(f"spider stopped at {progress}% after {self.zap.spider_minutes:g} min")
+                self.outcome.notes.append(
+                    message("note.zap.spider_stopped", progress=progress, minutes=self.zap.spider_minutes)
+                )
                 return
 
     def ajax_spider(self) -> None:
@@ -465,7 +465,7 @@ class ZapScan:
             if self._stop_requested(deadline):
                 self.scan_call("ajaxSpider/action/stop", ajax.stop)
                 self._raise_if_cancelled()
-                self.outcome.notes.append(f"AJAX spider stopped after {self.zap.ajax_spider_minutes:g} min")
+                self.outcome.notes.append(message("note.zap.ajax_spider_stopped", minutes=self.zap.ajax_spider_minutes))
                 return
 
     def passive_wait(self) -> None:
@@ -483,8 +483,7 @@ class ZapScan:
             if self._stop_requested(deadline):
                 self._raise_if_cancelled()
                 self.outcome.notes.append(
-                    f"passive scan queue not drained after {self.zap.passive_wait_minutes:g} min ({left} records "
-                    "left; zap.passive_wait_minutes raises the wait)"
+                    message("note.zap.passive_not_drained", minutes=self.zap.passive_wait_minutes, left=left)
                 )
                 return
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.results.messages import message
 from harness.results.model import SkippedItem
 from harness.runners.security.openapi import operation_coverage
 from harness.runners.security.zap_api import ZapError, ZapUnavailable
@@ -44,7 +45,7 @@ def keep_report(scan: ZapScan) -> None:
             return
         except ZapError as exc:
             if exc.code not in ("no_access", "bad_action", "does_not_exist"):
-                scan.outcome.notes.append(f"ZAP report not generated: {exc}")
+                scan.outcome.notes.append(message("note.zap.report_failed", detail=str(exc)))
                 return
     core = scan.client.core
     for function, name, what in (
@@ -54,7 +55,7 @@ def keep_report(scan: ZapScan) -> None:
         try:
             text = scan.api.call(what, function)
         except ZapError as exc:
-            scan.outcome.notes.append(f"ZAP report not generated: {exc}")
+            scan.outcome.notes.append(message("note.zap.report_failed", detail=str(exc)))
             return
         _write(raw / name, str(text))
 
@@ -71,7 +72,7 @@ def measure(scan: ZapScan) -> None:
     try:
         counted = int(str(api.call("core/view/numberOfAlerts", lambda: client.core.number_of_alerts(baseurl=base))))
         if counted != len(total):
-            scan.outcome.notes.append(f"ZAP holds {counted} alerts for {base}; {len(total)} were read")
+            scan.outcome.notes.append(message("note.zap.alerts_read", held=counted, base=base, read=len(total)))
         urls = api.call("core/view/urls", lambda: client.core.urls(baseurl=base))
         coverage.urls_found = len(urls) if isinstance(urls, list) else None
         passive = api.call("pscan/view/scanners", lambda: client.pscan.scanners)
@@ -83,7 +84,7 @@ def measure(scan: ZapScan) -> None:
             coverage.rules_run += ran
             coverage.rules_refused += refused
     except (ZapError, ZapUnavailable, ValueError) as exc:
-        scan.outcome.notes.append(f"coverage incomplete: {exc}")
+        scan.outcome.notes.append(message("note.security.coverage_incomplete", detail=str(exc)))
     if scan.proxy is not None:
         coverage.requests = scan.proxy.requests
         if scan.ascan_id:
@@ -134,7 +135,7 @@ def _active_rules(progress: Any) -> tuple[list[str], list[SkippedItem]]:
                     if status.lower().startswith("complete"):
                         ran.append(rule)
                     elif status.lower().startswith("skipped"):
-                        skipped.append(SkippedItem(name=f"{rule} {name}", reason=f"ZAP: {status}"))
+                        skipped.append(SkippedItem(name=f"{rule} {name}", reason=message("skip.zap.status", status=status)))
                 else:
                     walk(value)
         elif isinstance(node, list):

@@ -135,7 +135,7 @@ def test_declared_count_mismatch_is_a_note_not_the_truth(tmp_path: Path) -> None
     )
     result = JUnitImporter().read([path], "s", "unit")
     assert (result.metrics["tests"], result.metrics["failed"]) == (2, 1)
-    assert any("'api' declares tests=9, has 2" in note for note in result.notes)
+    assert any("'api': tests=9 ≠ 2" in note for note in result.notes)
 
 
 @pytest.mark.parametrize(

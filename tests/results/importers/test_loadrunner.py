@@ -40,7 +40,7 @@ def test_the_summary_report_transaction_table_in_every_export(name: str) -> None
         "transactions.failed": 131, "transactions.stopped": 0, "min": 0.412, "avg": 1.984, "max": 17.012,
         "stddev_time": 0.987, "p90": 3.402,
     }  # fmt: skip
-    assert [g.message for g in result.failures] == ["failed transactions", "stopped transactions", "SLA not met"]
+    assert [str(g.message) for g in result.failures] == ["failed transactions", "stopped transactions", "SLA not met"]
     assert result.failures[2].endpoints == (submit.name,)
     assert "p90" not in metrics  # a run's percentile cannot be made from per-transaction percentiles
 

@@ -21,7 +21,7 @@ def test_directories_are_searched_recursively_in_path_order_and_skipped_files_ar
     (tmp_path / ".hidden.xml").write_text("<testsuite/>")
     files, notes = collect([tmp_path], JUNIT, "JUnit XML")
     assert files == [tmp_path / "TEST-a.xml", tmp_path / "b" / "TEST-b.xml"]
-    assert notes == [
+    assert [str(note) for note in notes] == [
         "2 file(s) in the given directories are not JUnit XML and were not read: a.txt, testng-results.xml"
     ]
 

@@ -52,7 +52,7 @@ def test_wapiti_finds_httpbins_open_redirect_without_leaving_the_scope(
     assert parse_qs(urlsplit(instance["url"]).query)["url"] == [instance["attack"]]  # the URL that reproduces it
     assert {"wapiti:clickjacking-protection", "wapiti:mime-type-confusion"} <= set(found)
     # the endpoints that stall a scanner were refused by the scope proxy, never sent to httpbin
-    assert any("scope proxy refused" in note for note in suite["notes"])
+    assert any("scope proxy refused" in note["text"] for note in suite["notes"])
     proxy = json.loads((run_dir / "raw/security/scope-proxy.json").read_text())
     assert f"GET {httpbin_url}/delay/3" in proxy["refused"] and proxy["refused_count"] >= len(proxy["refused"])
     assert list(proxy["forwarded"]) == [httpbin_url]  # requests per origin: httpbin only

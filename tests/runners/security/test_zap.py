@@ -312,7 +312,7 @@ def test_a_stale_rule_of_a_killed_run_is_removed(legacy, security_profile, run_c
     assert code == 0, suite
     assert double.config.replacer == {}
     assert not any(s.headers.get("X-Api-Token") for s in double.sent)
-    assert any("left in ZAP by an earlier run" in note for note in suite["notes"])
+    assert any("left in ZAP by an earlier run" in note["text"] for note in suite["notes"])
 
 
 @pytest.mark.parametrize(
@@ -423,7 +423,7 @@ def test_api_scan_of_a_spec_naming_production_scans_the_targets_operations(
     assert coverage["spec_servers_replaced"] == ["https://permits.example.gov.cn"]
     assert suite["metrics"]["scan.operations_scanned"] == operations
     assert all(urlsplit(s.url).hostname == "127.0.0.1" for s in double.sent)
-    assert any("replaced by the target" in note for note in suite["notes"])
+    assert any("replaced by the target" in note["text"] for note in suite["notes"])
 
 
 def test_api_scan_that_scans_no_operation_is_an_error(current, security_profile, run_cli, tmp_path, demo_url):
@@ -433,7 +433,7 @@ def test_api_scan_that_scans_no_operation_is_an_error(current, security_profile,
     assert code == 3 and suite["status"] == "error"
     assert "requested none of the" in suite["error"] and "operations" in suite["error"]
     skipped = suite["coverage"]["operations_skipped"]
-    assert skipped and all("exclude" in item["reason"] for item in skipped)
+    assert skipped and all("exclude" in item["reason"]["text"] for item in skipped)
     assert not any("/api/" in s.url for s in double.sent)
 
 
@@ -470,7 +470,7 @@ def test_the_harness_starts_an_installed_zap_and_shuts_it_down(security_profile,
     )
     assert code == 0, suite
     assert suite["tool"]["name"] == "ZAP"
-    assert any("started by the harness" in note for note in suite["notes"])
+    assert any("started by the harness" in note["text"] for note in suite["notes"])
     log = (run_dir / "raw/security/zap-daemon.log").read_text()
     assert "double listening" in log
     command_line = next(line for line in log.splitlines() if line.startswith("command line:"))

@@ -206,7 +206,7 @@ def _failures(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
     ]
     rows: list[list[object]] = []
     for failure in suite.failures[:MAX_FAILURES]:
-        message = text(failure.message[:500])
+        message = text(failure.message[:500] if isinstance(failure.message, str) else t.text(failure.message))
         if failure.traceback:
             tail = "\n".join(failure.traceback.strip().splitlines()[-4:])
             message += f"<br/><font name='HarnessCJKMono' size='6.5' color='{GREY.hexval()}'>{text(tail)}</font>"

@@ -104,7 +104,7 @@ def coverage_section(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
         rows.append([text(f"{t('sec_cov_rules_run')} ({len(cov.rules_run)})"), text(_items(cov.rules_run))])
     if cov.rules_refused:
         refused = "<br/>".join(
-            f"{text(item.name)}: {text(t.phrase(item.reason))}" for item in cov.rules_refused[:MAX_LISTED]
+            f"{text(item.name)}: {text(t.text(item.reason))}" for item in cov.rules_refused[:MAX_LISTED]
         )
         rows.append([text(t("sec_cov_rules_refused")), refused])
     if cov.operations_imported is not None or cov.operations_scanned is not None:
@@ -115,7 +115,7 @@ def coverage_section(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
         rows.append([text(t("sec_cov_operations")), cell])
     if cov.operations_skipped:
         skipped = "<br/>".join(
-            f"{text(item.name)}: {text(t.phrase(item.reason))}" for item in cov.operations_skipped[:MAX_LISTED]
+            f"{text(item.name)}: {text(t.text(item.reason))}" for item in cov.operations_skipped[:MAX_LISTED]
         )
         more = len(cov.operations_skipped) - MAX_LISTED
         rows.append([text(t("sec_cov_operations_skipped")), skipped + (f"<br/>… (+{more})" if more > 0 else "")])
