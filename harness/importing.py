@@ -13,17 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness import __version__
+from harness.criteria import Criterion, CriterionSyntaxError, Reference, parse_criterion
+from harness.criteria.syntax import BinaryOp, Expression, Negate
 from harness.errors import HarnessError, ProfileError, ProfileIssue
-from harness.gates import (
-    Criterion,
-    CriterionSyntaxError,
-    Reference,
-    decide_verdict,
-    evaluate,
-    mark_judged,
-    parse_criterion,
-)
-from harness.gates.syntax import BinaryOp, Expression, Negate
+from harness.gates import decide_verdict, evaluate, mark_judged
 from harness.reports import write_exports
 from harness.results.importers import Importer
 from harness.results.model import ProfileInfo, ProjectInfo, ReportMeta, RunResult, SuiteResult
@@ -44,7 +37,7 @@ class ImportRequest:
     importer: Importer
     suite: str
     kind: str
-    criteria: tuple[str, ...] = ()  # empty: the defaults of the results' kind (harness/gates/defaults.py)
+    criteria: tuple[str, ...] = ()  # empty: the defaults of the results' kind (harness/criteria/defaults.py)
     replace: bool = False
     fail_on: FailOn | None = None  # security formats: the severity threshold (default high)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from harness import __version__
 from harness.cancel import CancelToken, cancel_on_signals
 from harness.errors import HarnessError, RunDirectoryError, RunnerSetupError
-from harness.gates import decide_verdict, mark_judged
+from harness.gates import decide_verdict, judge, mark_judged
 from harness.history import HistoryLocation, RunHistory, history_location
 from harness.plan import Plan, PlannedSuite
 from harness.processes import reap_orphans
@@ -322,7 +322,7 @@ def _criteria_for(planned: PlannedSuite, result: SuiteResult, history: RunHistor
         return []
     written = planned.suite.criteria
     chosen = written or planned.default_criteria
-    return [history.evaluate(criterion, result, default=not written) for criterion in chosen]
+    return [judge(criterion, result, history, default=not written) for criterion in chosen]
 
 
 class _RunLogHandler(logging.FileHandler):

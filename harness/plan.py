@@ -14,10 +14,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from harness.criteria import Criterion, CriterionSyntaxError, parse_criterion
+from harness.criteria.names import criterion_problem
 from harness.errors import ProfileError, ProfileIssue
-from harness.gates import Criterion, CriterionSyntaxError, parse_criterion
-from harness.gates.syntax import BinaryOp, Expression, Negate, Number
-from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
 from harness.profile.model import CriterionSpec, Suite, Target
@@ -104,7 +103,8 @@ def plan_suites(
             except RecursionError:  # the profile model bounds criteria; this is the last line of defence
                 issues.append(source.issue(path, "the criterion is nested too deeply"))
                 continue
-            unknown = _meaningless(criterion) or _unknown_metrics(criterion, runner, options, has_baseline)
+            known = runner.metric_names(options)
+            unknown = criterion_problem(criterion, known, f"a {runner.kind} suite", has_baseline=has_baseline)
             if unknown:
                 issues.append(source.issue(path, unknown))
                 continue
@@ -145,44 +145,6 @@ def _gate_notes(runner: Runner, options: object) -> tuple[str, ...]:
     """A runner's optional ``gate_notes(options)``: e.g. the severity policy of a security suite."""
     notes = getattr(runner, "gate_notes", None)
     return tuple(notes(options)) if callable(notes) else ()
-
-
-def _meaningless(criterion: Criterion) -> str:
-    """A criterion that measures nothing (``1 < 2``) or divides by a written zero (``failed / 0 < 1``):
-    it would pass or fail whatever the suite did."""
-    if not criterion.references:
-        return "compares numbers only: name a metric, e.g. failed == 0 or p95 < 500ms"
-    if any(_divides_by_zero(side) for side in (criterion.left, criterion.right)):
-        return "divides by 0: the criterion can never be evaluated"
-    return ""
-
-
-def _divides_by_zero(expression: Expression) -> bool:
-    if isinstance(expression, BinaryOp):
-        divisor = expression.right.operand if isinstance(expression.right, Negate) else expression.right
-        if expression.op == "/" and isinstance(divisor, Number) and divisor.value == 0:
-            return True
-        return _divides_by_zero(expression.left) or _divides_by_zero(expression.right)
-    return isinstance(expression, Negate) and _divides_by_zero(expression.operand)
-
-
-def _unknown_metrics(criterion: Criterion, runner: Runner, options: object, has_baseline: bool) -> str:
-    """A message naming the first metric the suite will not produce, or ""."""
-    known = runner.metric_names(options)  # type: ignore[arg-type]
-    for reference in criterion.references:
-        history = history_name_problem(reference, known, has_baseline)  # baseline.*, findings.new.* ...
-        if history is not None:
-            if history:
-                return history
-            continue
-        if any(segment.args is not None for segment in reference.segments):
-            continue  # endpoint("...") and friends are resolved against results, not known in advance
-        name = reference.dotted
-        if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f"; it produces: {', '.join(sorted(known))}"
-            return f"metric {name!r} is not produced by a {runner.kind} suite{hint}"
-    return ""
 
 
 def select(plan: Plan, names: Sequence[str]) -> set[str]:

@@ -25,7 +25,7 @@ from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 from pydantic import BaseModel
 
 from harness.cancel import CancelToken
-from harness.gates import Criterion
+from harness.criteria import Criterion
 from harness.progress import Progress
 from harness.redaction import Redactor
 from harness.results.model import SuiteResult

@@ -3,7 +3,7 @@
 The files are copied into ``raw/<suite>/`` first, so the run directory (and the signed PDF) carries
 exactly the evidence the verdict was computed from. Findings of security formats (ZAP, Nessus) are judged
 by the same severity policy and rule configuration as scans (``fail_on``, ``rules``, ``rules_file``), and
-every import gets its kind's default criteria when it lists none (harness/gates/defaults.py).
+every import gets its kind's default criteria when it lists none (harness/criteria/defaults.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from harness.criteria.defaults import default_criteria
 from harness.errors import ImportFormatError, ProfileError, RunnerSetupError
-from harness.gates.defaults import default_criteria
 from harness.results.findings import alert_metrics, sort_findings
 from harness.results.importers import Importer, load_importers
 from harness.results.messages import message, policy_message
@@ -91,7 +91,7 @@ def judge_findings(result: SuiteResult, rules: RuleConfig, fail_on: FailOn | Non
 
 
 def import_defaults(importer: Importer, kind: str) -> tuple[str, ...]:
-    """The criteria an import gets when none are given: its kind's defaults (harness/gates/defaults.py)
+    """The criteria an import gets when none are given: its kind's defaults (harness/criteria/defaults.py)
     if the importer produces their metric, else what the importer itself declares."""
     return default_criteria(kind, importer.metric_names | {"duration"}) or importer_defaults(importer)
 

@@ -17,8 +17,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harness.criteria.defaults import DEFAULTS
 from harness.errors import RunnerSetupError
-from harness.gates.defaults import DEFAULTS
 from harness.processes import ChildProcess
 from harness.results.importers.junit import parse_junit
 from harness.results.metrics import CASE_METRICS, case_metrics

@@ -23,8 +23,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from harness.criteria.defaults import DEFAULTS
 from harness.errors import HarnessError, RunnerSetupError
-from harness.gates.defaults import DEFAULTS
 from harness.progress import QuietProgress
 from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS, case_metrics

@@ -15,10 +15,10 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from harness.criteria import Criterion
+from harness.criteria.defaults import DEFAULTS
+from harness.criteria.window import Trigger
 from harness.errors import RunnerSetupError, ScopeError
-from harness.gates import Criterion
-from harness.gates.defaults import DEFAULTS
-from harness.gates.window import Trigger
 from harness.profile.scope import Scope, shown
 from harness.results.messages import message
 from harness.results.model import Message, SuiteResult

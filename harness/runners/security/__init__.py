@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 
 from pydantic import BaseModel
 
+from harness.criteria.defaults import DEFAULTS
 from harness.errors import ProfileError, RunnerSetupError, ScopeError
-from harness.gates.defaults import DEFAULTS
 from harness.results.findings import ALERT_METRICS, FindingSet, alert_metrics, sort_findings
 from harness.results.messages import message, policy_message
 from harness.results.metrics import SCAN_METRICS
