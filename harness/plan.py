@@ -24,6 +24,7 @@ from harness.profile.schedule import history_issues
 from harness.profile.scope import Scope
 from harness.profile.source import Source
 from harness.runners.base import PreparedSuite, Runner
+from harness.target.managed import unknown_weaknesses
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
     """Raises ProfileError with every problem in the suites (unknown kinds, options, criteria)."""
     planned, issues = plan_suites(loaded.source, list(enumerate(loaded.profile.suites)), runners)
     issues += history_issues(loaded.profile, loaded.source)  # schedule, notify, baseline
+    issues += _target_issues(loaded.profile.target, loaded.source)
     if issues:
         raise ProfileError(issues, source=loaded.source)
     return Plan(loaded, tuple(planned))
@@ -121,6 +123,12 @@ def _declared_scope(source: Source) -> Scope | None:
         return Scope(Target.model_validate(source.data.get("target")).effective_scope())
     except (ValidationError, ValueError):
         return None
+
+
+def _target_issues(target: Target, source: Source) -> list[ProfileIssue]:
+    """What the target would refuse: weaknesses the demo does not have."""
+    here = ("target", "demo", "weaknesses")
+    return [source.issue((*here, index), problem) for index, problem in unknown_weaknesses(target.demo.weaknesses)]
 
 
 def _option_scope_issues(
