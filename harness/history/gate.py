@@ -93,10 +93,16 @@ class RunHistory:
     @classmethod
     def open(cls, loaded: LoadedProfile, where: HistoryLocation | None) -> RunHistory:
         """Raises HistoryError when the database at ``where`` cannot be used (before anything runs)."""
+        return cls.at(where, loaded.name, loaded.profile.baseline)
+
+    @classmethod
+    def at(cls, where: HistoryLocation | None, profile: str, baseline: str | None) -> RunHistory:
+        """The history of ``profile``'s runs at ``where`` (None: no history), judging baselines by ``baseline``
+        (``last-pass``, ``previous``, a run id or a tag). Raises HistoryError when the database cannot be used."""
         from harness.history.runs import RunStore  # SQLAlchemy loads only when a history is used
 
         store = RunStore.open(where) if where is not None else None
-        return cls(store, loaded.name, loaded.profile.baseline)
+        return cls(store, profile, baseline)
 
     def begin(self, run: RunResult, run_dir: Path) -> None:
         """Record the run as started, so a run that is killed still shows up (INCOMPLETE, never finished).

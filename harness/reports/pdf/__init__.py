@@ -65,11 +65,23 @@ def render_report(
     return ctx
 
 
+SIGNATURE_MARKER = b"/ByteRange"
+"""Every PDF signature dictionary has one, readable or not."""
+
+
 def is_signed(path: Path) -> bool:
-    """True when ``path`` is a PDF with at least one signature (an unreadable file counts as unsigned)."""
+    """True when ``path`` carries a signature: one pyHanko reads, or a signature dictionary it cannot (a
+    damaged signed report is still signed: nothing may overwrite it). A file that cannot be read at all
+    counts as unsigned."""
     try:
-        return bool(PdfFileReader(BytesIO(path.read_bytes()), strict=False).embedded_signatures)
-    except (OSError, PdfError, ValueError, KeyError):
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if SIGNATURE_MARKER in data:
+        return True
+    try:
+        return bool(PdfFileReader(BytesIO(data), strict=False).embedded_signatures)
+    except (PdfError, ValueError, KeyError):
         return False
 
 
