@@ -30,6 +30,7 @@ from harness.redaction import RedactingFilter, Redactor
 from harness.results.messages import message
 from harness.results.metrics import headline
 from harness.results.model import (
+    PARTIES,
     Artifact,
     CriterionResult,
     Message,
@@ -174,7 +175,7 @@ def _initial_run(run_id: str, loaded: LoadedProfile) -> RunResult:
             environment=target.environment,
             signatories={
                 party: Signatory(**getattr(profile.report.signatories, party).model_dump())
-                for party in ("project", "business", "supervision")
+                for party in PARTIES
             },
             attachment_limit_mb=profile.report.attachment_limit_mb,
         ),
