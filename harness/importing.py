@@ -12,6 +12,7 @@ import glob
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,8 @@ from pathlib import Path
 from harness import __version__
 from harness.cancel import CancelToken
 from harness.criteria import Criterion
-from harness.errors import HarnessError, ProfileError, ProfileIssue, RunnerSetupError
+from harness.errors import ImportRefused as ImportRefused  # defined in errors.py; kept importable from here
+from harness.errors import ProfileError, ProfileIssue, RunnerSetupError
 from harness.gates import decide_verdict
 from harness.history import HistoryLocation, RunHistory
 from harness.pipeline import SuiteEnvironment, run_suite
@@ -40,10 +42,6 @@ from harness.writer import EvidenceWriter
 
 IMPORT_KIND = "import"
 NO_BASELINE_HINT = "pass --baseline last-pass (or previous, a run id, or a tag) and --history"
-
-
-class ImportRefused(HarnessError):
-    """The run directory cannot take this import (suite name taken, report already signed)."""
 
 
 @dataclass(frozen=True)
@@ -128,9 +126,12 @@ def new_run(base: Path, project: str, language: str) -> tuple[RunDirectory, RunR
     return rundir, run
 
 
-def import_into(rundir: RunDirectory, request: ImportRequest) -> ImportOutcome:
+def import_into(
+    rundir: RunDirectory, request: ImportRequest, *, environ: Mapping[str, str] | None = None
+) -> ImportOutcome:
     """Import ``request.sources`` as suite ``request.suite`` of the run: run, judge, re-decide the verdict,
-    re-export, record in the history (when one is given).
+    re-export, record in the history (when one is given). ``environ`` (default: this process's) is what the
+    suite sees; values of secret-looking variables in it are redacted from the evidence, as in a run.
 
     Raises:
         ImportRefused: the suite exists (without ``replace``) or the report is already signed.
@@ -142,7 +143,7 @@ def import_into(rundir: RunDirectory, request: ImportRequest) -> ImportOutcome:
     run = rundir.read_run()
     planned = plan_import(request)
     _check_allowed(rundir, run, request)
-    environ = dict(os.environ)
+    environ = dict(os.environ if environ is None else environ)
     redactor = Redactor(secret_environment(environ))
     recorder = RunHistory.at(request.history, run.profile.name, request.baseline)
     recorder.begin(run, rundir.path)
