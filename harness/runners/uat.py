@@ -25,11 +25,11 @@ from pydantic import BaseModel
 
 from harness.criteria.defaults import DEFAULTS
 from harness.errors import HarnessError, RunnerSetupError
+from harness.files import sha256_file
 from harness.progress import QuietProgress
 from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, TestCase, Text, ToolInfo
-from harness.results.rundir import sha256_file
 from harness.runners.base import PreparedSuite, RunContext, RunnerBase
 from harness.runners.pytest import PytestOptions, PytestRunner
 from harness.uat.checklist import Checklist, ChecklistCase, load_checklist

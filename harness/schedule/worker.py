@@ -18,13 +18,13 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.exitcodes import VERDICT_EXIT
+from harness.files import write_json_atomic
 from harness.history.database import Database
 from harness.history.location import HistoryLocation
 from harness.pipeline import execute
 from harness.plan import make_plan, select
 from harness.profile import load_profile
 from harness.reports.summary import build_summary
-from harness.results.rundir import write_json_atomic
 from harness.runners.registry import load_runners
 from harness.schedule.locks import join_profile_lock
 

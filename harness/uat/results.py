@@ -30,9 +30,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.errors import EvidenceError as EvidenceError  # defined in errors.py; kept importable from here
 from harness.errors import ProfileError
+from harness.files import sha256_file, write_atomic
 from harness.profile import validation_issues
 from harness.profile.source import load_source
-from harness.results.rundir import sha256_file, write_atomic
 
 
 class UatStatus(StrEnum):
