@@ -9,7 +9,6 @@ The suite runs in a staging directory first: a malformed file leaves the run dir
 from __future__ import annotations
 
 import glob
-import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -26,6 +25,7 @@ from harness.gates import decide_verdict
 from harness.history import HistoryLocation, RunHistory
 from harness.pipeline import SuiteEnvironment, run_suite
 from harness.plan import PlannedSuite, SuiteContext, plan_suite
+from harness.profile.environment import process_environment
 from harness.profile.scope import Scope
 from harness.profile.source import secret_environment
 from harness.progress import QuietProgress
@@ -143,7 +143,7 @@ def import_into(
     run = rundir.read_run()
     planned = plan_import(request)
     _check_allowed(rundir, run, request)
-    environ = dict(os.environ if environ is None else environ)
+    environ = process_environment() if environ is None else dict(environ)
     redactor = Redactor(secret_environment(environ))
     recorder = RunHistory.at(request.history, run.profile.name, request.baseline)
     recorder.begin(run, rundir.path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import os
 import platform
 import socket
 import traceback
@@ -23,6 +22,7 @@ from harness.history import HistoryLocation, RunHistory, history_location
 from harness.plan import Plan, PlannedSuite
 from harness.processes import reap_orphans
 from harness.profile import LoadedProfile
+from harness.profile.environment import process_environment
 from harness.profile.scope import Scope
 from harness.profile.source import secret_environment
 from harness.progress import QuietProgress, SuiteProgress
@@ -80,7 +80,7 @@ def execute(
     loaded = plan.loaded
     progress = progress or QuietProgress()
     cancel = cancel or CancelToken()
-    child_environ = dict(os.environ if environ is None else environ)
+    child_environ = process_environment() if environ is None else dict(environ)
     reaped = reap_orphans()  # what a run that died (SIGKILL, OOM) left running
     base = out_dir if out_dir is not None else Path(loaded.profile.output.dir)
     base_existed = base.exists()

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
-from harness.results.model import PARTIES
+from harness.results.signoff import PARTIES  # the light copy: `harness sign` loads no result model
 
 if TYPE_CHECKING:  # pyHanko takes half a second to import: only the signing commands load it
     from rich.table import Table
@@ -100,7 +100,7 @@ def sign(
             report,
             party=party.value,
             key=key,
-            password=os.environ.get(password_env),
+            password=os.environ.get(password_env),  # named on the command line: the CLI reads it
             timestamp_url=timestamp_url,
             with_revocation=with_revocation,
             trust=trust or [],
