@@ -40,8 +40,9 @@ bench: setup
 	$(BIN)/python -m benchmarks
 
 lint: setup
-	$(BIN)/ruff check harness tests benchmarks suites
+	$(BIN)/ruff check harness tests benchmarks suites examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf reports/*/ .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -5,7 +5,12 @@
     ├── ScopeError               a URL outside the profile's target.scope was about to be contacted
     ├── TargetError              the target could not be started, reached or logged into
     ├── RunnerSetupError         a suite could not run (tool missing, bad path); the suite becomes `error`
+    ├── ZapError                 ZAP answered an API call with an error code
+    ├── ZapUnavailable           ZAP did not answer (not running, died, hung past the call's time limit)
     ├── ImportFormatError        a foreign result file is malformed: FILE:LINE: reason
+    ├── ImportRefused            `harness import` cannot change this run (suite name taken, report signed)
+    ├── SheetError               a filled UAT sheet cannot be used: FILE:ROW: reason
+    ├── EvidenceError            a UAT evidence file to attach does not exist or cannot be read
     ├── ExportError              an exporter could not write its output
     ├── RunDirectoryError        a run directory is missing, unreadable or from a newer schema
     ├── SigningError             signing or verifying a report failed
@@ -62,8 +67,36 @@ class RunnerSetupError(HarnessError):
     """Raised by a runner whose suite cannot run at all; the pipeline records the suite as `error`."""
 
 
+class ZapError(HarnessError):
+    """ZAP answered a call with an API error code."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ZapUnavailable(HarnessError):
+    """ZAP did not answer (not running, died, or hung past the call's time limit)."""
+
+    def __init__(self, message: str, closed: bool = False) -> None:
+        super().__init__(message)
+        self.closed = closed  # something accepted the connection and closed it without a reply
+
+
 class ImportFormatError(HarnessError):
     """Raised by an importer for a malformed file; the message starts with FILE:LINE."""
+
+
+class ImportRefused(HarnessError):
+    """The run directory cannot take this import (suite name taken, report already signed)."""
+
+
+class SheetError(HarnessError):
+    """A filled UAT sheet cannot be used: ``FILE:ROW: reason``."""
+
+
+class EvidenceError(HarnessError):
+    """An evidence file to attach does not exist or cannot be read."""
 
 
 class ExportError(HarnessError):

@@ -1,41 +1,47 @@
-"""``harness import``: add results that other tools produced to a run directory, then re-gate and
-re-export it, so the imported suite counts in the same verdict, report and CI exports as native suites.
+"""``harness import``: add results that other tools produced to a run directory as a suite of
+``kind: import``, run through the same pipeline as ``harness run`` (plan, run, finalise, judge — baselines
+included —, verdict, evidence writer and exports, history), so the imported suite counts in the same
+verdict, report and CI exports as native suites.
 
-The import happens in a staging directory first: a malformed file leaves the run directory untouched.
+The suite runs in a staging directory first: a malformed file leaves the run directory untouched.
 """
 
 from __future__ import annotations
 
+import glob
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from harness import __version__
-from harness.errors import HarnessError, ProfileError, ProfileIssue
-from harness.gates import (
-    Criterion,
-    CriterionSyntaxError,
-    Reference,
-    decide_verdict,
-    evaluate,
-    mark_judged,
-    parse_criterion,
-)
-from harness.gates.syntax import BinaryOp, Expression, Negate
-from harness.reports import write_exports
+from harness.cancel import CancelToken
+from harness.criteria import Criterion
+from harness.errors import ImportRefused as ImportRefused  # defined in errors.py; kept importable from here
+from harness.errors import ProfileError, ProfileIssue, RunnerSetupError
+from harness.gates import decide_verdict
+from harness.history import HistoryLocation, RunHistory
+from harness.pipeline import SuiteEnvironment, run_suite
+from harness.plan import PlannedSuite, SuiteContext, plan_suite
+from harness.profile.environment import process_environment
+from harness.profile.scope import Scope
+from harness.profile.source import secret_environment
+from harness.progress import QuietProgress
+from harness.redaction import Redactor
+from harness.reports.pdf import is_signed
 from harness.results.importers import Importer
-from harness.results.model import ProfileInfo, ProjectInfo, ReportMeta, RunResult, SuiteResult
+from harness.results.model import ProfileInfo, ProjectInfo, ReportMeta, RunResult, SuiteResult, SuiteStatus
 from harness.results.rundir import RAW_DIR, RunDirectory, new_run_id
 from harness.results.severity import FailOn
-from harness.runners.imports import import_defaults, import_rules, import_sources, is_security_format, judge_findings
+from harness.runners.base import PreflightContext, PreparedSuite
+from harness.runners.imports import ImportOptions, ImportRunner
+from harness.target import TargetHandle
+from harness.writer import EvidenceWriter
 
-SIGNED_MARKER = b"/ByteRange"  # every PDF signature dictionary has one
-
-
-class ImportRefused(HarnessError):
-    """The run directory cannot take this import (suite name taken, report already signed)."""
+IMPORT_KIND = "import"
+NO_BASELINE_HINT = "pass --baseline last-pass (or previous, a run id, or a tag) and --history"
 
 
 @dataclass(frozen=True)
@@ -44,9 +50,11 @@ class ImportRequest:
     importer: Importer
     suite: str
     kind: str
-    criteria: tuple[str, ...] = ()  # empty: the defaults of the results' kind (harness/gates/defaults.py)
+    criteria: tuple[str, ...] = ()  # empty: the defaults of the results' kind (harness/criteria/defaults.py)
     replace: bool = False
     fail_on: FailOn | None = None  # security formats: the severity threshold (default high)
+    baseline: str | None = None  # what ``baseline.*`` and ``findings.*`` criteria compare with (needs history)
+    history: HistoryLocation | None = None  # the run history: baselines come from it, the run is recorded in it
 
 
 @dataclass(frozen=True)
@@ -57,54 +65,49 @@ class ImportOutcome:
     export_errors: tuple[str, ...]
 
 
-def parse_criteria(request: ImportRequest) -> tuple[Criterion, ...]:
-    """The request's criteria (or its kind's defaults), checked against the metrics the importer produces.
+def plan_import(request: ImportRequest) -> PlannedSuite:
+    """The import as a planned suite of ``kind: import``: options validated, criteria parsed and checked
+    against the metrics the importer produces — what ``harness validate`` does for a profile's suite.
 
     Raises:
-        ProfileError: a criterion does not parse or names a metric the importer does not produce, or
-            ``fail_on`` is given for a format without findings.
+        ProfileError: a criterion does not parse or names a metric the importer does not produce, reads a
+            baseline when none is given, or ``fail_on`` is given for a format without findings.
     """
-    if request.fail_on is not None and not is_security_format(request.importer):
-        raise ProfileError(
-            [ProfileIssue("--fail-on", None, "", f"applies to security formats, not to {request.importer.format!r}")]
-        )
-    texts = request.criteria or import_defaults(request.importer, request.kind)
-    known = request.importer.metric_names | {"duration"}
-    parsed: list[Criterion] = []
-    issues: list[ProfileIssue] = []
-    for text in texts:
-        try:
-            criterion = parse_criterion(text)
-        except CriterionSyntaxError as exc:
-            issues.append(ProfileIssue("--criterion", None, "", str(exc)))
-            continue
-        unknown = [name for name in _metric_names(criterion.left) + _metric_names(criterion.right) if name not in known]
-        if unknown:
-            issues.append(
-                ProfileIssue(
-                    "--criterion",
-                    None,
-                    "",
-                    f"metric {unknown[0]!r} is not produced by {request.importer.format} imports; "
-                    f"they produce: {', '.join(sorted(known))}",
-                )
-            )
-            continue
-        parsed.append(criterion)
-    if issues:
-        raise ProfileError(issues)
-    return tuple(parsed)
+    if not request.sources:
+        raise ProfileError([ProfileIssue("FILES", None, "", "no file to import: name result files or directories")])
+    runner = ImportRunner(IMPORT_KIND, {request.importer.format: request.importer})
+    options = ImportOptions(
+        format=request.importer.format,
+        paths=[glob.escape(str(source)) for source in request.sources],
+        kind=request.kind,
+        fail_on=request.fail_on,
+    )
+    prepared = PreparedSuite(request.suite, IMPORT_KIND, options, ())
+    context = SuiteContext(
+        preflight=PreflightContext(base_dir=Path.cwd(), scope=None),
+        has_baseline=request.baseline is not None,
+        no_baseline_hint=NO_BASELINE_HINT,
+        producer=f"{request.importer.format} imports",
+    )
+    planned, problems = plan_suite(prepared, runner, [(text, None) for text in request.criteria], context)
+    if problems or planned is None:
+        raise ProfileError([ProfileIssue(_option_name(key), None, "", problem) for key, problem in problems])
+    return planned
 
 
-def _metric_names(expression: Expression) -> list[str]:
-    """Plain metric names in an expression (``endpoint("...")`` calls are checked against results)."""
-    if isinstance(expression, Reference):
-        return [] if any(s.args is not None for s in expression.segments) else [expression.dotted]
-    if isinstance(expression, Negate):
-        return _metric_names(expression.operand)
-    if isinstance(expression, BinaryOp):
-        return _metric_names(expression.left) + _metric_names(expression.right)
-    return []
+def _option_name(key: tuple[str | int, ...]) -> str:
+    """Where a problem is, in the words of the command line: ``--criterion``, ``--fail-on``."""
+    return "--criterion" if key[:1] == ("criteria",) else "--" + str(key[-1]).replace("_", "-")
+
+
+def parse_criteria(request: ImportRequest) -> tuple[Criterion, ...]:
+    """The request's criteria (or its kind's defaults), checked as :func:`plan_import` checks them.
+
+    Raises:
+        ProfileError: see :func:`plan_import`.
+    """
+    planned = plan_import(request)
+    return planned.suite.criteria or planned.default_criteria
 
 
 def new_run(base: Path, project: str, language: str) -> tuple[RunDirectory, RunResult]:
@@ -123,41 +126,50 @@ def new_run(base: Path, project: str, language: str) -> tuple[RunDirectory, RunR
     return rundir, run
 
 
-def import_into(rundir: RunDirectory, request: ImportRequest) -> ImportOutcome:
-    """Import ``request.sources`` as suite ``request.suite`` of the run, re-gate, re-export.
+def import_into(
+    rundir: RunDirectory, request: ImportRequest, *, environ: Mapping[str, str] | None = None
+) -> ImportOutcome:
+    """Import ``request.sources`` as suite ``request.suite`` of the run: run, judge, re-decide the verdict,
+    re-export, record in the history (when one is given). ``environ`` (default: this process's) is what the
+    suite sees; values of secret-looking variables in it are redacted from the evidence, as in a run.
 
     Raises:
         ImportRefused: the suite exists (without ``replace``) or the report is already signed.
         RunnerSetupError: a source is malformed (``FILE:LINE: reason``); the run directory is unchanged.
         ProfileError: a criterion is invalid.
         RunDirectoryError: the run directory cannot be read.
+        HistoryError: the history database cannot be used.
     """
     run = rundir.read_run()
-    criteria = parse_criteria(request)
+    planned = plan_import(request)
     _check_allowed(rundir, run, request)
-    started = datetime.now(UTC)
+    environ = process_environment() if environ is None else dict(environ)
+    redactor = Redactor(secret_environment(environ))
+    recorder = RunHistory.at(request.history, run.profile.name, request.baseline)
+    recorder.begin(run, rundir.path)
     with tempfile.TemporaryDirectory(prefix=".import-", dir=rundir.path) as staging:
-        staged = Path(staging) / request.suite
-        staged.mkdir()
-        result = import_sources(request.importer, list(request.sources), staged, request.suite, request.kind)
-        if is_security_format(request.importer):
-            result = judge_findings(result, import_rules(request.fail_on, {}, None), request.fail_on)
+        stage = RunDirectory(Path(staging))
+        env = SuiteEnvironment(
+            base_dir=Path.cwd(),
+            declared=TargetHandle(name=run.target.name, base_url=run.target.base_url, scope=Scope([])),
+            opened=None,
+            rundir=stage,
+            cancel=CancelToken(),
+            progress=QuietProgress(),
+            writer=EvidenceWriter(stage, redactor),
+            environ=environ,
+            history=recorder,
+        )
+        result, criteria = run_suite(planned, env)
+        if result.status is SuiteStatus.ERROR:  # the runner could not read the files: nothing changes
+            raise RunnerSetupError(result.error or f"the {request.importer.format} import failed")
         raw = rundir.path / RAW_DIR / request.suite
         if raw.exists():
             shutil.rmtree(raw)
         raw.parent.mkdir(exist_ok=True)
-        staged.rename(raw)
-    finished = datetime.now(UTC)
-    metrics = dict(result.metrics)
-    metrics.setdefault("duration", (finished - started).total_seconds())
-    result = result.model_copy(
-        update={"started": started, "finished": finished, "metrics": metrics, "artifacts": rundir.artifacts(raw)}
-    )
-    evaluated = [evaluate(c, result, default=not request.criteria) for c in criteria]
-    result = mark_judged(result, evaluated)
+        (stage.path / RAW_DIR / request.suite).rename(raw)
     suites = (*(s for s in run.suites if s.name != request.suite), result)
-    kept = tuple(c for c in run.criteria if c.suite != request.suite)
-    all_criteria = (*kept, *evaluated)
+    all_criteria = (*(c for c in run.criteria if c.suite != request.suite), *criteria)
     verdict, reasons = decide_verdict(suites, all_criteria, run.interrupted)
     run = run.model_copy(
         update={
@@ -165,12 +177,14 @@ def import_into(rundir: RunDirectory, request: ImportRequest) -> ImportOutcome:
             "criteria": all_criteria,
             "verdict": verdict,
             "verdict_reasons": reasons,
-            "finished": finished,
+            "finished": result.finished or datetime.now(UTC),
         }
     )
-    rundir.write_run(run)
-    errors = write_exports(run, rundir)
-    return ImportOutcome(run, rundir.path, result, tuple(errors))
+    run = run.model_copy(update={"comparison": recorder.comparison(run) or run.comparison})
+    writer = EvidenceWriter(rundir, redactor)
+    run = writer.finish(run)
+    problems = writer.all_problems + recorder.finish(run, rundir.path)
+    return ImportOutcome(run, rundir.path, result, tuple(problems))
 
 
 def _check_allowed(rundir: RunDirectory, run: RunResult, request: ImportRequest) -> None:
@@ -179,18 +193,8 @@ def _check_allowed(rundir: RunDirectory, run: RunResult, request: ImportRequest)
             f"the run already has a suite named {request.suite!r}; choose another --suite or pass --replace"
         )
     report = rundir.path / "report.pdf"
-    if report.is_file() and _is_signed(report):
+    if report.is_file() and is_signed(report):
         raise ImportRefused(
             f"{report} is already signed: importing would change a signed run; "
             "copy the run directory and import into the copy"
         )
-
-
-def _is_signed(pdf: Path) -> bool:
-    with pdf.open("rb") as handle:
-        previous = b""
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            if SIGNED_MARKER in previous[-16:] + block:
-                return True
-            previous = block
-    return False

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import os
 import platform
 import socket
 import traceback
@@ -18,11 +17,12 @@ from pathlib import Path
 from harness import __version__
 from harness.cancel import CancelToken, cancel_on_signals
 from harness.errors import HarnessError, RunDirectoryError, RunnerSetupError
-from harness.gates import decide_verdict, mark_judged
+from harness.gates import decide_verdict, judge, mark_judged
 from harness.history import HistoryLocation, RunHistory, history_location
 from harness.plan import Plan, PlannedSuite
 from harness.processes import reap_orphans
 from harness.profile import LoadedProfile
+from harness.profile.environment import process_environment
 from harness.profile.scope import Scope
 from harness.profile.source import secret_environment
 from harness.progress import QuietProgress, SuiteProgress
@@ -30,6 +30,7 @@ from harness.redaction import RedactingFilter, Redactor
 from harness.results.messages import message
 from harness.results.metrics import headline
 from harness.results.model import (
+    PARTIES,
     Artifact,
     CriterionResult,
     Message,
@@ -79,7 +80,7 @@ def execute(
     loaded = plan.loaded
     progress = progress or QuietProgress()
     cancel = cancel or CancelToken()
-    child_environ = dict(os.environ if environ is None else environ)
+    child_environ = process_environment() if environ is None else dict(environ)
     reaped = reap_orphans()  # what a run that died (SIGKILL, OOM) left running
     base = out_dir if out_dir is not None else Path(loaded.profile.output.dir)
     base_existed = base.exists()
@@ -101,7 +102,9 @@ def execute(
         if reaped:
             log.warning("stopped %d process(es) left running by an earlier harness run that died", reaped)
         recorder.begin(writer.redact(run), rundir.path)
-        environment = _SuiteEnvironment(loaded, None, rundir, cancel, progress, writer, child_environ, recorder)
+        environment = SuiteEnvironment(
+            loaded.base_dir, _declared_target(loaded), None, rundir, cancel, progress, writer, child_environ, recorder
+        )
         stopped_for_evidence = False
         try:
             for current in _suite_runs(plan, selected, run, environment):
@@ -130,21 +133,19 @@ def execute(
     return RunOutcome(run, rundir.path, tuple(problems))
 
 
-def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: _SuiteEnvironment) -> Iterator[RunResult]:
+def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: SuiteEnvironment) -> Iterator[RunResult]:
     """Yield the run after each suite. The target lives exactly as long as this generator, so it is
     stopped (and its files are final) before the verdict and the exports."""
     needs_target = any(p.runner.needs_target(p.suite.options) for p in plan.suites if p.suite.name in selected)
     with ExitStack() as stack:
         if needs_target:
-            opened = stack.enter_context(open_target(env.loaded.profile.target, env.rundir.path / "target"))
+            opened = stack.enter_context(open_target(plan.loaded.profile.target, env.rundir.path / "target"))
             env.writer.add_secrets(_credentials(opened.handle))
             env = replace(env, opened=opened)
             run = run.model_copy(update={"target": _target_info(opened, run.target)})
             yield run
         for planned in plan.suites:
-            result = _run_one(planned, planned.suite.name in selected, env)
-            criteria = _criteria_for(planned, result, env.history)
-            result = mark_judged(result, criteria)  # failed wherever a blocking criterion failed
+            result, criteria = run_suite(planned, env, selected=planned.suite.name in selected)
             if result.status is not SuiteStatus.SKIPPED:  # the status shown live is the judged one
                 env.progress.end_suite(result.name, result.status.value, headline(result))
             run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
@@ -174,7 +175,7 @@ def _initial_run(run_id: str, loaded: LoadedProfile) -> RunResult:
             environment=target.environment,
             signatories={
                 party: Signatory(**getattr(profile.report.signatories, party).model_dump())
-                for party in ("project", "business", "supervision")
+                for party in PARTIES
             },
             attachment_limit_mb=profile.report.attachment_limit_mb,
         ),
@@ -205,10 +206,11 @@ def _target_info(opened: OpenTarget, current: TargetInfo) -> TargetInfo:
 
 
 @dataclass(frozen=True)
-class _SuiteEnvironment:
-    """What every suite of one run shares."""
+class SuiteEnvironment:
+    """What every suite of one run shares (``harness run`` and ``harness import`` alike)."""
 
-    loaded: LoadedProfile
+    base_dir: Path  # relative paths in suite options are relative to it (the profile's directory)
+    declared: TargetHandle  # the target as declared, for suites that do not need it running
     opened: OpenTarget | None
     rundir: RunDirectory
     cancel: CancelToken
@@ -218,13 +220,26 @@ class _SuiteEnvironment:
     history: RunHistory
 
     def target_handle(self) -> TargetHandle:
-        if self.opened is not None:
-            return self.opened.handle
-        target = self.loaded.profile.target
-        return TargetHandle(name=target.name, base_url=target.base_url or "", scope=Scope(target.effective_scope()))
+        return self.opened.handle if self.opened is not None else self.declared
 
 
-def _run_one(planned: PlannedSuite, is_selected: bool, env: _SuiteEnvironment) -> SuiteResult:
+def run_suite(
+    planned: PlannedSuite, env: SuiteEnvironment, *, selected: bool = True
+) -> tuple[SuiteResult, list[CriterionResult]]:
+    """One suite through the pipeline: run by its runner (or ``error``/``skipped`` with the reason), its
+    times, ``duration``, artifacts and redaction added, its criteria (or its kind's defaults) judged —
+    baselines from ``env.history`` — and its status ``failed`` where a blocking criterion failed."""
+    result = _run_one(planned, selected, env)
+    criteria = _criteria_for(planned, result, env.history)
+    return mark_judged(result, criteria), criteria
+
+
+def _declared_target(loaded: LoadedProfile) -> TargetHandle:
+    target = loaded.profile.target
+    return TargetHandle(name=target.name, base_url=target.base_url or "", scope=Scope(target.effective_scope()))
+
+
+def _run_one(planned: PlannedSuite, is_selected: bool, env: SuiteEnvironment) -> SuiteResult:
     suite = planned.suite
     opened, rundir, cancel, progress, writer = env.opened, env.rundir, env.cancel, env.progress, env.writer
     skipped = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.SKIPPED)
@@ -278,7 +293,7 @@ def _target_problem(opened: OpenTarget | None) -> Message | None:
     return message("note.target_stopped_answering", reason=down) if down else None
 
 
-def _call_runner(planned: PlannedSuite, env: _SuiteEnvironment) -> SuiteResult:
+def _call_runner(planned: PlannedSuite, env: SuiteEnvironment) -> SuiteResult:
     suite = planned.suite
     error = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR)
     try:
@@ -289,7 +304,7 @@ def _call_runner(planned: PlannedSuite, env: _SuiteEnvironment) -> SuiteResult:
         target=env.target_handle(),
         run_dir=env.rundir.path,
         raw_dir=raw_dir,
-        base_dir=env.loaded.base_dir,
+        base_dir=env.base_dir,
         progress=env.progress,
         cancel=env.cancel,
         redactor=env.writer.redactor,
@@ -322,7 +337,7 @@ def _criteria_for(planned: PlannedSuite, result: SuiteResult, history: RunHistor
         return []
     written = planned.suite.criteria
     chosen = written or planned.default_criteria
-    return [history.evaluate(criterion, result, default=not written) for criterion in chosen]
+    return [judge(criterion, result, history, default=not written) for criterion in chosen]
 
 
 class _RunLogHandler(logging.FileHandler):

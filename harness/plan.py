@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from harness.criteria import Criterion, CriterionSyntaxError, parse_criterion
+from harness.criteria.names import NO_BASELINE_HINT, criterion_problem
 from harness.errors import ProfileError, ProfileIssue
-from harness.gates import Criterion, CriterionSyntaxError, parse_criterion
-from harness.gates.syntax import BinaryOp, Expression, Negate, Number
-from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
 from harness.profile.model import CriterionSpec, Suite, Target
 from harness.profile.schedule import history_issues
 from harness.profile.scope import Scope
 from harness.profile.source import Source
-from harness.runners.base import PreparedSuite, Runner
+from harness.results.model import CriterionAction
+from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, Runner
+from harness.target.managed import unknown_weaknesses
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
     """Raises ProfileError with every problem in the suites (unknown kinds, options, criteria)."""
     planned, issues = plan_suites(loaded.source, list(enumerate(loaded.profile.suites)), runners)
     issues += history_issues(loaded.profile, loaded.source)  # schedule, notify, baseline
+    issues += _target_issues(loaded.profile.target, loaded.source)
     if issues:
         raise ProfileError(issues, source=loaded.source)
     return Plan(loaded, tuple(planned))
@@ -76,8 +78,10 @@ def plan_suites(
 ) -> tuple[list[PlannedSuite], list[ProfileIssue]]:
     issues: list[ProfileIssue] = []
     planned: list[PlannedSuite] = []
-    has_baseline = source.data.get("baseline") is not None
-    scope = _declared_scope(source)
+    context = SuiteContext(
+        preflight=PreflightContext(base_dir=source.root.parent, scope=_declared_scope(source)),
+        has_baseline=source.data.get("baseline") is not None,
+    )
     for index, suite in suites:
         here = ("suites", index)
         runner = runners.get(suite.kind)
@@ -91,28 +95,72 @@ def plan_suites(
         except ValidationError as exc:
             issues.extend(validation_issues(exc, source, runner.options_model, (*here, "options")))
             continue
-        issues += _option_scope_issues(runner, options, scope, source, (*here, "options"))
-        criteria: list[Criterion] = []
-        for position, written in enumerate(suite.criteria):
-            path = (*here, "criteria", position)
-            text, action = (written.expect, written.action) if isinstance(written, CriterionSpec) else (written, None)
-            try:
-                criterion = parse_criterion(text, action)
-            except CriterionSyntaxError as exc:
-                issues.append(source.issue(path, str(exc)))
-                continue
-            except RecursionError:  # the profile model bounds criteria; this is the last line of defence
-                issues.append(source.issue(path, "the criterion is nested too deeply"))
-                continue
-            unknown = _meaningless(criterion) or _unknown_metrics(criterion, runner, options, has_baseline)
-            if unknown:
-                issues.append(source.issue(path, unknown))
-                continue
-            criteria.append(criterion)
-        defaults = tuple(parse_criterion(text) for text in _default_criteria(runner, options))
-        prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
-        planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled, _gate_notes(runner, options)))
+        written = [
+            (item.expect, item.action) if isinstance(item, CriterionSpec) else (item, None) for item in suite.criteria
+        ]
+        prepared = PreparedSuite(suite.name, suite.kind, options, (), suite.timeout, suite.description)
+        one, problems = plan_suite(prepared, runner, written, context, enabled=suite.enabled)
+        issues += [source.issue((*here, *key), problem) for key, problem in problems]
+        if one is not None:
+            planned.append(one)
     return planned, issues
+
+
+@dataclass(frozen=True)
+class SuiteContext:
+    """What planning a suite needs to know beyond the suite itself."""
+
+    preflight: PreflightContext
+    has_baseline: bool  # the profile names a baseline: ``baseline.*`` and ``findings.*`` may be read
+    no_baseline_hint: str = NO_BASELINE_HINT  # what to do when it does not (the profile's words by default)
+    producer: str = ""  # who produces the metrics, in messages ("junit imports"); default "a <kind> suite"
+
+
+def plan_suite(
+    prepared: PreparedSuite,
+    runner: Runner,
+    written: Sequence[tuple[str, CriterionAction | None]],
+    context: SuiteContext,
+    *,
+    enabled: bool = True,
+) -> tuple[PlannedSuite | None, list[OptionIssue]]:
+    """One suite whose options are valid: its criteria parsed and their names checked against the metrics
+    its runner declares, its defaults, what its runner's preflight refuses and how it judges beyond its
+    criteria. Problems come back as ``(key path below the suite, message)``: ``("criteria", 2)``,
+    ``("options", "host")``; the suite is None when one of its criteria is refused."""
+    options = prepared.options
+    problems: list[OptionIssue] = [
+        (("options", *key), message) for key, message in runner.preflight(options, context.preflight)
+    ]
+    known = runner.metric_names(options) | {"duration"}  # every suite's wall-clock time (the pipeline's)
+    criteria: list[Criterion] = []
+    for position, (text, action) in enumerate(written):
+        try:
+            criterion = parse_criterion(text, action)
+        except CriterionSyntaxError as exc:
+            problems.append((("criteria", position), str(exc)))
+            continue
+        except RecursionError:  # the profile model bounds criteria; this is the last line of defence
+            problems.append((("criteria", position), "the criterion is nested too deeply"))
+            continue
+        unknown = criterion_problem(
+            criterion, known, context.producer or _producer(runner.kind), has_baseline=context.has_baseline,
+            no_baseline_hint=context.no_baseline_hint,
+        )  # fmt: skip
+        if unknown:
+            problems.append((("criteria", position), unknown))
+            continue
+        criteria.append(criterion)
+    if len(criteria) < len(written):
+        return None, problems
+    defaults = tuple(parse_criterion(text) for text in runner.default_criteria_for(options))
+    suite = replace(prepared, criteria=tuple(criteria))
+    return PlannedSuite(suite, runner, defaults, enabled, tuple(runner.gate_notes(options))), problems
+
+
+def _producer(kind: str) -> str:
+    """Who produces a suite's metrics, for messages: ``a performance suite``, ``an import suite``."""
+    return f"{'an' if kind[:1] in 'aeio' else 'a'} {kind} suite"
 
 
 def _declared_scope(source: Source) -> Scope | None:
@@ -123,66 +171,10 @@ def _declared_scope(source: Source) -> Scope | None:
         return None
 
 
-def _option_scope_issues(
-    runner: Runner, options: object, scope: Scope | None, source: Source, here: tuple[str | int, ...]
-) -> list[ProfileIssue]:
-    """URLs in a suite's options that the run would refuse as outside the scope: ``validate`` says so first.
-    Runners whose options name hosts offer ``scope_issues(options, scope)`` -> [(key path, message)]."""
-    check = getattr(runner, "scope_issues", None)
-    if scope is None or not callable(check):
-        return []
-    return [source.issue((*here, *key), message) for key, message in check(options, scope)]
-
-
-def _default_criteria(runner: Runner, options: object) -> tuple[str, ...]:
-    """A runner's defaults; runners whose defaults depend on the options (``kind: import`` by format)
-    may offer ``default_criteria_for(options)``."""
-    for_options = getattr(runner, "default_criteria_for", None)
-    return tuple(for_options(options)) if callable(for_options) else runner.default_criteria
-
-
-def _gate_notes(runner: Runner, options: object) -> tuple[str, ...]:
-    """A runner's optional ``gate_notes(options)``: e.g. the severity policy of a security suite."""
-    notes = getattr(runner, "gate_notes", None)
-    return tuple(notes(options)) if callable(notes) else ()
-
-
-def _meaningless(criterion: Criterion) -> str:
-    """A criterion that measures nothing (``1 < 2``) or divides by a written zero (``failed / 0 < 1``):
-    it would pass or fail whatever the suite did."""
-    if not criterion.references:
-        return "compares numbers only: name a metric, e.g. failed == 0 or p95 < 500ms"
-    if any(_divides_by_zero(side) for side in (criterion.left, criterion.right)):
-        return "divides by 0: the criterion can never be evaluated"
-    return ""
-
-
-def _divides_by_zero(expression: Expression) -> bool:
-    if isinstance(expression, BinaryOp):
-        divisor = expression.right.operand if isinstance(expression.right, Negate) else expression.right
-        if expression.op == "/" and isinstance(divisor, Number) and divisor.value == 0:
-            return True
-        return _divides_by_zero(expression.left) or _divides_by_zero(expression.right)
-    return isinstance(expression, Negate) and _divides_by_zero(expression.operand)
-
-
-def _unknown_metrics(criterion: Criterion, runner: Runner, options: object, has_baseline: bool) -> str:
-    """A message naming the first metric the suite will not produce, or ""."""
-    known = runner.metric_names(options)  # type: ignore[arg-type]
-    for reference in criterion.references:
-        history = history_name_problem(reference, known, has_baseline)  # baseline.*, findings.new.* ...
-        if history is not None:
-            if history:
-                return history
-            continue
-        if any(segment.args is not None for segment in reference.segments):
-            continue  # endpoint("...") and friends are resolved against results, not known in advance
-        name = reference.dotted
-        if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f"; it produces: {', '.join(sorted(known))}"
-            return f"metric {name!r} is not produced by a {runner.kind} suite{hint}"
-    return ""
+def _target_issues(target: Target, source: Source) -> list[ProfileIssue]:
+    """What the target would refuse: weaknesses the demo does not have."""
+    here = ("target", "demo", "weaknesses")
+    return [source.issue((*here, index), problem) for index, problem in unknown_weaknesses(target.demo.weaknesses)]
 
 
 def select(plan: Plan, names: Sequence[str]) -> set[str]:

@@ -28,7 +28,7 @@ from harness.results.model import (
     Verdict,
 )
 from harness.results.rundir import RunDirectory
-from harness.runners.base import PreparedSuite, RunContext, Runner
+from harness.runners.base import PreparedSuite, RunContext, Runner, RunnerBase
 from harness.runners.registry import load_runners
 
 T0 = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
@@ -110,15 +110,12 @@ class ScriptedOptions(BaseModel):
     sleep: float = 0.0
 
 
-class ScriptedRunner:
+class ScriptedRunner(RunnerBase):
     """Returns the results its options describe: a stand-in for the performance and security runners,
     which live on other branches, so the history is proven against the real pipeline without them."""
 
     options_model: ClassVar[type[BaseModel]] = ScriptedOptions
     default_criteria: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
 
     def needs_target(self, options: BaseModel) -> bool:
         return False

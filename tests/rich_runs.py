@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from harness.gates import decide_verdict, evaluate, mark_judged, parse_criterion
-from harness.gates.defaults import DEFAULTS
+from harness.criteria import parse_criterion
+from harness.criteria.defaults import DEFAULTS
+from harness.gates import decide_verdict, evaluate, mark_judged
 from harness.reports import write_exports
 from harness.results.messages import message, policy_message
 from harness.results.model import (

@@ -47,3 +47,23 @@ def test_a_misspelt_coverage_metric_is_refused(write_profile: Callable[..., Path
     )
     with pytest.raises(ProfileError, match=r"did you mean 'scan\.urls'"):
         load_plan(profile, load_runners())
+
+
+def test_a_weakness_the_demo_does_not_have_is_refused_where_it_is_written(write_profile: Callable[..., Path]) -> None:
+    profile = write_profile(
+        """
+        project: {name: X}
+        target:
+          start: demo
+          demo: {weaknesses: [cookie-flags, reflected-xs]}
+        suites:
+          - {name: unit, kind: unit, options: {paths: [x]}}
+        """
+    )
+    with pytest.raises(ProfileError) as refused:
+        load_plan(profile, load_runners())
+    (issue,) = refused.value.issues
+    written = profile.read_text(encoding="utf-8").splitlines()
+    assert issue.line is not None and "reflected-xs]" in written[issue.line - 1]
+    assert issue.path == "target.demo.weaknesses[1]"
+    assert "unknown weakness 'reflected-xs'" in issue.message and "reflected-xss" in issue.message

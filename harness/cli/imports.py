@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
+from harness.history import HistoryLocation
 from harness.importing import ImportOutcome, ImportRequest, import_into, new_run, parse_criteria
 from harness.reports.summary import build_summary
 from harness.results.importers import load_importers
@@ -48,6 +49,20 @@ def import_command(
             help="Security formats: lowest risk whose findings FAIL (critical, high, medium, low, never; default high).",
         ),
     ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            help="What baseline.* and findings.* criteria compare with: last-pass, previous, a run id or a tag "
+            "(needs --history).",
+        ),
+    ] = None,
+    history: Annotated[
+        str | None,
+        typer.Option(
+            "--history", help="The run history (SQLite file or PostgreSQL URL): baselines, and the run is recorded."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary (with run_dir) as JSON.")] = False,
 ) -> None:
     """Import results that another tool produced, then gate and re-export the run (report.pdf, junit.xml, ...).
@@ -62,6 +77,8 @@ def import_command(
         fail(HarnessError(f"--language must be zh-CN or en, not {language!r}"))
     if fail_on is not None and fail_on not in FAIL_ON:
         fail(HarnessError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}"))
+    if baseline is not None and history is None:
+        fail(HarnessError("--baseline needs --history: the baseline is a run of the history"))
     importers = load_importers()
     importer = importers.get(format)
     if importer is None:
@@ -70,7 +87,7 @@ def import_command(
         sources = tuple(expand(files, Path.cwd()))
         request = ImportRequest(
             sources, importer, suite, kind or importer.default_kind, tuple(criterion or ()), replace,
-            cast("FailOn | None", fail_on),
+            cast("FailOn | None", fail_on), baseline, HistoryLocation.of(history) if history is not None else None,
         )  # fmt: skip
         parse_criteria(request)  # before anything is created
         rundir = RunDirectory.open(into) if into is not None else None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import IntEnum
 from typing import Annotated, NoReturn
 
 import typer
@@ -16,6 +15,8 @@ from rich.text import Text
 
 from harness import __version__
 from harness.errors import HarnessError, ProfileError
+from harness.exitcodes import VERDICT_EXIT as VERDICT_EXIT  # the CLI exits with these
+from harness.exitcodes import ExitCode as ExitCode
 
 app = typer.Typer(
     name="harness",
@@ -30,16 +31,6 @@ stdout = Console(highlight=False, emoji=False)
 stderr = Console(stderr=True, highlight=False, emoji=False)
 
 
-class ExitCode(IntEnum):
-    PASS = 0  # every selected suite completed and every criterion held
-    FAIL = 1  # at least one criterion failed
-    USAGE = 2  # bad command line, profile or input file; nothing was run
-    INCOMPLETE = 3  # a suite could not run or was stopped (target down, tool missing, Ctrl-C), or no report
-
-
-# keyed by the Verdict values (a StrEnum: its members are these strings), so that commands which never
-# judge a run (sign, verify) do not load the result model
-VERDICT_EXIT = {"PASS": ExitCode.PASS, "FAIL": ExitCode.FAIL, "INCOMPLETE": ExitCode.INCOMPLETE}
 
 
 def error_line(message: object) -> Text:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -13,6 +12,7 @@ import typer
 from harness.cancel import CancelToken
 from harness.cli.main import ExitCode, app, fail, stderr, stdout
 from harness.errors import HarnessError, RunnerSetupError
+from harness.profile.environment import process_environment
 from harness.results.model import RuleAction
 from harness.runners.security.rules import generate_rules_file
 from harness.runners.security.zap_api import ZapApi, ZapError, ZapUnavailable
@@ -43,7 +43,7 @@ def rules(
         fail(HarnessError(f"--action must be WARN, FAIL, INFO or IGNORE, not {action!r}"))
     if out.exists() and not force:
         fail(HarnessError(f"{out} exists: use --force to overwrite it"))
-    environ = dict(os.environ)
+    environ = process_environment()
     try:
         with ExitStack() as stack:
             if api_url:

@@ -19,6 +19,7 @@ from rich.console import Console
 
 from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
+from harness.results.signoff import PARTIES  # the light copy: `harness sign` loads no result model
 
 if TYPE_CHECKING:  # pyHanko takes half a second to import: only the signing commands load it
     from rich.table import Table
@@ -27,7 +28,6 @@ if TYPE_CHECKING:  # pyHanko takes half a second to import: only the signing com
     from harness.signing.verify import SignatureReport
 
 PASSWORD_ENV = "HARNESS_KEY_PASSWORD"
-_PARTIES = ("project", "business", "supervision")
 
 keys_app = typer.Typer(help="Make signing keys for trying the signing flow.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -100,7 +100,7 @@ def sign(
             report,
             party=party.value,
             key=key,
-            password=os.environ.get(password_env),
+            password=os.environ.get(password_env),  # named on the command line: the CLI reads it
             timestamp_url=timestamp_url,
             with_revocation=with_revocation,
             trust=trust or [],
@@ -282,7 +282,7 @@ def keys_demo(
             from harness.profile import load_profile
 
             chosen = load_profile(profile).profile.report.signatories
-            signatories = {party: getattr(chosen, party) for party in _PARTIES}
+            signatories = {party: getattr(chosen, party) for party in PARTIES}
         paths = make_demo_keys(out, signatories, crl_url=crl_url or DEFAULT_CRL_URL)
     except HarnessError as exc:
         fail(exc)

@@ -1,20 +1,18 @@
-"""The gate: acceptance criteria parsed from the profile, evaluated against results, decided as a verdict."""
+"""The gate: how each criterion is judged on a suite's results (``evaluate.py``, baselines included), which
+outcomes on partial results are final (``finality.py``), and the suite statuses and verdict
+(``verdict.py``). The criteria language itself is :mod:`harness.criteria`."""
 
-from harness.gates.evaluate import MetricMissing, Resolver, evaluate, is_partial, suite_resolver
-from harness.gates.syntax import Criterion, CriterionSyntaxError, Reference, parse_criterion
-from harness.gates.verdict import decide_verdict, judged_status, mark_judged
+from harness.gates.evaluate import Baseline, Baselines, evaluate, is_partial, judge
+from harness.gates.verdict import decide_verdict, judged_status, mark_judged, suite_stop
 
 __all__ = [
-    "Criterion",
-    "CriterionSyntaxError",
-    "MetricMissing",
-    "Reference",
-    "Resolver",
+    "Baseline",
+    "Baselines",
     "decide_verdict",
     "evaluate",
     "is_partial",
+    "judge",
     "judged_status",
     "mark_judged",
-    "parse_criterion",
-    "suite_resolver",
+    "suite_stop",
 ]

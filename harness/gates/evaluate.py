@@ -1,141 +1,112 @@
-"""Evaluate parsed criteria against suite results (DESIGN §5); the verdict is decided in verdict.py.
+"""How a criterion is judged on a suite's results — the one place that decides it (DESIGN §5).
 
-A suite cut short is judged on what it gathered: an outcome that more results could not change (see
-finality.py) counts as it is; any other is reported with its partial measurement and left open.
+- Plain criteria compare what the suite measured (:mod:`harness.criteria.measure`).
+- A criterion with a ``for`` window states a failure condition: it fails when the condition held for the
+  whole window while the suite ran — watched live (the Locust runner records the trigger) or replayed over
+  the suite's timeseries (:mod:`harness.criteria.window`).
+- A suite cut short is judged on what it gathered: an outcome that more results could not change (see
+  finality.py) counts as it is; any other is reported with its partial measurement and left open.
+- ``baseline.*`` and ``findings.*`` names read a :class:`Baseline` that the caller's :class:`Baselines`
+  provides (the run history implements it; the pipeline wires it): this module never reads a history.
+
+The verdict is decided in verdict.py.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
+from harness.criteria.measure import MetricMissing, Resolver, measure, measured_text, suite_resolver
+from harness.criteria.names import BASELINE, FINDINGS, finding_selector, uses_history
+from harness.criteria.syntax import Criterion, Number, Reference
+from harness.criteria.window import replay
 from harness.gates.finality import is_final
-from harness.gates.syntax import BinaryOp, Criterion, Expression, Negate, Number, Reference
 from harness.results.messages import message
 from harness.results.metrics import format_value
 from harness.results.model import (
     CriterionAction,
     CriterionOutcome,
     CriterionResult,
+    Risk,
     SuiteResult,
     SuiteStatus,
     Text,
 )
 
-
-class MetricMissing(LookupError):
-    """A criterion names a value the suite did not produce; ``text`` says which (translatable)."""
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(str(text))
-        self.text = text
+FindingCount = Callable[[str, Risk | None], float]
+"""``(set, risk)`` -> how many findings are new / fixed / unchanged since the baseline (``risk`` None: all).
+Raises MetricMissing when they cannot be counted."""
 
 
-Resolver = Callable[[Reference], float]
-"""Looks up a reference's value or raises :class:`MetricMissing`."""
+@dataclass(frozen=True)
+class Baseline:
+    """What one suite is compared with: the same-named suite of the baseline run, or why there is none."""
+
+    suite: SuiteResult | None = None  # its metrics and endpoints answer ``baseline.p95``
+    findings: FindingCount | None = None  # answers ``findings.new.high``
+    problem: Text = ""  # the baseline cannot be used (none named, history off, unknown tag): not evaluated
+    first: Text = ""  # nothing to compare with yet (a first run): ``baseline.*`` is not checked, all findings are new
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+class Baselines(Protocol):
+    """Where baselines come from; :class:`harness.history.RunHistory` implements it."""
+
+    def baseline_of(self, suite: SuiteResult) -> Baseline:
+        """The baseline of ``suite`` (never raises: problems are carried in the result)."""
+        ...
 
 
-# Equal within float noise counts as equal for every operator: 38/40 >= 95% must hold.
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "<": lambda a, b: a < b and not _close(a, b),
-    "<=": lambda a, b: a <= b or _close(a, b),
-    ">": lambda a, b: a > b and not _close(a, b),
-    ">=": lambda a, b: a >= b or _close(a, b),
-    "==": _close,
-    "!=": lambda a, b: not _close(a, b),
-}
+def judge(
+    criterion: Criterion, suite: SuiteResult, baselines: Baselines | None = None, *, default: bool = False
+) -> CriterionResult:
+    """One criterion on one suite, baselines included: what the pipeline calls for every criterion.
+
+    With ``baseline.*`` names and nothing to compare with yet (the first run), a completed suite gets a
+    warning ("not checked") so that run can pass and become the baseline.
+    """
+    if not any(uses_history(r) for r in criterion.references):
+        return evaluate(criterion, suite, default=default)
+    found = baselines.baseline_of(suite) if baselines is not None else Baseline(problem=message("history.no_baseline"))
+    reads_baseline = any(uses_history(r) and r.segments[0].name == BASELINE for r in criterion.references)
+    if reads_baseline and found.first and suite.completed:
+        return CriterionResult(
+            suite=suite.name, expression=criterion.text, action=criterion.action,
+            expected=criterion.right_text, outcome=CriterionOutcome.WARNED, default=default,
+            message=message("history.not_checked", why=found.first),
+        )  # fmt: skip
+    namespaces = {BASELINE: _baseline_values(found), FINDINGS: _finding_counts(found)}
+    return evaluate(criterion, suite, suite_resolver(suite, namespaces), default=default)
 
 
-def suite_resolver(suite: SuiteResult, namespaces: Mapping[str, Resolver] | None = None) -> Resolver:
-    """Resolve names from ``suite.metrics``, ``endpoint("NAME").metric`` from its endpoints, and any
-    extra ``namespaces`` (e.g. ``baseline.p95``) by their first segment."""
-    extra = dict(namespaces or {})
-
+def _baseline_values(found: Baseline) -> Resolver:
     def resolve(reference: Reference) -> float:
-        first = reference.segments[0]
-        if first.args is None and first.name in extra and len(reference.segments) > 1:
-            return extra[first.name](reference)
-        if first.name == "endpoint" and first.args is not None:
-            return _endpoint_metric(suite, reference)
-        if any(segment.args is not None for segment in reference.segments):
-            raise MetricMissing(f"unknown function in {reference.dotted!r}")
-        if reference.dotted == "pass_rate" and "pass_rate" not in suite.metrics:
-            tests = suite.metrics.get("tests", 0)
-            if tests and tests == suite.metrics.get("skipped"):
-                raise MetricMissing(message("criterion.all_skipped"))
-        return _lookup(suite.metrics, reference.dotted, suite.name)
+        if found.problem or found.suite is None:
+            raise MetricMissing(found.problem or found.first)
+        return suite_resolver(found.suite)(Reference(reference.segments[1:]))
 
     return resolve
 
 
-def _lookup(metrics: Mapping[str, float], name: str, owner: str, endpoint: str = "") -> float:
-    if name in metrics:
-        return metrics[name]
-    close = difflib.get_close_matches(name, list(metrics), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    available = ", ".join(sorted(metrics)) or "none"
-    if endpoint:
-        raise MetricMissing(f"endpoint {endpoint!r} has no metric {name!r}{hint}; it has: {available}")
-    raise MetricMissing(message("criterion.metric_missing", suite=owner, name=name, hint=hint, available=available))
+def _finding_counts(found: Baseline) -> Resolver:
+    def resolve(reference: Reference) -> float:
+        selector = finding_selector(reference)
+        if selector is None:
+            raise MetricMissing(f"unknown findings count {reference.dotted!r}")
+        if found.problem or found.findings is None:
+            raise MetricMissing(found.problem or message("history.no_baseline"))
+        return found.findings(*selector)
 
-
-def _endpoint_metric(suite: SuiteResult, reference: Reference) -> float:
-    call = reference.segments[0]
-    if len(call.args or ()) != 1 or len(reference.segments) != 2:
-        raise MetricMissing('write endpoint("METHOD /path").metric, e.g. endpoint("GET /api/items").p95')
-    name = (call.args or ("",))[0]
-    endpoint = next((e for e in suite.endpoints if e.name == name), None)
-    if endpoint is None:
-        names = [e.name for e in suite.endpoints]
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise MetricMissing(message("criterion.endpoint_missing", suite=suite.name, name=name, hint=hint))
-    return _lookup(endpoint.metrics, reference.segments[1].name, suite.name, endpoint=name)
-
-
-def _value(expression: Expression, resolve: Resolver) -> float:
-    if isinstance(expression, Number):
-        return expression.value
-    if isinstance(expression, Reference):
-        return resolve(expression)
-    if isinstance(expression, Negate):
-        return -_value(expression.operand, resolve)
-    assert isinstance(expression, BinaryOp)
-    left = _value(expression.left, resolve)
-    right = _value(expression.right, resolve)
-    if expression.op == "+":
-        return left + right
-    if expression.op == "-":
-        return left - right
-    if expression.op == "*":
-        return left * right
-    if right == 0:
-        raise MetricMissing(message("criterion.division_by_zero"))
-    return left / right
-
-
-def measure(criterion: Criterion, resolve: Resolver) -> tuple[float, float, bool]:
-    """``(left, right, holds)`` of a criterion's comparison. Raises MetricMissing."""
-    left = _value(criterion.left, resolve)
-    right = _value(criterion.right, resolve)
-    return left, right, _COMPARE[criterion.op](left, right)
-
-
-def _measured_text(criterion: Criterion, value: float) -> str:
-    dimension = criterion.left.dimension if isinstance(criterion.left, Reference) else None
-    return format_value(value, dimension) if dimension else f"{value:.6g}"
+    return resolve
 
 
 def evaluate(
     criterion: Criterion, suite: SuiteResult, resolve: Resolver | None = None, *, default: bool = False
 ) -> CriterionResult:
-    """One criterion against one suite's results.
+    """One criterion against one suite's results (names resolved by ``resolve``, else from the suite).
 
-    A criterion with a ``for`` window states a failure condition instead (see :mod:`harness.gates.window`):
+    A criterion with a ``for`` window states a failure condition instead (see :mod:`harness.criteria.window`):
     it fails when it held for its window while the suite ran. A suite that was cut short (status
     ``incomplete`` or a stop record) is judged on what it gathered, with ``partial`` set: an outcome more
     results could not change stands; any other becomes ``error`` with its measured value kept.
@@ -171,7 +142,7 @@ def evaluate(
     except MetricMissing as exc:
         return CriterionResult(**base, outcome=CriterionOutcome.ERROR, message=exc.text, partial=partial)
     dimension = criterion.left.dimension if isinstance(criterion.left, Reference) else None
-    measured_text = _measured_text(criterion, measured)
+    text = measured_text(criterion, measured)
     if holds:
         outcome = CriterionOutcome.PASSED
     elif criterion.action is CriterionAction.WARN:
@@ -189,9 +160,7 @@ def evaluate(
             note = message("criterion.partial_open")
             if criterion.action is not CriterionAction.WARN:  # a warning decides nothing: it stands as measured
                 outcome = CriterionOutcome.ERROR
-    return CriterionResult(
-        **base, measured=measured, measured_text=measured_text, outcome=outcome, message=note, partial=partial
-    )
+    return CriterionResult(**base, measured=measured, measured_text=text, outcome=outcome, message=note, partial=partial)
 
 
 def is_partial(suite: SuiteResult) -> bool:
@@ -205,14 +174,12 @@ def _evaluate_window(criterion: Criterion, suite: SuiteResult, base: dict[str, o
     A suite watched live (its metrics carry ``aborted``) records the trigger in ``suite.abort``; for any
     other suite (e.g. imported results) its timeseries is replayed through the same window logic.
     """
-    from harness.gates.window import replay  # window builds on this module
-
     window = criterion.window or 0.0
     base = {**base, "expected": f"not for {window:g}s"}
     violated = CriterionOutcome.WARNED if criterion.action is CriterionAction.WARN else CriterionOutcome.FAILED
     if suite.abort is not None and suite.abort.criterion == criterion.text:
         measured = suite.abort.measured
-        text = _measured_text(criterion, measured) if measured is not None else ""
+        text = measured_text(criterion, measured) if measured is not None else ""
         return CriterionResult(
             **base, measured=measured, measured_text=text, outcome=violated, message=suite.abort.message
         )
@@ -222,7 +189,7 @@ def _evaluate_window(criterion: Criterion, suite: SuiteResult, base: dict[str, o
         )
     watch = replay(criterion, suite.timeseries)
     extreme = watch.extreme
-    peak = _measured_text(criterion, extreme) if extreme is not None else ""
+    peak = measured_text(criterion, extreme) if extreme is not None else ""
     if "aborted" in suite.metrics:
         # Watched live and never triggered: that is the verdict, whatever a replay of the coarser
         # recorded timeseries would say.
@@ -238,7 +205,7 @@ def _evaluate_window(criterion: Criterion, suite: SuiteResult, base: dict[str, o
     return CriterionResult(
         **base,
         measured=trigger.measured,
-        measured_text=_measured_text(criterion, trigger.measured),
+        measured_text=measured_text(criterion, trigger.measured),
         outcome=violated,
         message=message("criterion.window_held", since=trigger.since, at=trigger.at),
     )

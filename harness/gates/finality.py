@@ -9,7 +9,7 @@ findings already found is broken for good, and so is ``pass_rate >= 100%`` once 
 
 from __future__ import annotations
 
-from harness.gates.syntax import BinaryOp, Criterion, Expression, Negate, Number, Reference
+from harness.criteria.syntax import BinaryOp, Criterion, Expression, Negate, Number, Reference
 from harness.results.metrics import MONOTONIC, STICKY
 
 Direction = int | None

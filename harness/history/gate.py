@@ -1,5 +1,6 @@
 """One run's link to the history: recorded when it starts and when it ends, compared with its baseline,
-and baseline values fed to the gate (``p95 <= baseline.p95 * 1.10``, ``findings.new.high == 0``).
+and the baselines the gate judges ``p95 <= baseline.p95 * 1.10`` and ``findings.new.high == 0`` with (it
+implements :class:`harness.gates.Baselines`; the gate decides what they mean).
 
 The baseline is chosen per suite, among runs that started before this one:
 
@@ -19,20 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.criteria import MetricMissing
 from harness.errors import HarnessError
-from harness.gates import Criterion, MetricMissing, Reference, Resolver, evaluate, suite_resolver
+from harness.gates import Baseline
 from harness.history.compare import compare_suite, count
 from harness.history.location import HistoryLocation
-from harness.history.names import BASELINE, FINDINGS, finding_selector, uses_history
 from harness.history.records import RunRecord, SuiteSnapshot
 from harness.profile import LoadedProfile
 from harness.profile.schedule import BASELINE_KEYWORDS
 from harness.results.messages import message
 from harness.results.model import (
     Comparison,
-    CriterionOutcome,
-    CriterionResult,
     Endpoint,
+    Risk,
     RunResult,
     SuiteComparison,
     SuiteResult,
@@ -93,10 +93,16 @@ class RunHistory:
     @classmethod
     def open(cls, loaded: LoadedProfile, where: HistoryLocation | None) -> RunHistory:
         """Raises HistoryError when the database at ``where`` cannot be used (before anything runs)."""
+        return cls.at(where, loaded.name, loaded.profile.baseline)
+
+    @classmethod
+    def at(cls, where: HistoryLocation | None, profile: str, baseline: str | None) -> RunHistory:
+        """The history of ``profile``'s runs at ``where`` (None: no history), judging baselines by ``baseline``
+        (``last-pass``, ``previous``, a run id or a tag). Raises HistoryError when the database cannot be used."""
         from harness.history.runs import RunStore  # SQLAlchemy loads only when a history is used
 
         store = RunStore.open(where) if where is not None else None
-        return cls(store, loaded.name, loaded.profile.baseline)
+        return cls(store, profile, baseline)
 
     def begin(self, run: RunResult, run_dir: Path) -> None:
         """Record the run as started, so a run that is killed still shows up (INCOMPLETE, never finished).
@@ -150,50 +156,28 @@ class RunHistory:
             return _Choice(problem=message("history.baseline_incomplete", run=found.run_id, suite=suite))
         return _Choice(run=found, suite=snapshot)
 
-    def evaluate(self, criterion: Criterion, suite: SuiteResult, *, default: bool) -> CriterionResult:
-        """Like :func:`harness.gates.evaluate`, with ``baseline.*`` and ``findings.*`` resolved from the history."""
-        used = criterion.references
-        if not any(uses_history(r) for r in used):
-            return evaluate(criterion, suite, default=default)
+    def baseline_of(self, suite: SuiteResult) -> Baseline:
+        """The baseline of ``suite`` (:class:`harness.gates.Baselines`): the same-named suite of the baseline
+        run and counts of findings compared with it, or why there is none."""
         choice = self._choice(suite.name)
-        reads_baseline = any(uses_history(r) and r.segments[0].name == BASELINE for r in used)
-        if reads_baseline and choice.first and suite.completed:
-            return CriterionResult(
-                suite=suite.name, expression=criterion.text, action=criterion.action,
-                expected=criterion.right_text, outcome=CriterionOutcome.WARNED, default=default,
-                message=message("history.not_checked", why=choice.first),
-            )  # fmt: skip
-        namespaces = {BASELINE: self._baseline_values(choice), FINDINGS: self._finding_counts(choice, suite)}
-        return evaluate(criterion, suite, suite_resolver(suite, namespaces), default=default)
-
-    def _baseline_values(self, choice: _Choice) -> Resolver:
-        def resolve(reference: Reference) -> float:
-            if choice.problem or choice.suite is None or choice.run is None:
-                raise MetricMissing(choice.problem or choice.first)
+        if choice.problem:
+            return Baseline(problem=choice.problem)
+        baseline_suite = None
+        if choice.suite is not None and choice.run is not None:
             snapshot = choice.suite
-            as_suite = SuiteResult(
+            baseline_suite = SuiteResult(
                 name=f"{snapshot.name} of baseline run {choice.run.run_id}", kind=snapshot.kind,
                 status=snapshot.status, metrics=dict(snapshot.metrics),
                 endpoints=tuple(Endpoint(name=n, metrics=dict(m)) for n, m in snapshot.endpoints.items()),
             )  # fmt: skip
-            return suite_resolver(as_suite)(Reference(reference.segments[1:]))
 
-        return resolve
-
-    def _finding_counts(self, choice: _Choice, suite: SuiteResult) -> Resolver:
-        def resolve(reference: Reference) -> float:
-            selector = finding_selector(reference)
-            if selector is None:
-                raise MetricMissing(f"unknown findings count {reference.dotted!r}")
-            if choice.problem:
-                raise MetricMissing(choice.problem)
+        def findings(which: str, risk: Risk | None) -> float:
             comparison = compare_suite(SuiteSnapshot.of(suite), choice.suite, choice.run, choice.first)
             if comparison.baseline_run and comparison.note:  # one side did not complete: counting would be guessing
                 raise MetricMissing(comparison.note)
-            which, risk = selector
             return count(getattr(comparison, which), risk)
 
-        return resolve
+        return Baseline(suite=baseline_suite, findings=findings, first=choice.first)
 
     def comparison(self, run: RunResult) -> Comparison | None:
         """What changed since the baseline, for run.json, the report and summary.json; None without a baseline."""

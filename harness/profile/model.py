@@ -22,7 +22,6 @@ from pydantic import (
     model_validator,
 )
 
-from harness.demo.weaknesses import WEAKNESSES
 from harness.profile.schedule import Baseline, HistorySettings, NotifySpec, Schedules
 from harness.redaction import REDACTED
 from harness.results.model import CriterionAction, Signatory
@@ -80,25 +79,13 @@ Auth = Annotated[BearerAuth | HeaderAuth | BasicAuth | LoginAuth, Field(discrimi
 
 
 class DemoTarget(Strict):
-    """Options of the bundled demo target (``target.start: demo``)."""
+    """Options of the bundled demo target (``target.start: demo``).
+
+    The names of ``weaknesses`` are the demo's own business: ``harness validate`` checks them against the
+    demo target (harness/target/managed.py), which is the part of the harness that knows it.
+    """
 
     weaknesses: list[str] | Literal["all", "none"] = "all"
-
-    @field_validator("weaknesses")
-    @classmethod
-    def _known(cls, value: list[str] | str) -> list[str] | str:
-        if isinstance(value, list):
-            unknown = [w for w in value if w not in WEAKNESSES]
-            if unknown:
-                raise ValueError(f"unknown weakness {unknown[0]!r}; known: {', '.join(WEAKNESSES)}")
-        return value
-
-    def enabled_weaknesses(self) -> tuple[str, ...]:
-        if self.weaknesses == "all":
-            return tuple(WEAKNESSES)
-        if self.weaknesses == "none":
-            return ()
-        return tuple(self.weaknesses)
 
 
 class Target(Strict):

@@ -10,15 +10,15 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar, Protocol, TypeGuard, runtime_checkable
 
 from harness.errors import HarnessError
+from harness.plugins import EXPORTERS, load_plugins
 from harness.results.model import RunResult
 from harness.results.rundir import RunDirectory
 
-GROUP = "harness.exporters"
+GROUP = EXPORTERS
 log = logging.getLogger("harness.reports")
 
 
@@ -37,13 +37,13 @@ class Exporter(Protocol):
 
 
 def load_exporters() -> list[Exporter]:
-    exporters: list[Exporter] = []
-    for entry in entry_points(group=GROUP):
-        try:
-            exporters.append(entry.load()())
-        except Exception as exc:  # a broken third-party exporter must not block the others
-            log.warning("exporter plug-in %s (%s) failed to load: %s", entry.name, entry.value, exc)
-    return sorted(exporters, key=lambda e: (e.needs_manifest, e.name))
+    """Every registered exporter, those that embed the manifest last (a broken one hides no other)."""
+    exporters = load_plugins(GROUP, lambda _, factory: factory(), _is_exporter, "the Exporter protocol")
+    return sorted(exporters.values(), key=lambda e: (e.needs_manifest, e.name))
+
+
+def _is_exporter(plugin: object) -> TypeGuard[Exporter]:
+    return isinstance(plugin, Exporter)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from harness.exitcodes import VERDICT_EXIT
 from harness.gates.verdict import suite_stop
 from harness.results.model import (
     Comparison,
@@ -36,12 +37,10 @@ from harness.results.model import (
     RunResult,
     ScanCoverage,
     SuiteResult,
-    Verdict,
 )
 from harness.results.rundir import RunDirectory, write_json_atomic
 
 SUMMARY_VERSION = 1
-EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCOMPLETE: 3}
 
 
 def _findings(suite: SuiteResult) -> dict[str, object]:
@@ -74,7 +73,7 @@ def build_summary(run: RunResult) -> dict[str, object]:
         "run_id": run.run_id,
         "verdict": run.verdict.value,
         "verdict_reasons": [str(reason) for reason in run.verdict_reasons],
-        "exit_code": EXIT_CODES[run.verdict],
+        "exit_code": int(VERDICT_EXIT[run.verdict.value]),
         "started": run.started.isoformat(),
         "finished": run.finished.isoformat() if run.finished else None,
         "interrupted": run.interrupted,

@@ -21,7 +21,7 @@ Param = str | int | float | Message
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (zh-CN, en)
-    # --- verdict reasons (harness/gates/evaluate.py) ---
+    # --- verdict reasons (harness/gates/) ---
     "reason.interrupted": ("本次运行被中断。", "the run was interrupted"),
     "reason.suite_error": (
         "测试套件 {suite} 未能执行（原因见“测试结果详情”中该套件的说明）。",

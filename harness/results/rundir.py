@@ -11,12 +11,9 @@ Layout::
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +21,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from harness.errors import RunDirectoryError
+from harness.files import sha256_file as sha256_file  # kept importable from here
+from harness.files import write_atomic as write_atomic
+from harness.files import write_json_atomic as write_json_atomic
 from harness.redaction import Redactor
 from harness.results.model import SCHEMA_VERSION, Artifact, RunResult
 
@@ -39,32 +39,6 @@ MANIFEST_EXCLUDES = frozenset({MANIFEST_FILE, "report.pdf", LOG_FILE})
 def new_run_id(profile_name: str, now: datetime | None = None) -> str:
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%S")
     return f"{profile_name}-{stamp}-{secrets.token_hex(2)}"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same directory and rename: readers never see half a file."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_json_atomic(path: Path, payload: object) -> None:
-    write_atomic(path, (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode())
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class RunDirectory:

@@ -1,8 +1,9 @@
-"""The runner plug-in contract (DESIGN §4).
+"""The runner plug-in contract (DESIGN §4, docs/plugins.md).
 
 A runner turns one suite of the profile into one :class:`SuiteResult`. Built-in runners register under
 the entry-point group ``harness.runners`` exactly as third-party ones do; the entry-point name is the
-suite ``kind`` written in profiles, and the registered class is instantiated with that kind.
+suite ``kind`` written in profiles, and the registered class is instantiated with that kind. Subclass
+:class:`RunnerBase` to get the optional members' defaults.
 
 Contract:
 - ``run`` returns a result for whatever happened to the tests: failing tests are data.
@@ -17,7 +18,7 @@ Contract:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar, runtime_checkable
@@ -25,7 +26,8 @@ from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 from pydantic import BaseModel
 
 from harness.cancel import CancelToken
-from harness.gates import Criterion
+from harness.criteria import Criterion
+from harness.profile.scope import Scope
 from harness.progress import Progress
 from harness.redaction import Redactor
 from harness.results.model import SuiteResult
@@ -66,12 +68,28 @@ class RunContext:
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)  # for subprocesses
 
 
+@dataclass(frozen=True)
+class PreflightContext:
+    """What ``harness validate`` knows about a suite before anything runs."""
+
+    base_dir: Path  # the profile's directory: relative paths in options are relative to it
+    scope: Scope | None  # the profile's target scope; None when the target section itself is invalid
+
+
+OptionIssue = tuple[tuple[str | int, ...], str]
+"""A problem ``preflight`` finds: the key path below the suite's ``options`` (``("host",)``) and a message
+that says what to do; ``harness validate`` shows it at that key's FILE:LINE."""
+
+
 @runtime_checkable
 class Runner(Protocol):
+    """What the harness asks of a suite kind; members marked optional have defaults in :class:`RunnerBase`."""
+
     kind: str
     options_model: ClassVar[type[BaseModel]]
+    """The pydantic model the suite's ``options`` are validated with (``validate`` locates its errors)."""
     default_criteria: ClassVar[tuple[str, ...]]
-    """Criteria applied when a suite lists none (e.g. no failed tests for a test suite)."""
+    """Criteria applied when a suite lists none (e.g. no failed tests for a test suite). Optional: ()."""
 
     def needs_target(self, options: BaseModel) -> bool:
         """Whether the suite sends requests to the target (and so cannot run when it is down)."""
@@ -80,8 +98,45 @@ class Runner(Protocol):
     def metric_names(self, options: BaseModel) -> frozenset[str]:
         """The metrics this suite will produce, so ``validate`` catches a misspelt criterion early.
 
-        Per-endpoint values (``endpoint("GET /x").p95``) are checked against results instead.
+        Per-endpoint values (``endpoint("GET /x").p95``) are checked against results instead; ``duration``
+        (wall-clock seconds) is added by the pipeline to every suite and need not be listed. A metric's
+        unit follows from its name (:func:`harness.results.metrics.dimension_of`).
         """
         ...
 
+    def default_criteria_for(self, options: BaseModel) -> tuple[str, ...]:
+        """Optional: defaults that depend on the options (``kind: import`` by format); else ``default_criteria``."""
+        ...
+
+    def gate_notes(self, options: BaseModel) -> tuple[str, ...]:
+        """Optional: how the runner judges beyond its criteria, for ``validate`` (a scan's severity policy)."""
+        ...
+
+    def preflight(self, options: BaseModel, context: PreflightContext) -> Sequence[OptionIssue]:
+        """Optional: what the run would refuse, found before it starts (``harness validate``, ``harness run``):
+        a URL outside the scope, a file that does not exist. Never contacts anything."""
+        ...
+
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult: ...
+
+
+class RunnerBase:
+    """The defaults of a runner's optional members; a runner subclasses it and adds the required ones
+    (``options_model``, ``metric_names``, ``run``)."""
+
+    default_criteria: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def needs_target(self, options: BaseModel) -> bool:
+        return True
+
+    def default_criteria_for(self, options: BaseModel) -> tuple[str, ...]:
+        return self.default_criteria
+
+    def gate_notes(self, options: BaseModel) -> tuple[str, ...]:
+        return ()
+
+    def preflight(self, options: BaseModel, context: PreflightContext) -> Sequence[OptionIssue]:
+        return ()

@@ -3,7 +3,7 @@
 The files are copied into ``raw/<suite>/`` first, so the run directory (and the signed PDF) carries
 exactly the evidence the verdict was computed from. Findings of security formats (ZAP, Nessus) are judged
 by the same severity policy and rule configuration as scans (``fail_on``, ``rules``, ``rules_file``), and
-every import gets its kind's default criteria when it lists none (harness/gates/defaults.py).
+every import gets its kind's default criteria when it lists none (harness/criteria/defaults.py).
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from harness.criteria.defaults import default_criteria
 from harness.errors import ImportFormatError, ProfileError, RunnerSetupError
-from harness.gates.defaults import default_criteria
 from harness.results.findings import alert_metrics, sort_findings
 from harness.results.importers import Importer, load_importers
 from harness.results.messages import message, policy_message
 from harness.results.model import SuiteResult, SuiteStatus
 from harness.results.severity import FailOn, describe_policy, severity_actions
-from harness.runners.base import PreparedSuite, RunContext
+from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, RunContext, RunnerBase
 from harness.runners.security.rules import RuleConfig, from_mapping, parse_rules_file
 
 
@@ -91,7 +91,7 @@ def judge_findings(result: SuiteResult, rules: RuleConfig, fail_on: FailOn | Non
 
 
 def import_defaults(importer: Importer, kind: str) -> tuple[str, ...]:
-    """The criteria an import gets when none are given: its kind's defaults (harness/gates/defaults.py)
+    """The criteria an import gets when none are given: its kind's defaults (harness/criteria/defaults.py)
     if the importer produces their metric, else what the importer itself declares."""
     return default_criteria(kind, importer.metric_names | {"duration"}) or importer_defaults(importer)
 
@@ -140,12 +140,12 @@ def import_sources(importer: Importer, sources: list[Path], raw_dir: Path, suite
     return result.model_copy(update={"notes": notes})
 
 
-class ImportRunner:
+class ImportRunner(RunnerBase):
     options_model: ClassVar[type[BaseModel]] = ImportOptions
     default_criteria: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, kind: str, importers: dict[str, Importer] | None = None) -> None:
-        self.kind = kind
+        super().__init__(kind)
         self._importers = importers
 
     @property
@@ -180,6 +180,18 @@ class ImportRunner:
             return ()
         return import_defaults(importer, options.kind or importer.default_kind)
 
+    def preflight(self, options: BaseModel, context: PreflightContext) -> list[OptionIssue]:
+        """An unknown format, and severity options given for results that have no findings."""
+        assert isinstance(options, ImportOptions)
+        importer = self.importers.get(options.format)
+        if importer is None:
+            known = ", ".join(sorted(self.importers))
+            return [(("format",), f"unknown import format {options.format!r}; known: {known}")]
+        if options.judges_findings and not is_security_format(importer):
+            key = "fail_on" if options.fail_on is not None else "rules" if options.rules else "rules_file"
+            return [((key,), f"applies to security formats (findings), not to {options.format!r}")]
+        return []
+
     def gate_notes(self, options: BaseModel) -> tuple[str, ...]:
         """What ``harness validate`` says about how this import's findings are judged."""
         assert isinstance(options, ImportOptions)
@@ -209,6 +221,5 @@ class ImportRunner:
 
 
 def importer_defaults(importer: Importer | None) -> tuple[str, ...]:
-    """An importer's optional ``default_criteria`` (not every plug-in declares them)."""
-    defaults = getattr(importer, "default_criteria", ())
-    return tuple(defaults) if isinstance(defaults, tuple | list) else ()
+    """An importer's own ``default_criteria`` (() for one that leaves them to its results' kind)."""
+    return tuple(importer.default_criteria) if importer is not None else ()

@@ -17,13 +17,13 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harness.criteria.defaults import DEFAULTS
 from harness.errors import RunnerSetupError
-from harness.gates.defaults import DEFAULTS
 from harness.processes import ChildProcess
 from harness.results.importers.junit import parse_junit
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, StopRecord, SuiteResult, SuiteStatus, ToolInfo
-from harness.runners.base import PreparedSuite, RunContext
+from harness.runners.base import PreparedSuite, RunContext, RunnerBase
 
 PLUGIN = "harness.runners.pytest_plugin"
 
@@ -49,12 +49,9 @@ class PytestOptions(BaseModel):
     env: dict[str, str] = Field(default_factory=dict, description="extra environment variables")
 
 
-class PytestRunner:
+class PytestRunner(RunnerBase):
     options_model: ClassVar[type[BaseModel]] = PytestOptions
     default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["tests"]
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
 
     def needs_target(self, options: BaseModel) -> bool:
         assert isinstance(options, PytestOptions)

@@ -23,14 +23,14 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from harness.criteria.defaults import DEFAULTS
 from harness.errors import HarnessError, RunnerSetupError
-from harness.gates.defaults import DEFAULTS
+from harness.files import sha256_file
 from harness.progress import QuietProgress
 from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, TestCase, Text, ToolInfo
-from harness.results.rundir import sha256_file
-from harness.runners.base import PreparedSuite, RunContext
+from harness.runners.base import PreparedSuite, RunContext, RunnerBase
 from harness.runners.pytest import PytestOptions, PytestRunner
 from harness.uat.checklist import Checklist, ChecklistCase, load_checklist
 from harness.uat.results import UatRecord, UatStatus, load_results
@@ -65,12 +65,9 @@ class CheckOutcome:
     message: str
 
 
-class UatRunner:
+class UatRunner(RunnerBase):
     options_model: ClassVar[type[BaseModel]] = UatOptions
     default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["uat"]
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
 
     def needs_target(self, options: BaseModel) -> bool:
         assert isinstance(options, UatOptions)

@@ -9,7 +9,6 @@ only the webhook's host, never its full URL (which often carries a token).
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +18,7 @@ import requests
 
 from harness.errors import ScopeError
 from harness.processes import ChildProcess
+from harness.profile.environment import process_environment
 from harness.profile.schedule import NotifySpec
 from harness.profile.scope import Scope
 
@@ -58,7 +58,7 @@ def notify(summary: Mapping[str, object], spec: NotifySpec, scope: list[str], cw
 def _command(argv: list[str], body: bytes, summary: Mapping[str, object], timeout: float, cwd: Path) -> str:
     name = Path(argv[0]).name
     environ = {
-        **os.environ,
+        **process_environment(),
         "HARNESS_VERDICT": str(summary.get("verdict") or ""),
         "HARNESS_RUN_ID": str(summary.get("run_id") or ""),
         "HARNESS_RUN_DIR": str(summary.get("run_dir") or ""),

@@ -17,13 +17,14 @@ import time
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.exitcodes import VERDICT_EXIT
+from harness.files import write_json_atomic
 from harness.history.database import Database
 from harness.history.location import HistoryLocation
 from harness.pipeline import execute
 from harness.plan import make_plan, select
 from harness.profile import load_profile
-from harness.reports.summary import EXIT_CODES, build_summary
-from harness.results.rundir import write_json_atomic
+from harness.reports.summary import build_summary
 from harness.runners.registry import load_runners
 from harness.schedule.locks import join_profile_lock
 
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if outcome.export_errors:
         summary["export_errors"] = list(outcome.export_errors)
     write_json_atomic(args.summary, summary)
-    return EXIT_CODES[outcome.run.verdict]
+    return int(VERDICT_EXIT[outcome.run.verdict.value])
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from harness.profile.model import Target
 from harness.profile.scope import Scope
 from harness.target.connect import auth_headers, read_version, unreachable_reason
 from harness.target.handle import TargetHandle
-from harness.target.managed import demo_target
+from harness.target.managed import demo_target, demo_weaknesses
 
 __all__ = ["OpenTarget", "TargetHandle", "open_target"]
 
@@ -43,7 +43,7 @@ def open_target(target: Target, workdir: Path) -> Iterator[OpenTarget]:
             version_path = version_path or "/version"
             try:
                 base_url = stack.enter_context(
-                    demo_target(workdir, target.demo.enabled_weaknesses(), target.startup_timeout)
+                    demo_target(workdir, demo_weaknesses(target.demo.weaknesses), target.startup_timeout)
                 )
             except HarnessError as exc:
                 problem = str(exc)

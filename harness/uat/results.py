@@ -28,10 +28,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from harness.errors import HarnessError, ProfileError
+from harness.errors import EvidenceError as EvidenceError  # defined in errors.py; kept importable from here
+from harness.errors import ProfileError
+from harness.files import sha256_file, write_atomic
 from harness.profile import validation_issues
 from harness.profile.source import load_source
-from harness.results.rundir import sha256_file, write_atomic
 
 
 class UatStatus(StrEnum):
@@ -65,10 +66,6 @@ class UatResults(BaseModel):
 
     checklist: str = ""
     results: dict[str, UatRecord] = Field(default_factory=dict)
-
-
-class EvidenceError(HarnessError):
-    """An evidence file to attach does not exist or cannot be read."""
 
 
 def load_results(path: Path) -> UatResults:

@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from harness.errors import HarnessError
+from harness.errors import SheetError as SheetError  # defined in errors.py; kept importable from here
 from harness.uat.checklist import Checklist
 from harness.uat.results import UatResults, UatStatus
 from harness.uat.suite import UatPaths
@@ -47,10 +47,6 @@ _STATUS_WORDS = {
 }  # fmt: skip
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 _ENCODINGS = ("utf-8-sig", "gb18030")  # Excel on a Chinese Windows saves CSV as GBK (a subset of GB 18030)
-
-
-class SheetError(HarnessError):
-    """A filled UAT sheet cannot be used: ``FILE:ROW: reason``."""
 
 
 @dataclass(frozen=True)

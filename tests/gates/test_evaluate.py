@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.gates import MetricMissing, Reference, evaluate, parse_criterion, suite_resolver
+from harness.criteria import MetricMissing, Reference, parse_criterion, suite_resolver
+from harness.gates import evaluate
 from harness.results.model import CriterionOutcome, Endpoint, StopRecord, SuiteResult, SuiteStatus
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.gates import parse_criterion
-from harness.gates.evaluate import measure, suite_resolver
+from harness.criteria import measure, parse_criterion, suite_resolver
 from harness.gates.finality import direction, is_final
 from harness.results.model import SuiteResult, SuiteStatus
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from harness.gates import decide_verdict, evaluate, judged_status, mark_judged, parse_criterion
+from harness.criteria import parse_criterion
+from harness.gates import decide_verdict, evaluate, judged_status, mark_judged
 from harness.results.messages import render
 from harness.results.model import (
     CriterionAction,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from harness.criteria import parse_criterion
 from harness.errors import RunnerSetupError
-from harness.gates import parse_criterion
 from harness.runners.locust.command import (
     PLUGIN,
     Outputs,

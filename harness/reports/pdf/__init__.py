@@ -3,15 +3,17 @@ an empty signature field per party (pyHanko)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeGuard
 
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from harness.errors import ExportError
-from harness.reports.pdf.context import ReportContext
+from harness.plugins import REPORT_SECTIONS, load_plugins
+from harness.reports.pdf.context import ReportContext, SuiteSection
 from harness.reports.pdf.document import build_pdf, page_decorator
 from harness.reports.pdf.embedding import finish_pdf
 from harness.reports.pdf.evidence import NO_EVIDENCE, Evidence, collect_evidence
@@ -25,14 +27,29 @@ from harness.results.rundir import RunDirectory, write_atomic
 REPORT_FILE = "report.pdf"
 
 
-def render_report(run: RunResult, path: Path, evidence: Evidence = NO_EVIDENCE) -> ReportContext:
+def load_sections() -> dict[str, SuiteSection]:
+    """The suite sections registered under ``harness.report_sections``, by the kind of results they draw."""
+    return load_plugins(REPORT_SECTIONS, lambda _, build: build, _is_section, "a section (suite, ctx) -> flowables")
+
+
+def _is_section(plugin: object) -> TypeGuard[SuiteSection]:
+    return callable(plugin)
+
+
+def render_report(
+    run: RunResult, path: Path, evidence: Evidence = NO_EVIDENCE, sections: Mapping[str, SuiteSection] | None = None
+) -> ReportContext:
     """Write the report for ``run`` to ``path``; returns the context (with signature box positions).
 
-    ``evidence`` (see :func:`collect_evidence`) adds the manifest section's rows and the attachments.
+    ``evidence`` (see :func:`collect_evidence`) adds the manifest section's rows and the attachments;
+    ``sections`` are the suite sections by kind (default: those registered, :func:`load_sections`).
     """
     register_fonts()
     t = Translator(run.report.language)
-    ctx = ReportContext(run=run, t=t, styles=make_styles(run.report.language), evidence=evidence)
+    ctx = ReportContext(
+        run=run, t=t, styles=make_styles(run.report.language), evidence=evidence,
+        sections=load_sections() if sections is None else sections,
+    )  # fmt: skip
     title = run.report.title or t("report_title")
     decorate = page_decorator(
         header_left=f"{title} · {run.project.name}",
@@ -48,11 +65,23 @@ def render_report(run: RunResult, path: Path, evidence: Evidence = NO_EVIDENCE) 
     return ctx
 
 
+SIGNATURE_MARKER = b"/ByteRange"
+"""Every PDF signature dictionary has one, readable or not."""
+
+
 def is_signed(path: Path) -> bool:
-    """True when ``path`` is a PDF with at least one signature (an unreadable file counts as unsigned)."""
+    """True when ``path`` carries a signature: one pyHanko reads, or a signature dictionary it cannot (a
+    damaged signed report is still signed: nothing may overwrite it). A file that cannot be read at all
+    counts as unsigned."""
     try:
-        return bool(PdfFileReader(BytesIO(path.read_bytes()), strict=False).embedded_signatures)
-    except (OSError, PdfError, ValueError, KeyError):
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if SIGNATURE_MARKER in data:
+        return True
+    try:
+        return bool(PdfFileReader(BytesIO(data), strict=False).embedded_signatures)
+    except (PdfError, ValueError, KeyError):
         return False
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+from reportlab.platypus import Flowable
 
 from harness.reports.pdf.evidence import NO_EVIDENCE, Evidence
 from harness.reports.pdf.i18n import Translator
@@ -28,6 +31,11 @@ class ReportContext:
     styles: Styles
     signature_boxes: dict[str, BoxPosition] = field(default_factory=dict)
     evidence: Evidence = NO_EVIDENCE
+    sections: Mapping[str, SuiteSection] = field(default_factory=dict)  # by the kind of a suite's results
+
+    def suite_section(self, suite: SuiteResult) -> SuiteSection | None:
+        """The section registered for the kind of ``suite``'s results, if any."""
+        return self.sections.get(suite.kind)
 
     def stage(self) -> str:
         return self.t.optional(f"stage_{self.run.project.stage}", self.run.project.stage)
@@ -43,3 +51,9 @@ class ReportContext:
         if suite.status is SuiteStatus.FAILED and suite.stopped is not None:
             return self.t("status_failed_cut_short")
         return self.status(suite.status.value)
+
+
+SuiteSection = Callable[[SuiteResult, ReportContext], list[Flowable]]
+"""A suite's part of the report: ``(suite, ctx) -> flowables``, registered under the entry-point group
+``harness.report_sections`` with the kind of the results it draws (docs/plugins.md). Pure layout: it
+reads only the suite and ``ctx`` (the run, the translator ``ctx.t``, the styles ``ctx.styles``)."""

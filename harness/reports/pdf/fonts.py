@@ -9,7 +9,6 @@ many symbols and emoji outlines. Without it those characters are shown as escape
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from functools import cache
@@ -20,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from harness.errors import ExportError
+from harness.profile.environment import CJK_FONT, variable
 
 FONT = "HarnessCJK"
 MONO = "HarnessCJKMono"
@@ -42,7 +42,7 @@ _FALLBACK_CANDIDATES: tuple[str, ...] = (
 
 
 def _font_file() -> tuple[str, int, int]:
-    override = os.environ.get("HARNESS_CJK_FONT")
+    override = variable(CJK_FONT)
     if override:
         return override, 0, 0
     for path, regular, mono in _CANDIDATES:

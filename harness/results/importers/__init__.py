@@ -10,16 +10,14 @@ and never resolves XML entities or fetches anything over the network.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar, Protocol, TypeGuard, runtime_checkable
 
+from harness.plugins import IMPORTERS, load_plugins
 from harness.results.model import SuiteResult
 
-GROUP = "harness.importers"
-log = logging.getLogger(__name__)
+GROUP = IMPORTERS
 
 
 @runtime_checkable
@@ -27,6 +25,9 @@ class Importer(Protocol):
     format: ClassVar[str]
     default_kind: ClassVar[str]  # the suite kind its results are (unit, integration, performance, security, ...)
     metric_names: ClassVar[frozenset[str]]
+    default_criteria: ClassVar[tuple[str, ...]]
+    """Criteria for imports that list none, used only when the results' kind has no default that fits
+    (harness/criteria/defaults.py); () to leave them to the kind."""
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
         """Parse ``files`` (already expanded, in order) into one suite's result."""
@@ -34,12 +35,9 @@ class Importer(Protocol):
 
 
 def load_importers() -> dict[str, Importer]:
-    importers: dict[str, Importer] = {}
-    for entry in entry_points(group=GROUP):
-        try:
-            importer = entry.load()()
-        except Exception as exc:  # a broken third-party importer must not hide the others
-            log.warning("importer plug-in %s (%s) failed to load: %s", entry.name, entry.value, exc)
-            continue
-        importers[entry.name] = importer
-    return importers
+    """One importer per registered format, built afresh (a broken third-party importer hides no other)."""
+    return load_plugins(GROUP, lambda _, factory: factory(), _is_importer, "the Importer protocol")
+
+
+def _is_importer(plugin: object) -> TypeGuard[Importer]:
+    return isinstance(plugin, Importer)

@@ -308,6 +308,7 @@ class JtlImporter:
     format: ClassVar[str] = "jtl"
     default_kind: ClassVar[str] = "performance"
     metric_names: ClassVar[frozenset[str]] = SAMPLE_METRICS | {"users"}
+    default_criteria: ClassVar[tuple[str, ...]] = ()  # those of its results' kind
     contents: ClassVar[DirectoryContents] = DirectoryContents(
         ("*.jtl", "*.csv", "*.xml"), lambda p: p.suffix.lower() != ".xml" or root_name(p) in (None, "testResults")
     )

@@ -354,6 +354,7 @@ class LocustCsvImporter:
     format: ClassVar[str] = "locust-csv"
     default_kind: ClassVar[str] = "performance"
     metric_names: ClassVar[frozenset[str]] = SAMPLE_METRICS | {"users", "exceptions"}
+    default_criteria: ClassVar[tuple[str, ...]] = ()  # those of its results' kind
     contents: ClassVar[DirectoryContents] = DirectoryContents(("*.csv",), lambda p: _role(p) is not None)
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:

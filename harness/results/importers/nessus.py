@@ -122,6 +122,7 @@ class NessusImporter:
     format: ClassVar[str] = "nessus"
     default_kind: ClassVar[str] = "security"
     metric_names: ClassVar[frozenset[str]] = ALERT_METRICS
+    default_criteria: ClassVar[tuple[str, ...]] = ()  # those of its results' kind
     contents: ClassVar[DirectoryContents] = DirectoryContents(("*.nessus",), xml_roots("NessusClientData_v2"))
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:

@@ -98,6 +98,7 @@ class ZapJsonImporter:
     format: ClassVar[str] = "zap-json"
     default_kind: ClassVar[str] = "security"
     metric_names: ClassVar[frozenset[str]] = ALERT_METRICS
+    default_criteria: ClassVar[tuple[str, ...]] = ()  # those of its results' kind
     contents: ClassVar[DirectoryContents] = DirectoryContents(("*.json",), _looks_like_zap_json)
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:
@@ -144,6 +145,7 @@ class ZapXmlImporter:
     format: ClassVar[str] = "zap-xml"
     default_kind: ClassVar[str] = "security"
     metric_names: ClassVar[frozenset[str]] = ALERT_METRICS
+    default_criteria: ClassVar[tuple[str, ...]] = ()  # those of its results' kind
     contents: ClassVar[DirectoryContents] = DirectoryContents(("*.xml",), xml_roots("OWASPZAPReport"))
 
     def read(self, files: Sequence[Path], suite: str, kind: str) -> SuiteResult:

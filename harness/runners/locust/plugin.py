@@ -40,7 +40,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import gevent
-
 from locust import LoadTestShape, events
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
@@ -209,10 +208,10 @@ def _guard_clients(environment: Environment) -> None:
     """Check every request and redirect hop before it is sent, in both of Locust's HTTP clients, and keep
     the profile's credentials on the origin under load. Patched once per process (Locust runs one test)."""
     import requests
+    from locust.contrib.fasthttp import LocustUserAgent
 
     from harness.profile.scope import Scope, shown  # only where the harness (and its scope) is installed
     from harness.target.http import same_site
-    from locust.contrib.fasthttp import LocustUserAgent
 
     scope = Scope(_SCOPE or [])
 

@@ -15,15 +15,15 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from harness.criteria import Criterion
+from harness.criteria.defaults import DEFAULTS
+from harness.criteria.window import Trigger
 from harness.errors import RunnerSetupError, ScopeError
-from harness.gates import Criterion
-from harness.gates.defaults import DEFAULTS
-from harness.gates.window import Trigger
-from harness.profile.scope import Scope, shown
+from harness.profile.scope import shown
 from harness.results.messages import message
 from harness.results.model import Message, SuiteResult
 from harness.results.performance import SAMPLE_METRICS
-from harness.runners.base import PreparedSuite, RunContext
+from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, RunContext, RunnerBase
 from harness.runners.locust.command import (
     Outputs,
     hard_timeout,
@@ -42,12 +42,9 @@ SOFT_MARGIN = 10.0
 """Seconds past the planned load duration before the harness asks Locust to stop (a shape overrunning)."""
 
 
-class LocustRunner:
+class LocustRunner(RunnerBase):
     options_model: ClassVar[type[BaseModel]] = LocustOptions
     default_criteria: ClassVar[tuple[str, ...]] = DEFAULTS["load"]
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
 
     def needs_target(self, options: BaseModel) -> bool:
         return True
@@ -57,10 +54,11 @@ class LocustRunner:
         names = SAMPLE_METRICS | {"users", "users_mean", "exceptions", "aborted"}
         return names | {"workers", "workers_lost"} if options.distributed else names
 
-    def scope_issues(self, options: BaseModel, scope: Scope) -> list[tuple[tuple[str], str]]:
-        """``harness validate``: a ``host`` the run would refuse (plan.py calls this)."""
+    def preflight(self, options: BaseModel, context: PreflightContext) -> list[OptionIssue]:
+        """``harness validate``: a ``host`` the run would refuse."""
         assert isinstance(options, LocustOptions)
-        problem = scope.problem(options.host) if options.host else ""
+        scope = context.scope
+        problem = scope.problem(options.host) if scope is not None and options.host else ""
         return [(("host",), f"{problem}; the run would refuse to load it")] if problem else []
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:

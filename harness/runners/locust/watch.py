@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.gates import Criterion, Reference
-from harness.gates.window import Trigger, WindowWatch, sample_resolver
+from harness.criteria import Criterion, Reference
+from harness.criteria.window import Trigger, WindowWatch, sample_resolver
 from harness.progress import Progress
 from harness.results.metrics import format_metric, format_value
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from harness.results.findings import FindingSet
 from harness.results.model import Message, ScanCoverage, SkippedItem, StopRecord, ToolInfo
@@ -123,6 +123,7 @@ class Deadline:
         return time.monotonic() >= self._end
 
 
+@runtime_checkable
 class Engine(Protocol):
     name: str
 

@@ -12,7 +12,6 @@ from harness.results.model import RuleAction
 from harness.results.severity import DEFAULT_FAIL_ON, FailOn, severity_actions
 from harness.runners.security.rules import Defaults, from_mapping
 
-Engine = Literal["auto", "zap", "wapiti"]
 Mode = Literal["baseline", "full", "api"]
 
 
@@ -110,7 +109,11 @@ class HeaderAuthOptions(_Strict):
 
 
 class SecurityOptions(_Strict):
-    engine: Engine = Field(default="auto", description="zap, wapiti, or auto (ZAP when available)")
+    engine: str = Field(
+        default="auto",
+        pattern=r"^[a-z][a-z0-9_-]*$",
+        description="zap, wapiti, auto (ZAP when available, else wapiti), or an engine a plug-in registers",
+    )
     mode: Mode = "baseline"
     path: str = Field(default="/", description="where scanning starts, relative to the target's base URL")
     openapi: str | None = Field(

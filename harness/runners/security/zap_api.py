@@ -16,7 +16,8 @@ from typing import TypeVar
 import requests
 from zapv2 import ZAPv2
 
-from harness.errors import HarnessError
+from harness.errors import ZapError as ZapError  # defined in errors.py; kept importable from here
+from harness.errors import ZapUnavailable as ZapUnavailable
 
 T = TypeVar("T")
 
@@ -31,22 +32,6 @@ ERROR_CODES = frozenset(
         "bad_state",
     }
 )  # fmt: skip
-
-
-class ZapError(HarnessError):
-    """ZAP answered a call with an API error code."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class ZapUnavailable(HarnessError):
-    """ZAP did not answer (not running, died, or hung past the call's time limit)."""
-
-    def __init__(self, message: str, closed: bool = False) -> None:
-        super().__init__(message)
-        self.closed = closed  # something accepted the connection and closed it without a reply
 
 
 def _closed_without_reply(exc: BaseException) -> bool:

@@ -1,39 +1,13 @@
-"""Report sections, in document order. Per-suite sections are chosen by suite kind (``SUITE_SECTIONS``);
-a kind without an entry gets the generic test-case section."""
+"""Report sections, in document order. A suite's section is the one registered for the kind of its results
+(entry-point group ``harness.report_sections``: performance, security and uat are built in, a plug-in adds
+its own); a kind without one gets the generic test-case section (``tests.py``)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from reportlab.platypus import Flowable
 
 from harness.reports.pdf.context import ReportContext
-from harness.reports.pdf.sections import (
-    changes,
-    contents,
-    cover,
-    environment,
-    evidence,
-    overview,
-    performance,
-    security,
-    signatures,
-    tests,
-    uat,
-)
-from harness.results.model import SuiteResult
-
-SuiteSection = Callable[[SuiteResult, ReportContext], list[Flowable]]
-
-SUITE_SECTIONS: dict[str, SuiteSection] = {
-    "performance": performance.build,
-    "security": security.build,
-    "uat": uat.build,
-}
-
-
-def suite_section(suite: SuiteResult) -> SuiteSection:
-    return SUITE_SECTIONS.get(suite.kind, tests.build)
+from harness.reports.pdf.sections import changes, contents, cover, environment, evidence, overview, signatures, tests
 
 
 def story(ctx: ReportContext) -> list[Flowable]:
@@ -46,7 +20,7 @@ def story(ctx: ReportContext) -> list[Flowable]:
     if ran:
         flowables += tests.heading(ctx)
         for suite in ran:
-            flowables += suite_section(suite)(suite, ctx)
+            flowables += (ctx.suite_section(suite) or tests.build)(suite, ctx)
     flowables += environment.build(ctx)
     flowables += evidence.build(ctx)
     flowables += signatures.build(ctx)

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from harness.gates.evaluate import MetricMissing, Resolver, measure
-from harness.gates.syntax import Criterion, Reference
+from harness.criteria.measure import MetricMissing, Resolver, measure
+from harness.criteria.syntax import Criterion, Reference
 from harness.results.model import TimePoint
 
 

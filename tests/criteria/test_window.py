@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from harness.gates import evaluate, parse_criterion
-from harness.gates.window import WindowWatch, replay, sample_resolver
+from harness.criteria import parse_criterion
+from harness.criteria.window import WindowWatch, replay, sample_resolver
+from harness.gates import evaluate
 from harness.results.model import AbortRecord, CriterionOutcome, SuiteResult, SuiteStatus, TimePoint
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.gates import CriterionSyntaxError, parse_criterion
-from harness.gates.syntax import BinaryOp, Number, Reference, Segment
+from harness.criteria import CriterionSyntaxError, parse_criterion
+from harness.criteria.syntax import BinaryOp, Number, Reference, Segment
 from harness.results.model import CriterionAction
 
 

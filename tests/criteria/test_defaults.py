@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.gates import parse_criterion
-from harness.gates.defaults import DEFAULTS, default_criteria
+from harness.criteria import parse_criterion
+from harness.criteria.defaults import DEFAULTS, default_criteria
 from harness.results.metrics import CASE_METRICS
 
 

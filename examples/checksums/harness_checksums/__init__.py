@@ -1,0 +1,1 @@
+"""``kind: checksums``: a worked example of a suite-kind plug-in (docs/plugins.md)."""
