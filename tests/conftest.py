@@ -4,14 +4,15 @@
 - ``demo_url``       a real demo target (uvicorn + SQLite) on 127.0.0.1, one per test session
 - ``write_profile``  writes a profile YAML into tmp_path and returns its path
 - ``run_cli``        runs ``harness ...`` in a subprocess (the real console script) and returns the result
-- ``demo_run_dir``   a fresh copy of one real `harness run profiles/demo.yaml` (run once per test session:
-                     the demo takes ~45 s), for tests that inspect or sign its results
+- ``demo_run_dir``   a fresh copy of one real `harness run profiles/demo.yaml` (run once per test session,
+                     shared by the xdist workers: the demo takes ~45 s), for tests that inspect or sign its results
 - ``postgres_server``, ``history_url``  a real PostgreSQL per session, and a test's history on SQLite and
                      on PostgreSQL (tests/pg_server.py)
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -92,15 +93,31 @@ def run_cli(tmp_path: Path) -> Callable[..., CliResult]:
 
 @pytest.fixture(scope="session")
 def _demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliResult, Path]:
-    base = tmp_path_factory.mktemp("demo-run")
+    """One real `harness run profiles/demo.yaml` for the whole test session, shared by the xdist workers:
+    the first worker that needs it runs it (under a lock in the session's common temporary directory), the
+    others wait for the lock and read its result. Tests only ever get copies (``demo_run_dir``)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "shared-demo-run"
+        shared.mkdir(exist_ok=True)
+        with (shared / "lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this worker dies
+            record = shared / "result.json"
+            if not record.is_file():
+                record.write_text(json.dumps(asdict(_run_demo(shared))))
+            result = CliResult(**json.loads(record.read_text()))
+    else:
+        result = _run_demo(tmp_path_factory.mktemp("demo-run"))
+    assert result.code == 0, result.stdout + result.stderr
+    return result, Path(str(result.json()["run_dir"]))
+
+
+def _run_demo(base: Path) -> CliResult:
     completed = subprocess.run(
         [str(Path(sys.executable).with_name("harness")), "run", str(REPO / "profiles" / "demo.yaml"), "--json",
          "--quiet", "--out", str(base / "reports")],
         capture_output=True, text=True, timeout=600, cwd=base,
     )  # fmt: skip
-    result = CliResult(completed.returncode, completed.stdout, completed.stderr)
-    assert result.code == 0, result.stdout + result.stderr
-    return result, Path(str(result.json()["run_dir"]))
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
 
 @pytest.fixture
