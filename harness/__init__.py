@@ -1,10 +1,7 @@
 """acceptance-harness: run a project's acceptance suites, gate on criteria, write a signed PDF report."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("acceptance-harness")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# The one place the version is written: pyproject.toml reads it from here (tool.setuptools.dynamic), so
+# `harness --version` needs no package metadata lookup (importlib.metadata scans every installed package).
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]
