@@ -12,14 +12,17 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
+U = TypeVar("U")
 PREFIX = "FIGURE "
 
 
-def alternate(pairs: int, a: Callable[[], float], b: Callable[[], float]) -> tuple[list[float], list[float]]:
+def alternate(pairs: int, a: Callable[[], T], b: Callable[[], U]) -> tuple[list[T], list[U]]:
     """``pairs`` samples of each, A first in even pairs and B first in odd ones: drifting load hits both alike."""
-    first: list[float] = []
-    second: list[float] = []
+    first: list[T] = []
+    second: list[U] = []
     for index in range(pairs):
         if index % 2 == 0:
             first.append(a())
@@ -30,10 +33,10 @@ def alternate(pairs: int, a: Callable[[], float], b: Callable[[], float]) -> tup
     return first, second
 
 
-def rounds(count: int, commands: Mapping[str, Callable[[], float]]) -> dict[str, list[float]]:
+def rounds(count: int, commands: Mapping[str, Callable[[], T]]) -> dict[str, list[T]]:
     """``count`` rounds of every command; each round runs them in a rotated order."""
     names = list(commands)
-    samples: dict[str, list[float]] = {name: [] for name in names}
+    samples: dict[str, list[T]] = {name: [] for name in names}
     for index in range(count):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
