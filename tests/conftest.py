@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,3 +128,42 @@ def demo_run_dir(_demo_run: tuple[CliResult, Path], tmp_path: Path) -> tuple[Cli
     copy = tmp_path / "reports" / run_dir.name
     shutil.copytree(run_dir, copy, symlinks=True)
     return result, copy
+
+
+def _weight(item: pytest.Item) -> int:
+    """1 for an end-to-end (``slow``) test or one shard of a long property test, else 0."""
+    callspec = getattr(item, "callspec", None)
+    return int(item.get_closest_marker("slow") is not None or (callspec is not None and "shard" in callspec.params))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with the most long tests (:func:`_weight`) first, each file's tests kept together and in order.
+
+    ``make test`` hands whole files to the xdist workers in this order (``--dist loadfile``, see
+    :func:`pytest_xdist_make_scheduler`): starting the longest files first keeps one worker from running a
+    long file alone at the end while the others are done.
+    """
+    weight: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        path = str(item.path)
+        first.setdefault(path, index)
+        weight[path] = weight.get(path, 0) + _weight(item)
+    items.sort(key=lambda item: (-weight[str(item.path)], first[str(item.path)]))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadfile`` in the collection order above (xdist would otherwise start the files with the
+    most tests, the quick unit tests, first and leave the long end-to-end files for the end), and each
+    ``shard`` of a parametrized property test as a unit of its own, so its shards run side by side."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            shard = re.search(r"\[shard(\d+)\]$", nodeid)
+            return super()._split_scope(nodeid) + (f"::shard{shard[1]}" if shard else "")
+
+    config.option.loadscopereorder = False
+    return Scheduling(config, log)  # type: ignore[arg-type]

@@ -6,7 +6,8 @@ CJK text, emoji, empty strings, thousands of findings and cases — and the real
 (:func:`render_report`: layout, fonts, signature fields, attachments) must write a PDF for each.
 
 The examples are derandomized (the same ones on every run, no example database), so CI never flakes on a
-newly found example, and split over five test items that run in parallel (500 in all); a failure found while developing is added below as an explicit ``@example``.
+newly found example, and split over five test items (``shard0`` ... ``shard4``, 500 examples in all) that
+xdist workers run side by side; a failure found while developing is added below as an explicit ``@example``.
 """
 
 from __future__ import annotations
@@ -207,7 +208,8 @@ def _single(suite: SuiteResult, language: str = "en") -> RunResult:
     )
 
 
-@pytest.mark.parametrize("shard", range(SHARDS))  # Hypothesis derandomizes each parametrized item apart
+# Hypothesis derandomizes each parametrized item apart; tests/conftest.py schedules each shard on its own
+@pytest.mark.parametrize("shard", range(SHARDS), ids=lambda n: f"shard{n}")
 @settings(
     max_examples=EXAMPLES // SHARDS,
     deadline=None,
