@@ -152,6 +152,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: (-weight[str(item.path)], first[str(item.path)]))
 
 
+@pytest.hookimpl(optionalhook=True)  # also loads with -p no:xdist
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``--dist loadfile`` in the collection order above (xdist would otherwise start the files with the
     most tests, the quick unit tests, first and leave the long end-to-end files for the end), and each
