@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks._figures import figure, rounds, spread
+
 GOAL_RATIO = 3.0
 GOAL_RSS_MB = 200.0
 
@@ -140,28 +142,24 @@ def main() -> None:
         path = Path(directory) / "generated.xml"
         generate(path, args.cases)
         size = path.stat().st_size / 1e6
-        print(f"JUnit ingest of {args.cases:,} test cases ({size:.1f} MB), best of {args.repeat} fresh processes each")
-        best: dict[str, dict[str, float]] = {}
-        for side in SIDES:
-            runs = [_measure(side, path) for _ in range(args.repeat)]
-            counts = {int(r["cases"]) for r in runs}
-            assert counts == {args.cases}, f"{side} read {counts} cases"
-            best[side] = {
-                "seconds": min(r["seconds"] for r in runs),
-                "median": statistics.median(r["seconds"] for r in runs),
-                "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
-            }
-            print(
-                f"  {side:24s} {best[side]['seconds']:7.3f} s (median {best[side]['median']:.3f} s)"
-                f"   peak RSS {best[side]['peak_rss_mb']:6.1f} MB"
-            )
+        print(f"JUnit ingest of {args.cases:,} test cases ({size:.1f} MB), {args.repeat} rounds in rotating order, "
+              "a fresh process each")  # fmt: skip
+        samples = rounds(args.repeat, {side: lambda side=side: _measure(side, path) for side in SIDES})
+    best: dict[str, dict[str, float]] = {}
+    for side, runs in samples.items():
+        counts = {int(r["cases"]) for r in runs}
+        assert counts == {args.cases}, f"{side} read {counts} cases"
+        best[side] = {
+            "seconds": min(r["seconds"] for r in runs),
+            "median": statistics.median(r["seconds"] for r in runs),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        }
+        print(f"  {side:24s} {spread([r['seconds'] for r in runs])}   peak RSS {best[side]['peak_rss_mb']:6.1f} MB")
     ours, theirs, walk = best["harness"], best["junitparser"], best["junitparser-walk-only"]
-    ratio = theirs["seconds"] / ours["seconds"]
-    print(f"speed: harness is {ratio:.2f}x junitparser (same harness model; goal >= {GOAL_RATIO:g}x): "
-          f"{'met' if ratio >= GOAL_RATIO else 'NOT met'}")  # fmt: skip
-    print(f"speed vs junitparser's bare parse-and-walk (no model): {walk['seconds'] / ours['seconds']:.2f}x")
-    print(f"peak RSS: harness {ours['peak_rss_mb']:.1f} MB (goal <= {GOAL_RSS_MB:g} MB): "
-          f"{'met' if ours['peak_rss_mb'] <= GOAL_RSS_MB else 'NOT met'}; junitparser {theirs['peak_rss_mb']:.1f} MB")  # fmt: skip
+    print(f"  vs junitparser's bare parse-and-walk (no model): {walk['median'] / ours['median']:.2f}x")
+    figure("JUnit ingest of 100k cases, junitparser / harness time", theirs["median"] / ours["median"], "x", ">=",
+           GOAL_RATIO, f"{ours['median']:.2f} s vs {theirs['median']:.2f} s")  # fmt: skip
+    figure("JUnit ingest of 100k cases, peak RSS", ours["peak_rss_mb"], "MB", "<=", GOAL_RSS_MB)
 
 
 if __name__ == "__main__":

@@ -1,31 +1,51 @@
 """What does running a pytest suite through the harness cost, compared with running pytest directly?
 
-Generates a 2,000-test suite (40 modules × 50 tests doing small but real work: parsing, validation,
-arithmetic — the shape of a unit suite), then times, alternating, in the same run:
+Generated suites (modules of 50 tests), each run bare (``python -m pytest -q SUITE``) and through
+``harness run`` (JUnit XML, run.json, every export, the PDF, the manifest), in rounds whose order rotates,
+so drifting machine load hits every command alike; medians and minimums are printed:
 
-- baseline: ``python -m pytest -q SUITE`` (bare pytest)
-- harness:  ``harness run PROFILE`` for the same suite (JUnit XML, allure results, run.json, exports, PDF)
+- fixed cost: a 1-test suite, harness minus bare (goal <= 1.0 s);
+- extra per test, trivial tests: the slope between a small and a large suite, harness minus bare,
+  against bare's own slope (goal <= 0.05 x bare per test);
+- extra per test, realistic 2 ms tests (parse, validate, wait 2 ms), the same way (goal <= 0.05 x bare);
+- 2,000 x 2 ms tests: harness / bare wall time (goal <= 1.05).
 
-and prints median wall times and their ratio (goal <= 1.05). The harness's fixed costs (start-up,
-report) do not grow with the suite; the per-test cost is what the ratio shows as suites get longer.
+Both sides run the same pytest with the same plug-ins; Hypothesis's plug-in is switched off on both (it
+imports Hypothesis at the end of every run where it is installed, a cost that is pytest's, not the
+harness's). The harness runs with its defaults; the ``allure: true`` lines (allure-pytest per test) are
+shown for information.
 
-    .venv/bin/python -m benchmarks.pytest_overhead [--tests 2000] [--rounds 5]
+    .venv/bin/python -m benchmarks.pytest_overhead [--rounds 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
-import time
+from collections.abc import Callable
 from pathlib import Path
 
-MODULE = """
+from benchmarks._figures import figure, rounds, spread, timed
+
+HARNESS = str(Path(sys.executable).with_name("harness"))
+PER_MODULE = 50
+NO_HYPOTHESIS = ["-p", "no:hypothesispytest"]
+
+TRIVIAL = """
+import pytest
+
+
+@pytest.mark.parametrize("n", range({count}))
+def test_case(n: int) -> None:
+    assert n >= 0
+"""
+REALISTIC = """
 import json
 import re
+import time
 from decimal import Decimal
 
 import pytest
@@ -43,17 +63,18 @@ def test_case(n: int) -> None:
     decoded = json.loads(json.dumps(record))
     assert PHONE.match(decoded["phone"])
     assert fee(Decimal(decoded["area"])) >= 500
-    assert sum(i * i for i in range(2_000)) > 0
+    time.sleep(0.002)  # a query, a file, a call: most unit tests wait for something
 """
 
 
-def generate(root: Path, tests: int, per_module: int = 50, allure: bool = True) -> Path:
-    suite = root / "suite"
-    suite.mkdir()
+def generate(root: Path, name: str, body: str, tests: int, allure: bool = False) -> tuple[Path, Path]:
+    """(suite directory, profile running it) under ``root``."""
+    suite = root / name
+    suite.mkdir(parents=True)
     (suite / "pytest.ini").write_text("[pytest]\n")
-    for index in range(tests // per_module):
-        (suite / f"test_generated_{index:03d}.py").write_text(MODULE.format(count=per_module))
-    profile = root / "bench.yaml"
+    for index in range(max(1, tests // PER_MODULE)):
+        (suite / f"test_generated_{index:03d}.py").write_text(body.format(count=min(tests, PER_MODULE)))
+    profile = root / f"{name}{'-allure' if allure else ''}.yaml"
     profile.write_text(
         textwrap.dedent(
             f"""\
@@ -62,80 +83,68 @@ def generate(root: Path, tests: int, per_module: int = 50, allure: bool = True) 
             suites:
               - name: generated
                 kind: unit
-                options: {{paths: ["{suite}"], allure: {str(allure).lower()}}}
+                options: {{paths: ["{suite}"], allure: {str(allure).lower()}, args: {NO_HYPOTHESIS}}}
                 criteria: ["tests == {tests}"]
             output: {{dir: "{root / "reports"}"}}
             """
         )
     )
-    return profile
+    return suite, profile
 
 
-def timed(argv: list[str], cwd: Path) -> float:
-    started = time.perf_counter()
-    completed = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if completed.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
-    return elapsed
-
-
-def measure(root: Path, tests: int, rounds: int) -> dict[str, float]:
-    """Median wall time of each way of running the same generated suite, interleaved round by round."""
-    harness = str(Path(sys.executable).with_name("harness"))
-    profile = generate(root, tests)
-    lean = root / "lean.yaml"
-    lean.write_text(profile.read_text().replace("allure: true", "allure: false"))
-    commands = {
-        "bare pytest": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(root / "suite")],
-        "harness run": [harness, "run", str(profile), "--quiet"],
-        "harness run, allure: false": [harness, "run", str(lean), "--quiet"],
-    }
-    for argv in commands.values():
-        timed(argv, root)  # warm the file system and byte-code caches for all
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(rounds):  # interleaved, so drifting machine load hits all alike
-        for name, argv in commands.items():
-            times[name].append(timed(argv, root))
-    return {name: statistics.median(values) for name, values in times.items()}
+def commands(root: Path, sizes: dict[str, tuple[str, int]], allure_for: set[str]) -> dict[str, Callable[[], float]]:
+    found: dict[str, Callable[[], float]] = {}
+    for name, (body, tests) in sizes.items():
+        suite, profile = generate(root, name, body, tests)
+        bare = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NO_HYPOTHESIS, str(suite)]
+        found[f"bare {name}"] = lambda argv=bare: timed(argv, root)
+        found[f"harness {name}"] = lambda p=profile: timed([HARNESS, "run", str(p), "--quiet"], root)
+        if name in allure_for:
+            _, with_allure = generate(root / "allure", name, body, tests, allure=True)
+            found[f"harness {name} allure"] = lambda p=with_allure: timed([HARNESS, "run", str(p), "--quiet"], root)
+    return found
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tests", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--dir", type=Path, default=None, help="where to generate the suites (default: a temp dir)")
     args = parser.parse_args()
-    # The project's disk (where reports/ lives) and, when there is one, a RAM disk: allure-pytest creates two
-    # files per test and the harness writes per-test Allure results, so a file system that is slow to create
-    # files (some virtual machines: ~0.4 ms per file) shows up in the ratio; tmpfs shows the harness's own cost.
-    places = {"project disk": Path(__file__).parent}
-    if Path("/dev/shm").is_dir():
-        places["tmpfs (/dev/shm)"] = Path("/dev/shm")
-    sizes = (args.tests, 4 * args.tests)
-    print(f"rounds: {args.rounds} (median wall time); suites of {sizes[0]} and {sizes[1]} tests")
-    for label, parent in places.items():
-        medians = {}
-        for size in sizes:
-            with tempfile.TemporaryDirectory(dir=parent, prefix=".bench-") as directory:
-                medians[size] = measure(Path(directory), size, args.rounds)
-        small, large = medians[sizes[0]], medians[sizes[1]]
-        print(f"\n{label}:")
-        print(f"  {'':27s}{sizes[0]:>6} tests ratio {sizes[1]:>6} tests ratio  per test ratio  fixed")
-        n1, n2 = sizes
-        base_slope = (large["bare pytest"] - small["bare pytest"]) / (n2 - n1)
-        base_fixed = small["bare pytest"] - base_slope * n1
-        for name in small:
-            slope = (large[name] - small[name]) / (n2 - n1)
-            fixed = small[name] - slope * n1 - base_fixed  # what the harness adds whatever the suite's size
-            print(
-                f"  {name:27s}{small[name]:8.2f} s {small[name] / small['bare pytest']:5.2f}"
-                f" {large[name]:8.2f} s {large[name] / large['bare pytest']:5.2f}"
-                f" {slope * 1000:6.2f} ms {slope / base_slope:5.2f} {fixed:5.2f} s"
-            )
-    print(
-        "\ngoal: harness run / bare pytest <= 1.05. The fixed part (start-up, gate, report.pdf with embedded"
-        "\nfonts, exports) does not grow with the suite; the per-test columns show what does."
-    )
+    sizes = {
+        "one": (TRIVIAL, 1),
+        "trivial-250": (TRIVIAL, 250),
+        "trivial-4000": (TRIVIAL, 4000),
+        "2ms-200": (REALISTIC, 200),
+        "2ms-2000": (REALISTIC, 2000),
+    }
+    with tempfile.TemporaryDirectory(prefix=".bench-pytest-", dir=args.dir) as directory:
+        root = Path(directory)
+        runs = commands(root, sizes, allure_for={"trivial-4000", "2ms-2000"})
+        for run in runs.values():
+            run()  # warm the page cache, the byte code and the font cache for all
+        samples = rounds(args.rounds, runs)
+    median = {name: statistics.median(values) for name, values in samples.items()}
+    print(f"pytest suites bare and through `harness run`, {args.rounds} rounds in rotating order")
+    for name, values in samples.items():
+        print(f"  {name:28s} {spread(values)}")
+
+    def slope(side: str, small: str, large: str) -> float:
+        n1, n2 = sizes[small][1], sizes[large][1]
+        return (median[f"{side} {large}"] - median[f"{side} {small}"]) / (n2 - n1)
+
+    fixed = [h - b for h, b in zip(samples["harness one"], samples["bare one"], strict=True)]
+    figure("fixed cost: harness run of a 1-test suite - bare pytest", statistics.median(fixed), "s", "<=", 1.0,
+           f"min {min(fixed):.3f} s; bare {median['bare one']:.3f} s")  # fmt: skip
+    for label, small, large in (("trivial", "trivial-250", "trivial-4000"), ("2 ms", "2ms-200", "2ms-2000")):
+        bare = slope("bare", small, large)
+        extra = slope("harness", small, large) - bare
+        figure(f"extra per test vs bare, {label} tests", extra * 1000, "ms", "<=", 0.05 * bare * 1000,
+               f"bare {bare * 1000:.3f} ms/test = {extra / bare:.3f} x bare")  # fmt: skip
+        with_allure = (median[f"harness {large} allure"] - median[f"harness {large}"]) / sizes[large][1]
+        print(f"    with allure: true (allure-pytest writing per test): +{with_allure * 1000:.3f} ms/test more")
+    ratio = median["harness 2ms-2000"] / median["bare 2ms-2000"]
+    figure("2,000 x 2 ms tests, harness / bare, wall", ratio, "x", "<=", 1.05,
+           f"{median['harness 2ms-2000']:.2f} s vs {median['bare 2ms-2000']:.2f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -12,13 +12,11 @@ Names load on first use, so ``import harness`` (done by every tool process the h
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
-try:
-    __version__ = version("acceptance-harness")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# The one place the version is written: pyproject.toml reads it from here (tool.setuptools.dynamic), so
+# `harness --version` needs no package metadata lookup (importlib.metadata scans every installed package).
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from harness.api import read_run as read_run

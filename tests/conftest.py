@@ -4,22 +4,24 @@
 - ``demo_url``       a real demo target (uvicorn + SQLite) on 127.0.0.1, one per test session
 - ``write_profile``  writes a profile YAML into tmp_path and returns its path
 - ``run_cli``        runs ``harness ...`` in a subprocess (the real console script) and returns the result
-- ``demo_run_dir``   a fresh copy of one real `harness run profiles/demo.yaml` (run once per test session:
-                     the demo takes ~45 s), for tests that inspect or sign its results
+- ``demo_run_dir``   a fresh copy of one real `harness run profiles/demo.yaml` (run once per test session,
+                     shared by the xdist workers: the demo takes ~45 s), for tests that inspect or sign its results
 - ``postgres_server``, ``history_url``  a real PostgreSQL per session, and a test's history on SQLite and
                      on PostgreSQL (tests/pg_server.py)
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -92,15 +94,31 @@ def run_cli(tmp_path: Path) -> Callable[..., CliResult]:
 
 @pytest.fixture(scope="session")
 def _demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliResult, Path]:
-    base = tmp_path_factory.mktemp("demo-run")
+    """One real `harness run profiles/demo.yaml` for the whole test session, shared by the xdist workers:
+    the first worker that needs it runs it (under a lock in the session's common temporary directory), the
+    others wait for the lock and read its result. Tests only ever get copies (``demo_run_dir``)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "shared-demo-run"
+        shared.mkdir(exist_ok=True)
+        with (shared / "lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this worker dies
+            record = shared / "result.json"
+            if not record.is_file():
+                record.write_text(json.dumps(asdict(_run_demo(shared))))
+            result = CliResult(**json.loads(record.read_text()))
+    else:
+        result = _run_demo(tmp_path_factory.mktemp("demo-run"))
+    assert result.code == 0, result.stdout + result.stderr
+    return result, Path(str(result.json()["run_dir"]))
+
+
+def _run_demo(base: Path) -> CliResult:
     completed = subprocess.run(
         [str(Path(sys.executable).with_name("harness")), "run", str(REPO / "profiles" / "demo.yaml"), "--json",
          "--quiet", "--out", str(base / "reports")],
         capture_output=True, text=True, timeout=600, cwd=base,
     )  # fmt: skip
-    result = CliResult(completed.returncode, completed.stdout, completed.stderr)
-    assert result.code == 0, result.stdout + result.stderr
-    return result, Path(str(result.json()["run_dir"]))
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
 
 @pytest.fixture
@@ -110,3 +128,43 @@ def demo_run_dir(_demo_run: tuple[CliResult, Path], tmp_path: Path) -> tuple[Cli
     copy = tmp_path / "reports" / run_dir.name
     shutil.copytree(run_dir, copy, symlinks=True)
     return result, copy
+
+
+def _weight(item: pytest.Item) -> int:
+    """1 for an end-to-end (``slow``) test or one shard of a long property test, else 0."""
+    callspec = getattr(item, "callspec", None)
+    return int(item.get_closest_marker("slow") is not None or (callspec is not None and "shard" in callspec.params))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with the most long tests (:func:`_weight`) first, each file's tests kept together and in order.
+
+    ``make test`` hands whole files to the xdist workers in this order (``--dist loadfile``, see
+    :func:`pytest_xdist_make_scheduler`): starting the longest files first keeps one worker from running a
+    long file alone at the end while the others are done.
+    """
+    weight: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        path = str(item.path)
+        first.setdefault(path, index)
+        weight[path] = weight.get(path, 0) + _weight(item)
+    items.sort(key=lambda item: (-weight[str(item.path)], first[str(item.path)]))
+
+
+@pytest.hookimpl(optionalhook=True)  # also loads with -p no:xdist
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadfile`` in the collection order above (xdist would otherwise start the files with the
+    most tests, the quick unit tests, first and leave the long end-to-end files for the end), and each
+    ``shard`` of a parametrized property test as a unit of its own, so its shards run side by side."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            shard = re.search(r"\[shard(\d+)\]$", nodeid)
+            return super()._split_scope(nodeid) + (f"::shard{shard[1]}" if shard else "")
+
+    config.option.loadscopereorder = False
+    return Scheduling(config, log)  # type: ignore[arg-type]

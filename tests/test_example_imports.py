@@ -55,9 +55,8 @@ def test_example_imports_profile(run_cli: Callable[..., CliResult], repo: Path, 
 
 
 @pytest.mark.slow
-def test_demo_profile_uat_section(run_cli: Callable[..., CliResult], repo: Path, tmp_path: Path) -> None:
-    result = run_cli("run", str(repo / "profiles" / "demo.yaml"), "--suite", "uat", "--json", "--out", str(tmp_path))
-    assert result.code == 0, result.stderr + result.stdout
+def test_demo_profile_uat_section(_demo_run: tuple[CliResult, Path]) -> None:
+    result, _ = _demo_run  # the session's one demo run (every suite of profiles/demo.yaml, uat included)
     summary = result.json()
     uat = next(s for s in summary["suites"] if s["name"] == "uat")  # type: ignore[union-attr]
     assert uat["metrics"]["uat.passed"] == 8 and uat["metrics"]["uat.checks"] == 4

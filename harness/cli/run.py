@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from harness.cli.main import VERDICT_EXIT, ExitCode, app, error_line, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
-from harness.pipeline import RunOutcome, execute
 from harness.plan import Plan, load_plan, select
-from harness.progress import ConsoleProgress, QuietProgress
-from harness.reports import export_run
-from harness.reports.summary import build_summary
-from harness.results.metrics import headline
-from harness.results.rundir import RunDirectory
 from harness.runners.registry import load_runners
+
+# the pipeline (history, SQLAlchemy, target) and the exporters (reportlab, pyHanko) are loaded by the
+# commands that use them: `harness validate` needs neither
+if TYPE_CHECKING:
+    from harness.pipeline import RunOutcome
 
 ProfileArg = Annotated[Path, typer.Argument(help="The profile YAML file.", show_default=False)]
 
@@ -50,6 +48,10 @@ def run(
 
     Exit code: 0 PASS, 1 FAIL, 2 usage or profile error, 3 INCOMPLETE.
     """
+    from harness.pipeline import execute
+    from harness.progress import ConsoleProgress, QuietProgress
+    from harness.reports.summary import build_summary
+
     plan = _plan(profile)
     try:
         selected = select(plan, suite or [])
@@ -80,6 +82,10 @@ def _problems_line(outcome: RunOutcome) -> str:
 
 
 def _print_outcome(outcome: RunOutcome) -> None:
+    from rich.table import Table
+
+    from harness.results.metrics import headline
+
     run = outcome.run
     table = Table(show_edge=False, header_style="bold")
     for column in ("suite", "kind", "status", "result"):
@@ -141,6 +147,9 @@ def report(
     Exit code: 0 when every export was written, 3 when one failed (the others are still written), 2 for a
     directory that is not a run directory.
     """
+    from harness.reports import export_run
+    from harness.results.rundir import RunDirectory
+
     try:
         rundir = RunDirectory.open(run_dir)
         exported = export_run(rundir.read_run(), rundir)

@@ -12,8 +12,10 @@ Layout::
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
+import stat
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +41,25 @@ MANIFEST_EXCLUDES = frozenset({MANIFEST_FILE, "report.pdf", LOG_FILE})
 def new_run_id(profile_name: str, now: datetime | None = None) -> str:
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%S")
     return f"{profile_name}-{stamp}-{secrets.token_hex(2)}"
+
+
+def _files(under: Path) -> list[tuple[Path, os.stat_result]]:
+    """Regular files below ``under`` (symbolic links followed, linked directories not entered, as
+    ``Path.rglob``) whose names do not start with a dot, each with its ``stat``."""
+    found = []
+    for root, _, names in os.walk(under):
+        base = Path(root)
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = base / name
+            try:
+                info = path.stat()
+            except OSError:
+                continue  # removed while we looked, or a dangling link: not part of the evidence
+            if stat.S_ISREG(info.st_mode):
+                found.append((path, info))
+    return found
 
 
 class RunDirectory:
@@ -118,11 +139,20 @@ class RunDirectory:
             raise RunDirectoryError(f"{self.run_file}: not a valid run result: {exc.errors()[0]['msg']}") from None
 
     def artifacts(self, under: Path) -> tuple[Artifact, ...]:
-        """Every file below ``under`` (a path inside the run directory), sorted, hashed."""
-        return tuple(self._artifact(p) for p in sorted(under.rglob("*")) if p.is_file() and not p.name.startswith("."))
+        """Every file below ``under`` (a path inside the run directory), sorted, hashed.
 
-    def _artifact(self, path: Path) -> Artifact:
-        return Artifact(path=path.relative_to(self.path).as_posix(), size=path.stat().st_size, sha256=sha256_file(path))
+        A file with several names (allure-pytest's results are hard-linked into ``allure-results/``) is
+        read and hashed once.
+        """
+        hashed: dict[tuple[int, int, int, int], str] = {}
+        found = []
+        for path, info in sorted(_files(under)):
+            key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+            digest = hashed.get(key) if info.st_nlink > 1 else None
+            if digest is None:
+                digest = hashed[key] = sha256_file(path)
+            found.append(Artifact(path=path.relative_to(self.path).as_posix(), size=info.st_size, sha256=digest))
+        return tuple(found)
 
     def write_manifest(self) -> tuple[Artifact, ...]:
         """Hash every file of the run except the manifest itself and the PDF that embeds it."""

@@ -17,17 +17,29 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 
-from harness.profile.scope import Scope
-from harness.target.http import ScopedSession
+if TYPE_CHECKING:
+    from harness.profile.scope import Scope
+    from harness.target.http import ScopedSession
 
 __all__ = ["ScopedSession", "Target"]
+
+
+def __getattr__(name: str) -> object:
+    # loaded when a test asks for it: the profile layer (pydantic) and requests cost every suite run
+    # ~0.2 s of start-up, and most unit suites never touch the target
+    if name == "ScopedSession":
+        from harness.target.http import ScopedSession
+
+        return ScopedSession
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -42,10 +54,14 @@ class Target:
 
     def session(self, auth: bool = True) -> ScopedSession:
         """A fresh session; ``auth=False`` for requests that must be anonymous."""
+        from harness.target.http import ScopedSession
+
         return ScopedSession(self.base_url, self.scope, self.timeout, self.headers if auth else {}, self.verify_tls)
 
 
 def _target_from_environment() -> Target | None:
+    from harness.profile.scope import Scope
+
     raw = os.environ.get("HARNESS_TARGET")
     if raw:
         data = json.loads(raw)
@@ -118,3 +134,13 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         or (report.when == "teardown" and report.failed)
     ):
         _events.emit(event="test", nodeid=report.nodeid, outcome=report.outcome, when=report.when)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Hypothesis's plug-in imports all of Hypothesis in its terminal summary (0.3 s of CPU, seconds where
+    # byte code is not cached) even when no test used it. Then it has nothing to report: with a test or a
+    # --hypothesis-* option that used it, Hypothesis is imported by now and the plug-in stays.
+    if "hypothesis" not in sys.modules:
+        plugin = session.config.pluginmanager.get_plugin("hypothesispytest")
+        if plugin is not None:
+            session.config.pluginmanager.unregister(plugin)

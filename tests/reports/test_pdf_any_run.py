@@ -6,7 +6,8 @@ CJK text, emoji, empty strings, thousands of findings and cases — and the real
 (:func:`render_report`: layout, fonts, signature fields, attachments) must write a PDF for each.
 
 The examples are derandomized (the same ones on every run, no example database), so CI never flakes on a
-newly found example; a failure found while developing is added below as an explicit ``@example``.
+newly found example, and split over five test items (``shard0`` ... ``shard4``, 500 examples in all) that
+xdist workers run side by side; a failure found while developing is added below as an explicit ``@example``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from harness.results.model import (
 )
 
 EXAMPLES = 500
+SHARDS = 5  # the examples are split over items that xdist workers run side by side (each its own examples)
 T0 = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
 
 SAMPLES = (
@@ -58,16 +60,17 @@ SAMPLES = (
 )
 
 
+HUGE = (  # built once: building them for every drawn field took half of the test's time
+    "x" * 100_000,  # one word of 100,000 characters
+    "超长的中文错误信息" * 12_000,
+    "\n".join(f"\tat gov.permits.Service.method{i}(Service.java:{i})" for i in range(10_000)),
+    ("a " * 50 + "\n") * 2_000,
+)
+
+
 def _texts() -> st.SearchStrategy[str]:
     """Short arbitrary text, the hostile samples, and huge values built cheaply."""
-    huge = st.sampled_from(
-        (
-            "x" * 100_000,  # one word of 100,000 characters
-            "超长的中文错误信息" * 12_000,
-            "\n".join(f"\tat gov.permits.Service.method{i}(Service.java:{i})" for i in range(10_000)),
-            ("a " * 50 + "\n") * 2_000,
-        )
-    )
+    huge = st.sampled_from(HUGE)
     rarely_huge = st.integers(0, 50).flatmap(lambda n: huge if n == 0 else st.sampled_from(SAMPLES))
     return st.one_of(
         st.sampled_from(SAMPLES),
@@ -205,8 +208,10 @@ def _single(suite: SuiteResult, language: str = "en") -> RunResult:
     )
 
 
+# Hypothesis derandomizes each parametrized item apart; tests/conftest.py schedules each shard on its own
+@pytest.mark.parametrize("shard", range(SHARDS), ids=lambda n: f"shard{n}")
 @settings(
-    max_examples=EXAMPLES,
+    max_examples=EXAMPLES // SHARDS,
     deadline=None,
     derandomize=True,
     database=None,
@@ -229,7 +234,8 @@ def _single(suite: SuiteResult, language: str = "en") -> RunResult:
         "zh-CN",
     )
 )  # fmt: skip
-def test_any_valid_run_renders_a_pdf(out: Path, run: RunResult) -> None:
+def test_any_valid_run_renders_a_pdf(out: Path, run: RunResult, shard: int) -> None:
+    out = out.with_name(f"report-{shard}.pdf")
     out.unlink(missing_ok=True)
     render_report(run, out)
     data = out.read_bytes()

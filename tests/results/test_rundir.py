@@ -113,3 +113,24 @@ def test_a_run_directory_that_cannot_be_created_is_a_clear_error(tmp_path: Path)
     a_file.write_text("x")
     with pytest.raises(RunDirectoryError, match="is a file, not a directory: pass --out"):
         RunDirectory.create(a_file, "r")
+
+
+def test_a_file_with_two_names_is_listed_twice_and_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rundir = RunDirectory.create(tmp_path / "reports", "demo-1")
+    rundir.write_run(make_run())
+    native = rundir.raw_dir("unit") / "allure-results"
+    native.mkdir()
+    (native / "a-result.json").write_text('{"name": "a"}')
+    (native / ".hidden").write_text("not evidence")
+    (rundir.path / "allure-results").mkdir()
+    (rundir.path / "allure-results" / "a-result.json").hardlink_to(native / "a-result.json")
+    (rundir.path / "allure-results" / "dangling.json").symlink_to(tmp_path / "nowhere")
+    (rundir.path / "linked-dir").symlink_to(native, target_is_directory=True)
+    reads: list[Path] = []
+    real = rundir_module.sha256_file
+    monkeypatch.setattr(rundir_module, "sha256_file", lambda path: reads.append(path) or real(path))
+    entries = {a.path: a for a in rundir.write_manifest()}
+    assert set(entries) == {"run.json", "raw/unit/allure-results/a-result.json", "allure-results/a-result.json"}
+    assert entries["allure-results/a-result.json"].sha256 == entries["raw/unit/allure-results/a-result.json"].sha256
+    assert entries["allure-results/a-result.json"].sha256 == sha256_file(native / "a-result.json")
+    assert len(reads) == 2  # run.json and the linked file, once

@@ -1,0 +1,47 @@
+"""The console script loads what the command needs and nothing else: start-up is paid on every command,
+by people and by CI jobs. Checked on the real console script with ``python -X importtime``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HARNESS = str(Path(sys.executable).with_name("harness"))
+HEAVY = ("pyhanko", "reportlab", "pydantic", "sqlalchemy", "requests", "typer", "rich")
+
+
+def imported(*args: str, cwd: Path | None = None) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """The command's result and the top-level packages it imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", HARNESS, *args], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+    names = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    return done, names
+
+
+def test_version_imports_no_library(repo: Path) -> None:
+    from harness import __version__
+
+    done, names = imported("--version")
+    assert (done.returncode, done.stdout) == (0, f"harness {__version__}\n")
+    assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
+    pyproject = (repo / "pyproject.toml").read_text()
+    assert 'version = {attr = "harness.__version__"}' in pyproject  # the one place the version is written
+
+
+@pytest.mark.parametrize("args", [("validate", "profiles/demo.yaml"), ("verify", "--help"), ("sign", "--help")])
+def test_commands_that_make_no_report_load_neither_the_exporters_nor_the_history(
+    repo: Path, args: tuple[str, ...]
+) -> None:
+    done, names = imported(*args, cwd=repo)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert names.isdisjoint({"reportlab", "sqlalchemy"}), sorted(names & {"reportlab", "sqlalchemy"})
+    if args[0] == "validate":
+        assert "pyhanko" not in names
