@@ -21,6 +21,7 @@ from harness.history.names import history_name_problem
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
 from harness.profile.model import CriterionSpec, Suite, Target
+from harness.profile.paths import path_issues, resolve_paths
 from harness.profile.schedule import history_issues
 from harness.profile.scope import Scope
 from harness.profile.source import Source
@@ -34,6 +35,7 @@ class PlannedSuite:
     default_criteria: tuple[Criterion, ...]  # used only when the profile lists none
     enabled: bool
     gate_notes: tuple[str, ...] = ()  # how the suite's runner judges beyond its criteria (severity policy)
+    file_problems: tuple[ProfileIssue, ...] = ()  # missing files of a disabled suite: an error once it is selected
 
     @property
     def effective_criteria(self) -> tuple[tuple[Criterion, bool], ...]:
@@ -92,6 +94,11 @@ def plan_suites(
             issues.extend(validation_issues(exc, source, runner.options_model, (*here, "options")))
             continue
         issues += _option_scope_issues(runner, options, scope, source, (*here, "options"))
+        file_problems = path_issues(options, source, (*here, "options"))  # quoting the paths as written
+        options = resolve_paths(options, source, (*here, "options"))  # relative to the file that wrote each
+        file_problems += _file_issues(runner, options, source, (*here, "options"))
+        if suite.enabled:
+            issues += file_problems
         criteria: list[Criterion] = []
         for position, written in enumerate(suite.criteria):
             path = (*here, "criteria", position)
@@ -111,7 +118,8 @@ def plan_suites(
             criteria.append(criterion)
         defaults = tuple(parse_criterion(text) for text in _default_criteria(runner, options))
         prepared = PreparedSuite(suite.name, suite.kind, options, tuple(criteria), suite.timeout, suite.description)
-        planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled, _gate_notes(runner, options)))
+        problems = () if suite.enabled else tuple(file_problems)
+        planned.append(PlannedSuite(prepared, runner, defaults, suite.enabled, _gate_notes(runner, options), problems))
     return planned, issues
 
 
@@ -132,6 +140,19 @@ def _option_scope_issues(
     if scope is None or not callable(check):
         return []
     return [source.issue((*here, *key), message) for key, message in check(options, scope)]
+
+
+def _file_issues(
+    runner: Runner, options: object, source: Source, here: tuple[str | int, ...]
+) -> list[ProfileIssue]:
+    """What is wrong with the files a suite's options name beyond their existence (which the PathSpec marks
+    of the options model check): a checklist or rule file that does not parse. Runners offer
+    ``file_issues(options, base_dir) -> [(key path, message)]``, given the options with every marked path
+    already absolute and the top profile's folder for anything else; key paths are relative to the options."""
+    check = getattr(runner, "file_issues", None)
+    if not callable(check):
+        return []
+    return [source.issue((*here, *key), message) for key, message in check(options, source.root.parent)]
 
 
 def _default_criteria(runner: Runner, options: object) -> tuple[str, ...]:
@@ -198,4 +219,7 @@ def select(plan: Plan, names: Sequence[str]) -> set[str]:
                 for n in unknown
             ]
         )
+    problems = [issue for p in plan.suites if p.suite.name in names for issue in p.file_problems]
+    if problems:  # a disabled suite selected by name: its files must exist too
+        raise ProfileError(problems)
     return set(names)

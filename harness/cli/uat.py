@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from harness.cli.main import app, fail, stderr, stdout
+from harness.cli.main import HarnessCommand, app, fail, stderr, stdout
 from harness.errors import HarnessError
 from harness.uat.checklist import load_checklist
 from harness.uat.record import RecordSession, cases_to_record
@@ -18,15 +18,20 @@ from harness.uat.suite import UatPaths, uat_paths
 uat_app = typer.Typer(help="User acceptance testing: sheets to fill, interactive recording, importing results.")
 app.add_typer(uat_app, name="uat")
 
-ProfileArg = Annotated[Path, typer.Argument(help="The profile YAML file.", show_default=False)]
-SuiteOption = Annotated[str, typer.Option("--suite", "-s", help="The uat suite of the profile.")]
+ProfileArg = Annotated[Path, typer.Argument(metavar="PROFILE", help="The profile YAML file.", show_default=False)]
+SuiteOption = Annotated[str, typer.Option("--suite", "-s", metavar="NAME", help="The uat suite of the profile.")]
 
 
-@uat_app.command("template")
+@uat_app.command("template", cls=HarnessCommand)
 def template(
     profile: ProfileArg,
     suite: SuiteOption = "uat",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Sheet to write: .xlsx (default) or .csv.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="FILE", help="The sheet file to write: .xlsx or .csv (default: SUITE-uat.xlsx)."
+        ),
+    ] = None,
 ) -> None:
     """Write a sheet (XLSX or CSV) listing the checklist's cases for business staff to fill in."""
     try:
@@ -41,12 +46,16 @@ def template(
     stdout.print(f"wrote {target} ({len(checklist.cases)} cases); fill it in, then: harness uat import {target}")
 
 
-@uat_app.command("record")
+@uat_app.command("record", cls=HarnessCommand)
 def record(
     profile: ProfileArg,
     suite: SuiteOption = "uat",
-    tester: Annotated[str | None, typer.Option("--tester", help="Tester name (asked if not given).")] = None,
-    case: Annotated[list[str] | None, typer.Option("--case", help="Record only this case (repeatable).")] = None,
+    tester: Annotated[
+        str | None, typer.Option("--tester", metavar="NAME", help="Tester name (asked if not given).")
+    ] = None,
+    case: Annotated[
+        list[str] | None, typer.Option("--case", metavar="ID", help="Record only this case (repeatable).")
+    ] = None,
     everything: Annotated[bool, typer.Option("--all", help="Go through every case, also recorded ones.")] = False,
 ) -> None:
     """Record results interactively: each case's steps, then pass/fail/blocked, comment and evidence."""
@@ -77,14 +86,16 @@ def record(
         fail(exc)
 
 
-@uat_app.command("import")
+@uat_app.command("import", cls=HarnessCommand)
 def import_sheet(
-    sheet: Annotated[Path, typer.Argument(help="A filled sheet (.xlsx or .csv).", show_default=False)],
+    sheet: Annotated[Path, typer.Argument(metavar="SHEET", help="A filled sheet (.xlsx or .csv).", show_default=False)],
     profile: Annotated[
-        Path | None, typer.Option("--profile", help="Profile (default: the one the sheet names).")
+        Path | None,
+        typer.Option("--profile", metavar="FILE", help="The profile file (default: the one the sheet names)."),
     ] = None,
     suite: Annotated[
-        str | None, typer.Option("--suite", "-s", help="Suite (default: the one the sheet names).")
+        str | None,
+        typer.Option("--suite", "-s", metavar="NAME", help="The uat suite (default: the one the sheet names)."),
     ] = None,
 ) -> None:
     """Read a filled sheet and record its results (with evidence, hashed) for the suite it belongs to."""

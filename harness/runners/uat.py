@@ -19,11 +19,12 @@ import dataclasses
 import shutil
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel
 
-from harness.errors import HarnessError, RunnerSetupError
+from harness.errors import HarnessError, ProfileError, RunnerSetupError
 from harness.gates.defaults import DEFAULTS
 from harness.progress import QuietProgress
 from harness.results.messages import message
@@ -78,6 +79,28 @@ class UatRunner:
 
     def metric_names(self, options: BaseModel) -> frozenset[str]:
         return CASE_METRICS | UAT_METRICS
+
+    def file_issues(self, options: BaseModel, base_dir: Path) -> list[tuple[tuple[str | int, ...], str]]:
+        """``harness validate``: a checklist or results file the run could not read, and automated checks
+        whose test file is missing (plan.py calls this; a missing checklist is reported by its PathSpec)."""
+        assert isinstance(options, UatOptions)
+        paths = UatPaths.from_options("", options, base_dir)
+        if not paths.checklist.is_file():
+            return []
+        try:
+            checklist = load_checklist(paths.checklist)
+            load_results(paths.results)
+        except HarnessError as exc:
+            issues = exc.issues if isinstance(exc, ProfileError) else [exc]
+            return [(("checklist",), f"the checklist cannot be used: {issue}") for issue in issues]
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for case in checklist.cases:
+            test_file = paths.checklist.parent / case.check.split("::", 1)[0] if case.check else None
+            if test_file is not None and not test_file.exists() and (options.run_checks or case.automated):
+                found.append(
+                    (("checklist",), f"case {case.id} of {paths.checklist}: automated check file not found: {test_file}")
+                )
+        return found
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(UatOptions)

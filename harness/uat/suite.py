@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
 from harness.profile import load_profile, validation_issues
+from harness.profile.paths import PathSpec
 
 
 class UatOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    checklist: str = Field(description="checklist YAML, relative to the profile")
-    results: str | None = Field(
+    checklist: Annotated[str, PathSpec("checklist")] = Field(
+        description="checklist YAML, relative to the file that writes it"
+    )
+    results: Annotated[str | None, PathSpec("results file", required=False)] = Field(
         default=None, description="recorded results YAML (default: <checklist>.results.yaml beside the checklist)"
     )
     run_checks: bool = Field(default=True, description="run the cases' automated pytest checks against the target")

@@ -60,6 +60,17 @@ class SecurityRunner:
         overrides += ["rules"] if options.rules else []
         return (describe_policy(options.fail_on, options.default_action, overrides),)
 
+    def file_issues(self, options: BaseModel, base_dir: Path) -> list[tuple[tuple[str | int, ...], str]]:
+        """``harness validate``: a rule file that exists but that the run could not read (plan.py calls this)."""
+        assert isinstance(options, SecurityOptions)
+        if not options.rules_file or not (base_dir / options.rules_file).is_file():
+            return []  # a missing file is reported by the options' PathSpec
+        try:
+            parse_rules_file(base_dir / options.rules_file, options.unlisted_actions)
+        except ProfileError as exc:
+            return [(("rules_file",), f"bad rule file: {issue}") for issue in exc.issues]
+        return []
+
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(SecurityOptions)
         rules = rule_config(options, ctx.base_dir)
