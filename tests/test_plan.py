@@ -18,10 +18,10 @@ def test_effective_criteria_defaults_and_severity_policy(write_profile: Callable
         project: {name: X}
         target: {base_url: "http://127.0.0.1:9", scope: [127.0.0.1]}
         suites:
-          - {name: unit, kind: unit, options: {paths: [x]}}
+          - {name: unit, kind: unit, options: {paths: ["{repo}/suites/unit"]}}
           - {name: scan, kind: security, options: {fail_on: medium}, criteria: ["scan.urls >= 20", "alerts.fail == 0"]}
-          - {name: perf, kind: performance, options: {locustfile: x.py, users: 1, run_time: 1s}}
-          - {name: checks, kind: uat, options: {checklist: c.yaml}}
+          - {name: perf, kind: performance, options: {locustfile: "{repo}/suites/performance/locustfile.py", users: 1, run_time: 1s}}
+          - {name: checks, kind: uat, options: {checklist: "{repo}/suites/uat/permit-checklist.yaml"}}
         """
     )
     plan = load_plan(profile, load_runners())

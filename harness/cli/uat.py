@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
-from harness.cli.main import HarnessCommand, app, fail, stderr, stdout
+from harness.cli.main import ExitCode, HarnessCommand, app, error_line, fail, stderr, stdout
 from harness.errors import HarnessError
 from harness.uat.checklist import load_checklist
 from harness.uat.record import RecordSession, cases_to_record
@@ -76,7 +77,7 @@ def record(
     if not chosen:
         stdout.print("every case already has a current result; use --all or --case ID to record again")
         return
-    session = RecordSession(checklist, paths.results, Console(highlight=False))
+    session = RecordSession(checklist, paths.results, Console(highlight=False), language=paths.language)
     try:
         session.run(chosen, tester)
     except (KeyboardInterrupt, EOFError):
@@ -99,20 +100,28 @@ def import_sheet(
     ] = None,
 ) -> None:
     """Read a filled sheet and record its results (with evidence, hashed) for the suite it belongs to."""
-    try:
-        from harness.uat.apply import apply_sheet
-        from harness.uat.sheet import read_sheet
+    from harness.uat.apply import apply_sheet
+    from harness.uat.sheet import SheetError, read_sheet
 
+    try:
         filled = read_sheet(sheet)
         paths = _sheet_paths(filled.meta, profile, suite, sheet)
         checklist = load_checklist(paths.checklist)
         applied = apply_sheet(filled, checklist, load_results(paths.results), paths.results)
         save_results(paths.results, applied.results)
+    except SheetError as exc:  # every problem of the sheet, one per line; nothing was recorded
+        for problem in exc.problems:
+            stderr.print(error_line(problem), soft_wrap=True)
+        count = len(exc.problems)
+        stderr.print(f"nothing recorded: fix the {count} problem{'s' if count != 1 else ''} above and import again")
+        raise typer.Exit(ExitCode.USAGE) from None
     except HarnessError as exc:
         fail(exc)
-    stdout.print(f"recorded {len(applied.recorded)} result(s) from {sheet} into {paths.results}")
+    stdout.print(f"recorded {len(applied.recorded)} result(s) from {sheet} into {paths.results}", markup=False)
+    for change in applied.changed:
+        stdout.print(Text.assemble(("changed", "bold yellow"), f": {change}"), soft_wrap=True)
     if applied.pending:
-        stdout.print(f"still pending: {', '.join(applied.pending)}")
+        stdout.print(f"still pending: {', '.join(applied.pending)}", markup=False)
 
 
 def _sheet_paths(meta: dict[str, str], profile: Path | None, suite: str | None, sheet: Path) -> UatPaths:

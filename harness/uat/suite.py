@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
 from harness.profile import load_profile, validation_issues
-from harness.profile.paths import PathSpec
+from harness.profile.paths import PathSpec, resolve_paths
 
 
 class UatOptions(BaseModel):
@@ -32,16 +32,20 @@ class UatPaths:
     checklist: Path
     results: Path
     profile: Path | None = None
+    language: str = "zh-CN"  # the profile's report.language: what `harness uat record` speaks
 
     @classmethod
-    def from_options(cls, suite: str, options: UatOptions, base_dir: Path, profile: Path | None = None) -> UatPaths:
+    def from_options(
+        cls, suite: str, options: UatOptions, base_dir: Path, profile: Path | None = None, language: str = "zh-CN"
+    ) -> UatPaths:
+        """Paths of the suite; relative ones against ``base_dir`` (the plan has made them absolute already)."""
         checklist = (base_dir / options.checklist).resolve()
         results = (
             (base_dir / options.results).resolve()
             if options.results
             else checklist.with_name(f"{checklist.stem}.results.yaml")
         )
-        return cls(suite, checklist, results, profile)
+        return cls(suite, checklist, results, profile, language)
 
 
 def uat_paths(profile: Path, suite: str) -> UatPaths:
@@ -56,13 +60,15 @@ def uat_paths(profile: Path, suite: str) -> UatPaths:
             continue
         if entry.kind != "uat":
             raise ProfileError([loaded.source.issue(("suites", index, "kind"), f"suite {suite!r} is not a uat suite")])
+        here = ("suites", index, "options")
         try:
             options = UatOptions.model_validate(entry.options)
         except ValidationError as exc:
-            raise ProfileError(
-                validation_issues(exc, loaded.source, UatOptions, ("suites", index, "options"))
-            ) from None
-        return UatPaths.from_options(suite, options, loaded.base_dir, loaded.path)
+            raise ProfileError(validation_issues(exc, loaded.source, UatOptions, here)) from None
+        resolved = resolve_paths(options, loaded.source, here)  # relative to the file that wrote each path
+        assert isinstance(resolved, UatOptions)
+        language = loaded.profile.report.language
+        return UatPaths.from_options(suite, resolved, loaded.base_dir, loaded.path, language)
     names = ", ".join(s.name for s in loaded.profile.suites if s.kind == "uat") or "none"
     raise ProfileError(
         [ProfileIssue(str(profile), None, "suites", f"no uat suite named {suite!r} (uat suites: {names})")]
