@@ -68,7 +68,7 @@ def apply_sheet(sheet: FilledSheet, checklist: Checklist, results: UatResults, r
                 evidence.append(found)
         planned.append((row, evidence))
     if problems:
-        raise SheetError(problems)
+        raise SheetError(sorted(problems, key=lambda p: _row_number(p, sheet.path)))  # in sheet order
     recorded: list[str] = []
     changed: list[Change] = []
     for row, evidence in planned:
@@ -95,6 +95,12 @@ def apply_sheet(sheet: FilledSheet, checklist: Checklist, results: UatResults, r
         recorded.append(case.id)
     pending = tuple(c.id for c in checklist.cases if c.id not in results.results)
     return Applied(results, tuple(recorded), pending, tuple(changed))
+
+
+def _row_number(problem: str, path: Path) -> int:
+    """The row a ``FILE:ROW: reason`` problem names (0 for one about the whole sheet)."""
+    row = problem.removeprefix(f"{path}:").split(":", 1)[0]
+    return int(row) if row.isdigit() else 0
 
 
 def _unchanged(row: SheetRow, record: UatRecord | None) -> bool:
