@@ -86,6 +86,8 @@ def _resolve(value: str, spec: PathSpec, folder: Path) -> str:
             return "file:" + os.path.normpath(folder / Path(rest).expanduser())
         if "://" in value or value.startswith("/"):
             return value
+        if value:  # a relative file: marked as one, or the runner would take '/abs/x' for a path on the target
+            return "file:" + os.path.normpath(folder / Path(value).expanduser())
     return os.path.normpath(folder / Path(value).expanduser()) if value else value
 
 

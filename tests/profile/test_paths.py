@@ -88,6 +88,7 @@ def test_validate_refuses_every_missing_file_the_run_needs(tmp_path: Path) -> No
           - {name: uat, kind: uat, options: {checklist: uat/checklist.yaml}}
           - {name: imported, kind: import, options: {format: junit, paths: ["results/*.xml"]}}
           - {name: later, kind: unit, enabled: false, options: {paths: [not/there]}}
+          - {name: api2, kind: security, options: {mode: api, openapi: spec/openapi.json}}
         """)  # fmt: skip
     mine = _write(tmp_path / "elsewhere" / "mine.yaml", "extends: ../base/base.yaml\n")
     done = _validate(mine, tmp_path)
@@ -100,13 +101,14 @@ def test_validate_refuses_every_missing_file_the_run_needs(tmp_path: Path) -> No
         (7, "suites[3].options.openapi: OpenAPI file not found"),
         (8, "suites[4].options.checklist: checklist not found"),
         (9, "suites[5].options.paths[0]: result file matches nothing"),
+        (11, "suites[7].options.openapi: OpenAPI file not found"),  # a bare relative file, not only file:...
     ]
     assert len(lines) == len(expected), done.stderr
     for line, (number, text) in zip(lines, expected, strict=True):
         assert line.startswith(f"error: {base}:{number}: {text}: {tmp_path / 'base'}"), line  # the base's folder
     # the disabled suite's missing path counts once it is selected
     plan = None
-    for name in ("tests/unit/test_a.py", "load/locustfile.py", "openapi.yaml", "results/r.xml"):
+    for name in ("tests/unit/test_a.py", "load/locustfile.py", "openapi.yaml", "results/r.xml", "spec/openapi.json"):
         _write(tmp_path / "base" / name, "x\n")
     _write(tmp_path / "base" / "rules.tsv", "10038\tIGNORE\t(CSP)\n")
     _write(tmp_path / "base" / "uat" / "checklist.yaml", """\
@@ -119,8 +121,12 @@ def test_validate_refuses_every_missing_file_the_run_needs(tmp_path: Path) -> No
     _write(tmp_path / "base" / "tests" / "missing.py", "def test_x():\n    pass\n")
     done = _validate(mine, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "(6 suites: unit, load, scan, api, uat, imported; disabled: later)" in done.stdout
+    assert "(7 suites: unit, load, scan, api, uat, imported, api2; disabled: later)" in done.stdout
     plan = load_plan(mine, load_runners())
+    openapi = {p.suite.name: p.suite.options.openapi for p in plan.suites if p.suite.kind == "security"}  # type: ignore[attr-defined]
+    # a file for the runner, never '/abs/...' (which it would request from the target as a path)
+    assert openapi["api"] == f"file:{tmp_path / 'base' / 'openapi.yaml'}"
+    assert openapi["api2"] == f"file:{tmp_path / 'base' / 'spec' / 'openapi.json'}"
     with pytest.raises(ProfileError, match=r"suites\[6\]\.options\.paths\[0\]: test path not found"):
         select(plan, ["later"])
 
