@@ -7,6 +7,7 @@ A row that changes an earlier result (pass -> fail) is recorded and reported as 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,8 +55,8 @@ def apply_sheet(sheet: FilledSheet, checklist: Checklist, results: UatResults, r
                 f"{sheet.path}:{row.row}: case {row.case!r} is not in the checklist {checklist.checklist!r} ({known})"
             )
             continue
-        if row.status is None or _unchanged(row, results.results.get(case.id)):
-            continue
+        if (row.readable and row.status is None) or _unchanged(row, results.results.get(case.id)):
+            continue  # nothing to record; an unreadable row still has its evidence checked (every problem at once)
         evidence: list[Path] = []
         for written in row.evidence:
             found, looked = _evidence_path(written, sheet.path, results_file)
@@ -66,7 +67,8 @@ def apply_sheet(sheet: FilledSheet, checklist: Checklist, results: UatResults, r
                 )
             else:
                 evidence.append(found)
-        planned.append((row, evidence))
+        if row.readable:
+            planned.append((row, evidence))
     if problems:
         raise SheetError(sorted(problems, key=lambda p: _row_number(p, sheet.path)))  # in sheet order
     recorded: list[str] = []
@@ -118,6 +120,6 @@ def _evidence_path(written: str, sheet: Path, results_file: Path) -> tuple[Path 
     (evidence already stored, in a pre-filled template) beside the results file."""
     path = Path(written).expanduser()
     candidates = [path] if path.is_absolute() else [sheet.parent / path, results_file.parent / path]
-    looked = [Path(str(c.absolute())) for c in candidates]
+    looked = list(dict.fromkeys(Path(os.path.normpath(c.absolute())) for c in candidates))  # each place once
     found = next((c for c in candidates if c.is_file()), None)
     return found, looked

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -63,13 +63,14 @@ class SheetRow:
     date: date | None
     comment: str
     evidence: tuple[str, ...]
+    readable: bool = True  # False: the row has problems (in FilledSheet.problems); it is checked, never recorded
 
 
 @dataclass(frozen=True)
 class FilledSheet:
     path: Path
     meta: dict[str, str]
-    rows: tuple[SheetRow, ...]
+    rows: tuple[SheetRow, ...]  # every filled row, the unreadable ones too (readable=False), so that all is checked
     problems: tuple[str, ...] = ()  # rows that could not be read (FILE:ROW: reason); apply_sheet refuses the sheet
 
 
@@ -181,8 +182,7 @@ def read_sheet(path: Path) -> FilledSheet:
             continue
         row, row_problems = _row(path, number, cell)
         problems += row_problems
-        if not row_problems:
-            rows.append(row)
+        rows.append(row if not row_problems else replace(row, readable=False))
     return FilledSheet(path, meta, tuple(rows), tuple(problems))
 
 

@@ -128,9 +128,12 @@ def test_every_problem_of_a_sheet_at_once_and_nothing_recorded(uat_project: UatP
         apply_sheet(read_sheet(sheet), load_checklist(uat_project.checklist), load_results(uat_project.results),
                     uat_project.results)  # fmt: skip
     problems = caught.value.problems
-    assert [p.split(": ", 1)[0] for p in problems] == [f"{sheet}:4", f"{sheet}:4", f"{sheet}:5", f"{sheet}:6"]
+    rows_named = [p.split(": ", 1)[0] for p in problems]
+    assert rows_named == [f"{sheet}:4", f"{sheet}:4", f"{sheet}:5", f"{sheet}:5", f"{sheet}:6"]
     assert "result '可能'" in problems[0] and "not a date" in problems[1] and "tester's name" in problems[2]
-    assert "case 'C-9' is not in the checklist" in problems[3]
+    # the unreadable row's evidence is checked too: fixing the tester must not reveal a new problem
+    assert f"evidence file 'missing.png' not found (looked for {sheet.parent / 'missing.png'}" in problems[3]
+    assert "case 'C-9' is not in the checklist" in problems[4]
     after = uat_project.results.read_bytes() if uat_project.results.exists() else None
     assert after == before  # nothing recorded, not even the good row
 
