@@ -25,6 +25,7 @@ from harness.profile.paths import path_issues, resolve_paths
 from harness.profile.schedule import history_issues
 from harness.profile.scope import Scope
 from harness.profile.source import Source
+from harness.results.model import CriterionAction
 from harness.runners.base import PreparedSuite, Runner
 
 
@@ -106,7 +107,9 @@ def plan_suites(
             try:
                 criterion = parse_criterion(text, action)
             except CriterionSyntaxError as exc:
-                issues.append(source.issue(path, str(exc)))
+                # 'latency_p95 < 500ms': say the metric is unknown, not that its (unknown) unit does not fit
+                unknown = _unknown_in_unchecked(text, action, runner, options, has_baseline)
+                issues.append(source.issue(path, unknown or str(exc)))
                 continue
             except RecursionError:  # the profile model bounds criteria; this is the last line of defence
                 issues.append(source.issue(path, "the criterion is nested too deeply"))
@@ -185,6 +188,17 @@ def _divides_by_zero(expression: Expression) -> bool:
             return True
         return _divides_by_zero(expression.left) or _divides_by_zero(expression.right)
     return isinstance(expression, Negate) and _divides_by_zero(expression.operand)
+
+
+def _unknown_in_unchecked(
+    text: str, action: CriterionAction | None, runner: Runner, options: object, has_baseline: bool
+) -> str:
+    """For a criterion refused by its units: the unknown metric it names, or "" (the units error stands)."""
+    try:
+        unchecked = parse_criterion(text, action, check=False)
+    except (CriterionSyntaxError, RecursionError):
+        return ""
+    return _unknown_metrics(unchecked, runner, options, has_baseline)
 
 
 def _unknown_metrics(criterion: Criterion, runner: Runner, options: object, has_baseline: bool) -> str:

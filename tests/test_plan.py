@@ -47,3 +47,26 @@ def test_a_misspelt_coverage_metric_is_refused(write_profile: Callable[..., Path
     )
     with pytest.raises(ProfileError, match=r"did you mean 'scan\.urls'"):
         load_plan(profile, load_runners())
+
+
+def test_an_unknown_metric_with_a_unit_is_named_unknown_not_a_unit_mismatch(
+    write_profile: Callable[..., Path],
+) -> None:
+    profile = write_profile(
+        """
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9", scope: [127.0.0.1]}
+        suites:
+          - name: load
+            kind: performance
+            options: {locustfile: locustfile.py, users: 1, run_time: 1s}
+            criteria: ["latency_p95 < 500ms", "p95 < 500"]
+        """
+    )
+    (profile.parent / "locustfile.py").write_text("from locust import HttpUser\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_plan(profile, load_runners())
+    messages = [issue.message for issue in caught.value.issues]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("metric 'latency_p95' is not produced by a performance suite; it produces:")
+    assert "needs a time unit" in messages[1]  # a known metric keeps its units error
