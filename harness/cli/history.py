@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness.cli.main import ExitCode, HarnessCommand, app, fail, print_json, stderr, stdout
-from harness.errors import HarnessError
+from harness.errors import HarnessError, HistoryError
 from harness.history import HistoryLocation, RunRecord, compare_runs
 from harness.history.compare import assessment, count
 from harness.history.location import RULE, choose_history
@@ -55,6 +55,9 @@ def chosen(history: str | None, profiles: list[Path] | None = None) -> HistoryLo
     exit 2 when a profile cannot be read or the profiles disagree."""
     from harness.profile import load_profile
 
+    for path in profiles or []:
+        if not path.exists() and not path.suffix:  # a profile's name where its file is expected
+            fail(HistoryError(f"{path}: profile file not found (--profile takes a file; runs by profile name: --profile-name {path})"))
     try:
         return choose_history(history, [load_profile(path) for path in profiles or []])
     except HarnessError as exc:

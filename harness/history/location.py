@@ -32,7 +32,7 @@ HISTORY_FILE = "history.sqlite"
 DEFAULT_HISTORY = Path("reports") / HISTORY_FILE
 RULE = (
     "default: the profile's history (its history: url or path), else <output.dir>/history.sqlite, "
-    "i.e. reports/history.sqlite; --out never moves it"
+    "i.e. reports/history.sqlite (harness run --out never moves it)"
 )
 """The rule in one line, for ``--help`` texts (docs/history-and-scheduling.md has it in full)."""
 
