@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Sequence
@@ -63,6 +64,16 @@ def _relative(path: Path, base: Path) -> str:
         return path.relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _with_history(text: str, ctx: ExportContext) -> str:
+    """CI steps that keep ``ctx.history`` between runs when it is not the default ``reports/history.sqlite``
+    (a profile's ``history.path`` or ``output.dir``); a PostgreSQL history needs no cache (the step finds
+    no file and saves nothing)."""
+    if not isinstance(ctx.history, Path):
+        return text
+    where = _relative(Path(os.path.abspath(ctx.history)), Path(os.path.abspath(ctx.workdir)))
+    return text.replace("reports/history.sqlite", where)
 
 
 def _run_args(schedule: Schedule, profile: str) -> list[str]:
@@ -201,7 +212,7 @@ def github(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
             f"      PROFILE: {_quoted(profile)}",
             f"      SUITES: {_quoted(_suites(schedule))}",
             "    steps:",
-            *GITHUB_STEPS.splitlines(),
+            *_with_history(GITHUB_STEPS, ctx).splitlines(),
         ]
     return "\n".join(lines) + "\n"
 
@@ -213,7 +224,7 @@ def gitlab(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
         "# schedules, or the API as shown) with the variable HARNESS_SCHEDULE set to the job's name. The",
         "# .acceptance template is the job of docs/ci/gitlab-ci.yml (setup, caches, the run history, artifacts).",
         "",
-        *GITLAB_TEMPLATE.splitlines(),
+        *_with_history(GITLAB_TEMPLATE, ctx).splitlines(),
     ]
     for schedule, name in zip(schedules, slugs(schedules), strict=True):
         profile = _relative(schedule.profile_path, ctx.workdir)

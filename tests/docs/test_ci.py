@@ -147,6 +147,31 @@ def test_github_workflows_pass_actionlint_and_are_the_same_job(tmp_path: Path) -
     assert export["permissions"] == docs["permissions"]
 
 
+def test_exports_keep_the_history_the_profile_records_in(tmp_path: Path) -> None:
+    """A profile with its own history.path: the exported jobs cache that file, not reports/history.sqlite."""
+    mine = tmp_path / "team" / "acceptance.yaml"
+    mine.parent.mkdir()
+    mine.write_text(f"extends: {REPO / 'profiles' / 'demo.yaml'}\nhistory: {{path: ../state/runs.sqlite}}\n", "utf-8")
+    exports = {}
+    for fmt in ("github", "gitlab"):
+        done = subprocess.run(
+            [str(BIN / "harness"), "schedule", "export", "--format", fmt, "team/acceptance.yaml"],
+            capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        exports[fmt] = tmp_path / f"export.{fmt}.yml"
+        exports[fmt].write_text(done.stdout, encoding="utf-8")
+    _lint(str(BIN / "actionlint"), "-shellcheck", "shellcheck", str(exports["github"]))
+    workflow = yaml.safe_load(exports["github"].read_text(encoding="utf-8"))
+    (job,) = workflow["jobs"]
+    uses = {str(s["uses"]).split("@")[0]: s for s in _steps(workflow, job) if "uses" in s}
+    assert uses["actions/cache/restore"]["with"]["path"] == "state/runs.sqlite"  # relative to the file, then to cwd
+    assert uses["actions/cache/save"]["with"]["path"] == "state/runs.sqlite"
+    assert "reports/history.sqlite" not in exports["github"].read_text(encoding="utf-8")
+    gitlab = yaml.safe_load(exports["gitlab"].read_text(encoding="utf-8"))
+    assert ("state/runs.sqlite",) in {tuple(c["paths"]) for c in gitlab[".acceptance"]["cache"]}
+
+
 def test_github_job_is_complete_for_a_fresh_runner_and_forks() -> None:
     docs = yaml.safe_load((CI / "github-actions.yml").read_text(encoding="utf-8"))
     steps = _steps(docs, "acceptance")
