@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from harness.cancel import CancelToken, cancel_on_signals
@@ -149,7 +151,9 @@ def list_schedules(
         return
     table = Table(show_edge=False, header_style="bold")
     for column in ("schedule", "profile", "cron", "time zone", "suites", "next run", "last run"):
-        table.add_column(column, overflow="fold")
+        # names, cron expressions and times are never broken inside; the lists and the last run may fold
+        folds = column in ("profile", "suites", "last run")
+        table.add_column(column, overflow="fold", no_wrap=not folds, min_width=8 if folds else None)
     for row in rows:
         label = f"#{row['id']}" if row["id"] is not None else f"{Path(str(row['profile'])).stem}/{row['name']}"
         if row["id"] is not None and row["name"]:
@@ -160,7 +164,11 @@ def list_schedules(
             label, _shown(Path(str(row["profile"]))), str(row["cron"]), str(row["timezone"]), suites, upcoming,
             str(row["last"]),
         )  # fmt: skip
-    stdout.print(table)
+    # piped or redirected (scripts, CI logs), or a terminal too narrow for it: the table's own width (lines
+    # longer than the terminal wrap there) rather than cells broken at 80 columns or columns dropped
+    wide = Console(width=220, highlight=False, emoji=False)
+    fits = stdout.is_terminal and Measurement.get(wide, wide.options, table).minimum <= stdout.width
+    (stdout if fits else wide).print(table)
 
 
 @schedule_app.command("remove", cls=HarnessCommand)
