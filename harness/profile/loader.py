@@ -96,6 +96,7 @@ def validation_issues(
         else:
             message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "value_error":
+            path = _named_key(source.data, path, message)
             specific.add(path)
         messages = merged.setdefault(path, [])
         if message not in messages:
@@ -122,6 +123,19 @@ def _data_path(data: object, prefix: KeyPath, loc: KeyPath) -> KeyPath:
 
 
 _MISSING = object()
+
+
+def _named_key(data: object, path: KeyPath, message: str) -> KeyPath:
+    """A whole mapping's error that names one of its keys (``'openapi' is only used in mode 'api'``) is
+    located at that key: with ``extends``, the file and line that wrote it, not where the mapping began."""
+    current = data
+    for segment in path:
+        current = _child(current, segment)
+    if isinstance(current, dict):
+        for name in re.findall(r"'([A-Za-z_][A-Za-z0-9_]*)'", message):
+            if name in current:
+                return (*path, name)
+    return path
 
 
 def _child(value: object, segment: str | int) -> object:

@@ -161,3 +161,19 @@ def test_running_a_demo_extension_from_another_folder(tmp_path: Path) -> None:
     assert summary["partial"] is True
     assert summary["not_selected"] == ["integration", "performance", "security", "uat"]
     assert Path(summary["run_dir"]).parent == tmp_path / "reports"
+
+
+def test_an_options_error_is_located_at_the_key_it_names_in_the_file_that_wrote_it(tmp_path: Path) -> None:
+    mine = _write(tmp_path / "team" / "my.yaml", f"""\
+        extends: {DEMO}
+        suites:
+          - name: security
+            kind: security
+            options: {{openapi: api.json}}
+        """)  # fmt: skip
+    with pytest.raises(ProfileError) as caught:
+        load_plan(mine, load_runners())
+    (issue,) = caught.value.issues
+    # the whole options mapping begins in demo.yaml; the key it names was written in my.yaml
+    assert (issue.file, issue.line, issue.path) == (str(mine), 5, "suites[3].options.openapi")
+    assert issue.message == "'openapi' is only used in mode 'api'"
