@@ -92,7 +92,11 @@ class ImportRefused(HarnessError):
 
 
 class SheetError(HarnessError):
-    """A filled UAT sheet cannot be used: ``FILE:ROW: reason``."""
+    """A filled UAT sheet cannot be used: one ``FILE:ROW: reason`` per problem, every problem of the sheet."""
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 class EvidenceError(HarnessError):

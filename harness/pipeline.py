@@ -82,13 +82,13 @@ def execute(
     cancel = cancel or CancelToken()
     child_environ = process_environment() if environ is None else dict(environ)
     reaped = reap_orphans()  # what a run that died (SIGKILL, OOM) left running
-    base = out_dir if out_dir is not None else Path(loaded.profile.output.dir)
+    base = out_dir if out_dir is not None else loaded.output_dir
     base_existed = base.exists()
     rundir = RunDirectory.create(base, new_run_id(loaded.name))
     writer = EvidenceWriter(rundir, Redactor(loaded.secrets | secret_environment(child_environ)))
     run = _initial_run(rundir.path.name, loaded)
     try:
-        recorder = RunHistory.open(loaded, history_location(loaded, base, history))
+        recorder = RunHistory.open(loaded, history_location(loaded, history))
         if not writer.write_run(run):
             raise RunDirectoryError(f"{writer.problems[0]}; pass --out with a directory you can write to")
     except HarnessError:
@@ -244,7 +244,8 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: SuiteEnvironment) ->
     opened, rundir, cancel, progress, writer = env.opened, env.rundir, env.cancel, env.progress, env.writer
     skipped = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.SKIPPED)
     if not is_selected:
-        return skipped.model_copy(update={"notes": (message("note.not_selected"),)})
+        note = "note.not_selected" if planned.enabled else "note.disabled"
+        return skipped.model_copy(update={"notes": (message(note),)})
     if cancel.cancelled:
         return skipped.model_copy(update={"notes": (message("note.not_started", reason=cancel.reason),)})
     needs_target = planned.runner.needs_target(suite.options)

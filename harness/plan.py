@@ -20,6 +20,7 @@ from harness.errors import ProfileError, ProfileIssue
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
 from harness.profile.model import CriterionSpec, Suite, Target
+from harness.profile.paths import path_issues, resolve_paths
 from harness.profile.schedule import history_issues
 from harness.profile.scope import Scope
 from harness.profile.source import Source
@@ -35,6 +36,7 @@ class PlannedSuite:
     default_criteria: tuple[Criterion, ...]  # used only when the profile lists none
     enabled: bool
     gate_notes: tuple[str, ...] = ()  # how the suite's runner judges beyond its criteria (severity policy)
+    file_problems: tuple[ProfileIssue, ...] = ()  # missing files of a disabled suite: an error once it is selected
 
     @property
     def effective_criteria(self) -> tuple[tuple[Criterion, bool], ...]:
@@ -95,14 +97,22 @@ def plan_suites(
         except ValidationError as exc:
             issues.extend(validation_issues(exc, source, runner.options_model, (*here, "options")))
             continue
+        file_problems = path_issues(options, source, (*here, "options"))  # quoting the paths as written
+        options = resolve_paths(options, source, (*here, "options"))  # relative to the file that wrote each
         written = [
             (item.expect, item.action) if isinstance(item, CriterionSpec) else (item, None) for item in suite.criteria
         ]
         prepared = PreparedSuite(suite.name, suite.kind, options, (), suite.timeout, suite.description)
         one, problems = plan_suite(prepared, runner, written, context, enabled=suite.enabled)
-        issues += [source.issue((*here, *key), problem) for key, problem in problems]
+        located = [source.issue((*here, *key), problem) for key, problem in problems]
+        if not suite.enabled:  # what a disabled suite's files lack is an error only once it is selected
+            file_problems += [
+                issue for (key, _), issue in zip(problems, located, strict=True) if key[:1] == ("options",)
+            ]
+            located = [issue for (key, _), issue in zip(problems, located, strict=True) if key[:1] != ("options",)]
+        issues += located + (file_problems if suite.enabled else [])
         if one is not None:
-            planned.append(one)
+            planned.append(one if suite.enabled else replace(one, file_problems=tuple(file_problems)))
     return planned, issues
 
 
@@ -138,7 +148,10 @@ def plan_suite(
         try:
             criterion = parse_criterion(text, action)
         except CriterionSyntaxError as exc:
-            problems.append((("criteria", position), str(exc)))
+            # 'latency_p95 < 500ms': say the metric is unknown, not that its (unknown) unit does not fit
+            problems.append(
+                (("criteria", position), _unknown_in_unchecked(text, action, known, context, runner) or str(exc))
+            )
             continue
         except RecursionError:  # the profile model bounds criteria; this is the last line of defence
             problems.append((("criteria", position), "the criterion is nested too deeply"))
@@ -156,6 +169,20 @@ def plan_suite(
     defaults = tuple(parse_criterion(text) for text in runner.default_criteria_for(options))
     suite = replace(prepared, criteria=tuple(criteria))
     return PlannedSuite(suite, runner, defaults, enabled, tuple(runner.gate_notes(options))), problems
+
+
+def _unknown_in_unchecked(
+    text: str, action: CriterionAction | None, known: frozenset[str], context: SuiteContext, runner: Runner
+) -> str:
+    """For a criterion refused by its units: the unknown metric it names, or "" (the units error stands)."""
+    try:
+        unchecked = parse_criterion(text, action, check=False)
+    except (CriterionSyntaxError, RecursionError):
+        return ""
+    return criterion_problem(
+        unchecked, known, context.producer or _producer(runner.kind), has_baseline=context.has_baseline,
+        no_baseline_hint=context.no_baseline_hint,
+    )  # fmt: skip
 
 
 def _producer(kind: str) -> str:
@@ -190,4 +217,7 @@ def select(plan: Plan, names: Sequence[str]) -> set[str]:
                 for n in unknown
             ]
         )
+    problems = [issue for p in plan.suites if p.suite.name in names for issue in p.file_problems]
+    if problems:  # a disabled suite selected by name: its files must exist too
+        raise ProfileError(problems)
     return set(names)

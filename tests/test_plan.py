@@ -18,10 +18,10 @@ def test_effective_criteria_defaults_and_severity_policy(write_profile: Callable
         project: {name: X}
         target: {base_url: "http://127.0.0.1:9", scope: [127.0.0.1]}
         suites:
-          - {name: unit, kind: unit, options: {paths: [x]}}
+          - {name: unit, kind: unit, options: {paths: ["{repo}/suites/unit"]}}
           - {name: scan, kind: security, options: {fail_on: medium}, criteria: ["scan.urls >= 20", "alerts.fail == 0"]}
-          - {name: perf, kind: performance, options: {locustfile: x.py, users: 1, run_time: 1s}}
-          - {name: checks, kind: uat, options: {checklist: c.yaml}}
+          - {name: perf, kind: performance, options: {locustfile: "{repo}/suites/performance/locustfile.py", users: 1, run_time: 1s}}
+          - {name: checks, kind: uat, options: {checklist: "{repo}/suites/uat/permit-checklist.yaml"}}
         """
     )
     plan = load_plan(profile, load_runners())
@@ -67,3 +67,26 @@ def test_a_weakness_the_demo_does_not_have_is_refused_where_it_is_written(write_
     assert issue.line is not None and "reflected-xs]" in written[issue.line - 1]
     assert issue.path == "target.demo.weaknesses[1]"
     assert "unknown weakness 'reflected-xs'" in issue.message and "reflected-xss" in issue.message
+
+
+def test_an_unknown_metric_with_a_unit_is_named_unknown_not_a_unit_mismatch(
+    write_profile: Callable[..., Path],
+) -> None:
+    profile = write_profile(
+        """
+        project: {name: X}
+        target: {base_url: "http://127.0.0.1:9", scope: [127.0.0.1]}
+        suites:
+          - name: load
+            kind: performance
+            options: {locustfile: locustfile.py, users: 1, run_time: 1s}
+            criteria: ["latency_p95 < 500ms", "p95 < 500"]
+        """
+    )
+    (profile.parent / "locustfile.py").write_text("from locust import HttpUser\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_plan(profile, load_runners())
+    messages = [issue.message for issue in caught.value.issues]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("metric 'latency_p95' is not produced by a performance suite; it produces:")
+    assert "needs a time unit" in messages[1]  # a known metric keeps its units error

@@ -9,11 +9,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
-from harness.errors import HarnessError
+from harness.cli.main import ExitCode, HarnessCommand, app, fail, print_json, stderr, stdout
+from harness.errors import HarnessError, HistoryError
 from harness.history import HistoryLocation, RunRecord, compare_runs
 from harness.history.compare import assessment, count
-from harness.history.gate import HISTORY_FILE
+from harness.history.location import RULE, choose_history
 from harness.reports.summary import comparison_summary
 from harness.results.metrics import format_metric
 from harness.results.model import Comparison, MetricDelta, Risk, SuiteComparison
@@ -27,14 +27,15 @@ history_app = typer.Typer(
 )
 app.add_typer(history_app)
 
-DEFAULT_HISTORY = str(Path("reports") / HISTORY_FILE)
-HistoryOption = Annotated[
-    str,
-    typer.Option(
-        "--history",
-        help="The history: a SQLite file (a profile's history.path, or reports/history.sqlite) or a "
-        "postgresql://USER@HOST/DB URL (the password from PGPASSWORD or ~/.pgpass).",
-    ),
+HISTORY_HELP = (
+    "The run history: a SQLite file or a postgresql://USER@HOST/DB URL (password from PGPASSWORD or ~/.pgpass); "
+    + RULE
+    + "."
+)
+HistoryOption = Annotated[str | None, typer.Option("--history", metavar="PATH|URL", help=HISTORY_HELP)]
+ProfileOption = Annotated[
+    Path | None,
+    typer.Option("--profile", "-p", metavar="FILE", help="A profile file: use the history it records its runs in."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 _VERDICT_STYLE = {"PASS": "green", "FAIL": "red", "INCOMPLETE": "yellow"}
@@ -49,11 +50,26 @@ def location(text: str) -> HistoryLocation:
         fail(exc)
 
 
-def _store(where: str, *, create: bool = False) -> RunStore:
+def chosen(history: str | None, profiles: list[Path] | None = None) -> HistoryLocation:
+    """The history a command uses, by the one rule (``--history``, else the profiles', else the default);
+    exit 2 when a profile cannot be read or the profiles disagree."""
+    from harness.profile import load_profile
+
+    for path in profiles or []:
+        if not path.exists() and not path.suffix:  # a profile's name where its file is expected
+            fail(HistoryError(f"{path}: profile file not found (--profile takes a file; runs by profile name: --profile-name {path})"))
+    try:
+        return choose_history(history, [load_profile(path) for path in profiles or []])
+    except HarnessError as exc:
+        fail(exc)
+
+
+def _store(history: str | None, profile: Path | None, *, create: bool = False) -> RunStore:
     from harness.history.runs import RunStore  # SQLAlchemy loads only for commands that use a history
 
+    where = chosen(history, [profile] if profile is not None else [])
     try:
-        return RunStore.open(location(where), create=create)
+        return RunStore.open(where, create=create)
     except HarnessError as exc:
         fail(exc)
 
@@ -94,24 +110,37 @@ def _record_json(record: RunRecord) -> dict[str, object]:
     }  # fmt: skip
 
 
-@history_app.command("list")
+@history_app.command("list", cls=HarnessCommand)
 def list_runs(
-    profile: Annotated[str | None, typer.Option("--profile", "-p", help="Only runs of this profile name.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help="How many runs, newest first.")] = 20,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile", "-p", metavar="FILE", help="A profile file: list only its runs, from the history it uses."
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--profile-name", metavar="NAME", help="Only runs of profiles with this name (the file's stem)."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", metavar="N", min=1, max=10000, help="How many runs, newest first (1-10000).")
+    ] = 20,
     as_json: JsonOption = False,
-    history: HistoryOption = DEFAULT_HISTORY,
+    history: HistoryOption = None,
 ) -> None:
     """List recorded runs, newest first (unfinished runs were killed or are still running)."""
-    store = _store(history)
+    store = _store(history, profile)
+    if name is None and profile is not None:
+        name = profile.stem
     try:
-        records = store.list(profile, limit)
+        records = store.list(name, limit)
     except HarnessError as exc:
         fail(exc)
     if as_json:
         print_json({"history": store.database.display, "runs": [_record_json(r) for r in records]})
         return
     if not records:
-        stdout.print(f"no runs{f' of profile {profile}' if profile else ''} in {store.database.display}")
+        stdout.print(f"no runs{f' of profile {name}' if name else ''} in {store.database.display}", markup=False)
         return
     table = Table(show_edge=False, header_style="bold")
     for column in ("run (UTC start)", "verdict", "suites", "C/H/M/L/I", "tags"):
@@ -159,16 +188,21 @@ def _print_suite(comparison: SuiteComparison, all_metrics: bool) -> None:
     stdout.print(table)
 
 
-@history_app.command("diff")
+@history_app.command("diff", cls=HarnessCommand)
 def diff(
-    run_a: Annotated[str, typer.Argument(help="The earlier run (id or unique prefix).", show_default=False)],
-    run_b: Annotated[str, typer.Argument(help="The later run (id or unique prefix).", show_default=False)],
+    run_a: Annotated[
+        str, typer.Argument(metavar="RUN_A", help="The earlier run (id or unique prefix).", show_default=False)
+    ],
+    run_b: Annotated[
+        str, typer.Argument(metavar="RUN_B", help="The later run (id or unique prefix).", show_default=False)
+    ],
     all_metrics: Annotated[bool, typer.Option("--all", help="Also list metrics that did not change.")] = False,
     as_json: JsonOption = False,
-    history: HistoryOption = DEFAULT_HISTORY,
+    history: HistoryOption = None,
+    profile: ProfileOption = None,
 ) -> None:
-    """Compare two runs suite by suite: new / fixed / unchanged findings by fingerprint, metric deltas."""
-    store = _store(history)
+    """Compare two runs suite by suite: which findings are new, fixed or unchanged, and how metrics moved."""
+    store = _store(history, profile)
     try:
         earlier, later = store.resolve(run_a), store.resolve(run_b)
     except HarnessError as exc:
@@ -184,20 +218,24 @@ def diff(
         _print_suite(comparison, all_metrics)
 
 
-@history_app.command("tag")
+@history_app.command("tag", cls=HarnessCommand)
 def tag(
-    run: Annotated[str, typer.Argument(help="The run (id or unique prefix).", show_default=False)],
-    name: Annotated[str, typer.Option("--as", help="The tag, e.g. accepted; a profile may use it as baseline.")],
-    history: HistoryOption = DEFAULT_HISTORY,
+    run: Annotated[str, typer.Argument(metavar="RUN", help="The run (id or unique prefix).", show_default=False)],
+    name: Annotated[
+        str,
+        typer.Option("--as", metavar="TAG", help="The tag, e.g. accepted; a profile may use it as its baseline."),
+    ],
+    history: HistoryOption = None,
+    profile: ProfileOption = None,
 ) -> None:
-    """Name a run (per profile), e.g. ``--as accepted``; ``baseline: accepted`` in the profile then compares with it."""
+    """Name a run (per profile), e.g. --as accepted; baseline: accepted in the profile then compares with it."""
     if not name or not (name[0].isalnum() and all(c.isalnum() or c in "_.:-" for c in name)):
         stderr.print(f"[red]error[/]: tag {name!r}: use letters, digits, '_', '.', ':' and '-'")
         raise typer.Exit(ExitCode.USAGE)
     if name in ("last-pass", "previous"):
         stderr.print(f"[red]error[/]: {name!r} is a baseline keyword, not a tag name")
         raise typer.Exit(ExitCode.USAGE)
-    store = _store(history)
+    store = _store(history, profile)
     try:
         record = store.resolve(run)
         before = store.tag(record.run_id, name)
@@ -207,13 +245,17 @@ def tag(
     stdout.print(f"tagged {record.run_id} as {name!r} for profile {record.profile}{moved}")
 
 
-@history_app.command("import")
+@history_app.command("import", cls=HarnessCommand)
 def import_runs(
-    run_dirs: Annotated[list[Path], typer.Argument(help="Run directories (reports/<run-id>/).", show_default=False)],
-    history: HistoryOption = DEFAULT_HISTORY,
+    run_dirs: Annotated[
+        list[Path],
+        typer.Argument(metavar="RUN_DIR...", help="Run directories (reports/<run-id>/).", show_default=False),
+    ],
+    history: HistoryOption = None,
+    profile: ProfileOption = None,
 ) -> None:
     """Backfill the history from run directories; directories without a readable run.json are skipped with a warning."""
-    store = _store(history, create=True)
+    store = _store(history, profile, create=True)
     imported = skipped = 0
     for path in run_dirs:
         try:
@@ -231,14 +273,25 @@ def import_runs(
     stdout.print(f"{imported} imported, {skipped} skipped into {store.database.display}")
 
 
-@history_app.command("migrate")
+@history_app.command("migrate", cls=HarnessCommand)
 def migrate(
     source: Annotated[
         str,
-        typer.Option("--from", help="The history to copy: a SQLite file or a postgresql:// URL.", show_default=False),
+        typer.Option(
+            "--from",
+            metavar="PATH|URL",
+            help="The history to copy: a SQLite file or a postgresql:// URL.",
+            show_default=False,
+        ),
     ],
     target: Annotated[
-        str, typer.Option("--to", help="Where to copy it: a postgresql:// URL or a SQLite file.", show_default=False)
+        str,
+        typer.Option(
+            "--to",
+            metavar="PATH|URL",
+            help="Where to copy it: a postgresql:// URL or a SQLite file.",
+            show_default=False,
+        ),
     ],
 ) -> None:
     """Copy a history into another database, e.g. reports/history.sqlite into a shared PostgreSQL.

@@ -5,47 +5,72 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, cast, get_args
 
 import typer
 from rich.markup import escape
 
-from harness.cli.main import VERDICT_EXIT, ExitCode, app, fail, print_json, stderr, stdout
+from harness.cli.main import VERDICT_EXIT, ExitCode, HarnessCommand, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.history import HistoryLocation
 from harness.importing import ImportOutcome, ImportRequest, import_into, new_run, parse_criteria
 from harness.reports.summary import build_summary
+from harness.results.importers import GROUP as IMPORTERS_GROUP
 from harness.results.importers import load_importers
 from harness.results.rundir import RunDirectory
 from harness.results.severity import FailOn
 from harness.runners.imports import expand
 
 FAIL_ON: tuple[str, ...] = get_args(FailOn)
+IMPORT_FORMATS = sorted(entry.name for entry in entry_points(group=IMPORTERS_GROUP))
+"""Every installed importer, by name only (nothing is loaded until an import runs)."""
 
 
-@app.command("import")
+@app.command("import", cls=HarnessCommand)
 def import_command(
-    files: Annotated[list[str], typer.Argument(help="Result files, directories or glob patterns.", show_default=False)],
-    format: Annotated[str, typer.Option("--format", "-f", help="Importer: junit, newman-json, allure, ...")],
-    suite: Annotated[str, typer.Option("--suite", "-s", help="Name of the suite the results become.")],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE|DIR|GLOB...", help="Result files, directories or glob patterns.", show_default=False
+        ),
+    ],
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=f"The importer: {', '.join(IMPORT_FORMATS)}.")
+    ],
+    suite: Annotated[str, typer.Option("--suite", "-s", metavar="NAME", help="Name of the suite the results become.")],
     kind: Annotated[
-        str | None, typer.Option("--kind", help="What the results are: unit, integration, performance, security, uat.")
+        str | None,
+        typer.Option(
+            "--kind", metavar="KIND", help="What the results are: unit, integration, performance, security, uat."
+        ),
     ] = None,
-    into: Annotated[Path | None, typer.Option("--into", help="An existing run directory to add the suite to.")] = None,
+    into: Annotated[
+        Path | None, typer.Option("--into", metavar="RUN_DIR", help="An existing run directory to add the suite to.")
+    ] = None,
     new: Annotated[bool, typer.Option("--new", help="Create a new run directory holding only this suite.")] = False,
-    out: Annotated[Path, typer.Option("--out", help="Base directory for --new.")] = Path("reports"),
-    project: Annotated[str, typer.Option("--project", help="Project name for --new.")] = "Imported results",
-    language: Annotated[str, typer.Option("--language", help="Report language for --new: zh-CN or en.")] = "zh-CN",
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Base directory for the --new run directory.")
+    ] = Path("reports"),
+    project: Annotated[
+        str, typer.Option("--project", metavar="NAME", help="Project name for --new.")
+    ] = "Imported results",
+    language: Annotated[
+        str, typer.Option("--language", metavar="zh-CN|en", help="Report language for --new.")
+    ] = "zh-CN",
     criterion: Annotated[
         list[str] | None,
-        typer.Option("--criterion", "-c", help="Acceptance criterion (repeatable); default: the kind's default."),
+        typer.Option(
+            "--criterion", "-c", metavar="EXPR", help="Acceptance criterion (repeatable); default: the kind's default."
+        ),
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a suite of the same name.")] = False,
     fail_on: Annotated[
         str | None,
         typer.Option(
             "--fail-on",
+            metavar="RISK",
             help="Security formats: lowest risk whose findings FAIL (critical, high, medium, low, never; default high).",
         ),
     ] = None,

@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperCommand
 
 from harness import __version__
 from harness.errors import HarnessError, ProfileError
@@ -31,6 +32,13 @@ stdout = Console(highlight=False, emoji=False)
 stderr = Console(stderr=True, highlight=False, emoji=False)
 
 
+class HarnessCommand(TyperCommand):
+    """Every harness command: the usage line names required arguments as written (``PROFILE``), not in
+    typer's braces (``{PROFILE}``), which read like a placeholder left unfilled."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
 
 
 def error_line(message: object) -> Text:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from harness.cli.main import VERDICT_EXIT, ExitCode, app, error_line, fail, print_json, stderr, stdout
+from harness.cli.history import HistoryOption
+from harness.cli.main import VERDICT_EXIT, ExitCode, HarnessCommand, app, error_line, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.plan import Plan, load_plan, select
 from harness.runners.registry import load_runners
@@ -17,7 +18,7 @@ from harness.runners.registry import load_runners
 if TYPE_CHECKING:
     from harness.pipeline import RunOutcome
 
-ProfileArg = Annotated[Path, typer.Argument(help="The profile YAML file.", show_default=False)]
+ProfileArg = Annotated[Path, typer.Argument(metavar="PROFILE", help="The profile YAML file.", show_default=False)]
 
 _VERDICT_STYLE = {"PASS": "bold green", "FAIL": "bold red", "INCOMPLETE": "bold yellow"}
 
@@ -29,20 +30,27 @@ def _plan(profile: Path) -> Plan:
         fail(exc)
 
 
-@app.command()
+@app.command(cls=HarnessCommand)
 def run(
     profile: ProfileArg,
-    suite: Annotated[list[str] | None, typer.Option("--suite", "-s", help="Run only this suite (repeatable).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Base directory for run directories.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary (with run_dir) on stdout.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output on stderr.")] = False,
-    history: Annotated[
-        str | None,
+    suite: Annotated[
+        list[str] | None,
         typer.Option(
-            "--history",
-            help="Run history: a SQLite file or a postgresql://USER@HOST/DB URL (default: the profile's history).",
+            "--suite", "-s", metavar="NAME", help="Run only this suite (repeatable); the run is marked partial."
         ),
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Base directory for the run directory (default: the profile's output.dir, else reports); "
+            "the history does not move with it.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary (with run_dir) on stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output on stderr.")] = False,
+    history: HistoryOption = None,
 ) -> None:
     """Run a profile's suites, gate on its criteria and write the run directory with report.pdf.
 
@@ -85,6 +93,7 @@ def _print_outcome(outcome: RunOutcome) -> None:
     from rich.table import Table
 
     from harness.results.metrics import headline
+    from harness.results.selection import partial_run
 
     run = outcome.run
     table = Table(show_edge=False, header_style="bold")
@@ -104,19 +113,26 @@ def _print_outcome(outcome: RunOutcome) -> None:
             stdout.print(line, markup=False)  # suite names and expressions are data, not rich markup
     for reason in run.verdict_reasons:
         stdout.print(f"  - {reason}", markup=False, soft_wrap=True)
-    stdout.print(f"verdict: [{_VERDICT_STYLE[run.verdict.value]}]{run.verdict.value}[/]")
+    left_out = partial_run(run).not_selected  # suite names are [A-Za-z0-9_.-]: no markup in them
+    verdict = f"verdict: [{_VERDICT_STYLE[run.verdict.value]}]{run.verdict.value}[/]"
+    if left_out:
+        verdict += f" [bold yellow](partial run: {', '.join(left_out)} not selected)[/]"
+    stdout.print(verdict)
     stdout.print(f"run directory: {outcome.run_dir}")
     report = outcome.run_dir / "report.pdf"
     if report.is_file():
         stdout.print(f"report: {report}")
 
 
-@app.command()
+@app.command(cls=HarnessCommand)
 def validate(profile: ProfileArg) -> None:
     """Check a profile (structure, suite options, criteria) without running anything. Exit 2 on errors."""
     plan = _plan(profile)
-    names = ", ".join(p.suite.name for p in plan.suites)
-    stdout.print(f"OK: {profile} ({len(plan.suites)} suites: {names})")
+    enabled = [p.suite.name for p in plan.suites if p.enabled]
+    disabled = [p.suite.name for p in plan.suites if not p.enabled]
+    counted = f"{len(enabled)} suite{'' if len(enabled) == 1 else 's'}: {', '.join(enabled) or 'none'}"
+    also = f"; disabled: {', '.join(disabled)}" if disabled else ""
+    stdout.print(f"OK: {profile} ({counted}{also})", markup=False, soft_wrap=True)
     stdout.print("effective acceptance criteria (defaults marked):", markup=False)
     for line in _criteria_lines(plan):
         stdout.print(line, markup=False, soft_wrap=True)
@@ -138,9 +154,11 @@ def _criteria_lines(plan: Plan) -> list[str]:
     return lines
 
 
-@app.command()
+@app.command(cls=HarnessCommand)
 def report(
-    run_dir: Annotated[Path, typer.Argument(help="A run directory (reports/<run-id>/).", show_default=False)],
+    run_dir: Annotated[
+        Path, typer.Argument(metavar="RUN_DIR", help="A run directory (reports/<run-id>/).", show_default=False)
+    ],
 ) -> None:
     """Rebuild report.pdf and the CI exports of a run directory from its run.json.
 

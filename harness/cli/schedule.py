@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from harness.cancel import CancelToken, cancel_on_signals
-from harness.cli.history import DEFAULT_HISTORY, HistoryOption, JsonOption, location
-from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
+from harness.cli.history import HistoryOption, JsonOption, ProfileOption, chosen
+from harness.cli.main import ExitCode, HarnessCommand, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.plan import make_plan, select
 from harness.profile import load_profile
@@ -32,13 +34,23 @@ app.add_typer(schedule_app)
 app.add_typer(scheduler_app)
 
 ProfilesArg = Annotated[
-    list[Path] | None, typer.Argument(help="Profiles whose `schedule:` to include.", show_default=False)
+    list[Path] | None,
+    typer.Argument(
+        metavar="[PROFILE]...",
+        help="Profile files whose schedule: section to include (their history is the one used).",
+        show_default=False,
+    ),
+]
+SuiteOption = Annotated[
+    list[str] | None, typer.Option("--suite", "-s", metavar="NAME", help="Run only this suite (repeatable).")
 ]
 
 
-def _store(where: str, *, create: bool = True) -> ScheduleStore:
+def _store(history: str | None, profiles: list[Path] | None, *, create: bool = True) -> ScheduleStore:
+    """The schedules' database: the run history chosen by the one rule (see ``harness history --help``)."""
+    where = chosen(history, profiles)
     try:
-        return ScheduleStore.open(location(where), create=create)
+        return ScheduleStore.open(where, create=create)
     except HarnessError as exc:
         fail(exc)
 
@@ -48,21 +60,23 @@ def _usage(message: str) -> typer.Exit:
     return typer.Exit(ExitCode.USAGE)
 
 
-@schedule_app.command("add")
+@schedule_app.command("add", cls=HarnessCommand)
 def add(
-    profile: Annotated[Path, typer.Argument(help="The profile to run.", show_default=False)],
-    cron: Annotated[str, typer.Option("--cron", help='Five-field cron expression, e.g. "0 2 * * *".')],
-    suite: Annotated[list[str] | None, typer.Option("--suite", "-s", help="Run only this suite (repeatable).")] = None,
+    profile: Annotated[Path, typer.Argument(metavar="PROFILE", help="The profile file to run.", show_default=False)],
+    cron: Annotated[str, typer.Option("--cron", metavar="EXPR", help='Five-field cron expression, e.g. "0 2 * * *".')],
+    suite: SuiteOption = None,
     timezone: Annotated[
-        str | None, typer.Option("--timezone", "--tz", help="IANA time zone (default: the machine's).")
+        str | None,
+        typer.Option("--timezone", "--tz", metavar="ZONE", help="IANA time zone (default: the machine's)."),
     ] = None,
-    name: Annotated[str, typer.Option("--name", help="A name for the schedule.")] = "",
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="A name for the schedule.")] = "",
     misfire_grace: Annotated[
-        float, typer.Option("--misfire-grace", min=0, help="Seconds a missed run may still start late.")
+        float,
+        typer.Option("--misfire-grace", metavar="SECONDS", min=0, help="Seconds a missed run may still start late."),
     ] = 3600.0,
-    history: HistoryOption = DEFAULT_HISTORY,
+    history: HistoryOption = None,
 ) -> None:
-    """Add a schedule to the history database; `harness scheduler run` runs it."""
+    """Add a schedule to the profile's run history database; harness scheduler run runs it."""
     try:
         parsed = CronSchedule.parse(cron, timezone)
     except (CronError, ValueError) as exc:
@@ -72,7 +86,7 @@ def add(
         select(plan, suite or [])
     except HarnessError as exc:
         fail(exc)
-    store = _store(history)
+    store = _store(history, [profile])
     try:
         number = store.add(profile.resolve(), name, parsed.expression, parsed.timezone, suite or [], misfire_grace)
     except HarnessError as exc:
@@ -99,14 +113,14 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-@schedule_app.command("list")
+@schedule_app.command("list", cls=HarnessCommand)
 def list_schedules(
     profiles: ProfilesArg = None,
     as_json: JsonOption = False,
-    history: HistoryOption = DEFAULT_HISTORY,
+    history: HistoryOption = None,
 ) -> None:
     """List added schedules (and those declared in the given profiles) with their next and last runs."""
-    store = _store(history)
+    store = _store(history, profiles)
     rows: list[dict[str, object]] = []
     try:
         for stored in store.schedules():
@@ -137,7 +151,9 @@ def list_schedules(
         return
     table = Table(show_edge=False, header_style="bold")
     for column in ("schedule", "profile", "cron", "time zone", "suites", "next run", "last run"):
-        table.add_column(column, overflow="fold")
+        # names, cron expressions and times are never broken inside; the lists and the last run may fold
+        folds = column in ("profile", "suites", "last run")
+        table.add_column(column, overflow="fold", no_wrap=not folds, min_width=8 if folds else None)
     for row in rows:
         label = f"#{row['id']}" if row["id"] is not None else f"{Path(str(row['profile'])).stem}/{row['name']}"
         if row["id"] is not None and row["name"]:
@@ -148,17 +164,22 @@ def list_schedules(
             label, _shown(Path(str(row["profile"]))), str(row["cron"]), str(row["timezone"]), suites, upcoming,
             str(row["last"]),
         )  # fmt: skip
-    stdout.print(table)
+    # piped or redirected (scripts, CI logs), or a terminal too narrow for it: the table's own width (lines
+    # longer than the terminal wrap there) rather than cells broken at 80 columns or columns dropped
+    wide = Console(width=220, highlight=False, emoji=False)
+    fits = stdout.is_terminal and Measurement.get(wide, wide.options, table).minimum <= stdout.width
+    (stdout if fits else wide).print(table)
 
 
-@schedule_app.command("remove")
+@schedule_app.command("remove", cls=HarnessCommand)
 def remove(
-    schedule_id: Annotated[int, typer.Argument(help="The schedule number (#N in `schedule list`).")],
-    history: HistoryOption = DEFAULT_HISTORY,
+    schedule_id: Annotated[int, typer.Argument(metavar="N", help="The schedule number (#N in harness schedule list).")],
+    history: HistoryOption = None,
+    profile: ProfileOption = None,
 ) -> None:
     """Remove an added schedule (schedules declared in profiles are removed by editing the profile)."""
     try:
-        removed = _store(history, create=False).remove(schedule_id)
+        removed = _store(history, [profile] if profile else None, create=False).remove(schedule_id)
     except HarnessError as exc:
         fail(exc)
     stdout.print(f"removed schedule #{removed.id}: {removed.profile_path} {removed.cron}")
@@ -174,16 +195,18 @@ def _collect(store: ScheduleStore, profiles: list[Path]) -> list[Schedule]:
     return schedules
 
 
-@schedule_app.command("export")
+@schedule_app.command("export", cls=HarnessCommand)
 def export_schedules(
     profiles: ProfilesArg = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "crontab",
-    history: HistoryOption = DEFAULT_HISTORY,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=f"One of: {', '.join(FORMATS)}.")
+    ] = "crontab",
+    history: HistoryOption = None,
 ) -> None:
-    """Print the schedules as crontab lines, systemd timers, a GitHub workflow or GitLab CI jobs."""
+    """Print the schedules as crontab lines, systemd timers, a GitHub workflow, GitLab CI jobs or a Jenkinsfile."""
     if fmt not in FORMATS:
         raise _usage(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    store = _store(history)
+    store = _store(history, profiles)
     schedules = _collect(store, profiles or [])
     database = store.database
     where = database.path if database.path is not None else database.location.url
@@ -202,24 +225,28 @@ def _pretend_start(pretend_now: str | None) -> datetime | None:
     return start if start.tzinfo else start.astimezone()
 
 
-@scheduler_app.command("run")
+@scheduler_app.command("run", cls=HarnessCommand)
 def run_scheduler(
     profiles: ProfilesArg = None,
-    history: HistoryOption = DEFAULT_HISTORY,
+    history: HistoryOption = None,
     pretend_now: Annotated[
         str | None,
-        typer.Option("--pretend-now", help="Start the clock at this ISO time (to try schedules without waiting)."),
+        typer.Option(
+            "--pretend-now", metavar="TIME", help="Start the clock at this ISO time (to try schedules without waiting)."
+        ),
     ] = None,
     max_runs: Annotated[
-        int | None, typer.Option("--max-runs", min=1, help="Exit after this many runs have started and ended.")
+        int | None,
+        typer.Option("--max-runs", metavar="N", min=1, help="Exit after this many runs have started and ended."),
     ] = None,
 ) -> None:
     """Run schedules in the foreground until SIGTERM/Ctrl-C (a running run stops and records INCOMPLETE).
 
-    Runs are recorded in --history; the scheduler's messages go to stderr.
+    Schedules and runs are kept in the run history the profiles use (or --history); the scheduler's
+    messages go to stderr.
     """
     pretend_start = _pretend_start(pretend_now)
-    store = _store(history)
+    store = _store(history, profiles)
     try:
         lock = try_scheduler_lock(store.database)
         if lock is None:

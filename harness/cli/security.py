@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from harness.cancel import CancelToken
-from harness.cli.main import ExitCode, app, fail, stderr, stdout
+from harness.cli.main import ExitCode, HarnessCommand, app, fail, stderr, stdout
 from harness.errors import HarnessError, RunnerSetupError
 from harness.profile.environment import process_environment
 from harness.results.model import RuleAction
@@ -29,13 +29,23 @@ def _scanners(api: ZapApi, full: bool) -> list[tuple[str, str]]:
     return [(str(s.get("id", "")), str(s.get("name", ""))) for s in found if isinstance(s, dict) and s.get("id")]
 
 
-@zap_app.command("rules")
+@zap_app.command("rules", cls=HarnessCommand)
 def rules(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Rule file to write (zap-baseline -c format).")],
-    api_url: Annotated[str | None, typer.Option(help="A running ZAP daemon (default: start an installed ZAP).")] = None,
-    api_key_env: Annotated[str, typer.Option(help="Environment variable with the daemon's API key.")] = "ZAP_API_KEY",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="The rule file to write (zap-baseline -c format).")
+    ],
+    api_url: Annotated[
+        str | None,
+        typer.Option("--api-url", metavar="URL", help="A running ZAP daemon (default: start an installed ZAP)."),
+    ] = None,
+    api_key_env: Annotated[
+        str, typer.Option("--api-key-env", metavar="VAR", help="Environment variable with the daemon's API key.")
+    ] = "ZAP_API_KEY",
     full: Annotated[bool, typer.Option("--full", help="Also list the active-scan rules (full / api scans).")] = False,
-    action: Annotated[str, typer.Option(help="Action written for every rule: WARN, FAIL, INFO or IGNORE.")] = "WARN",
+    action: Annotated[
+        str,
+        typer.Option("--action", metavar="ACTION", help="Action written for every rule: WARN, FAIL, INFO or IGNORE."),
+    ] = "WARN",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Ask ZAP for its scan rules and write a rule file with every rule set to ACTION (like -g)."""

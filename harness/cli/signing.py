@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from harness.cli.main import ExitCode, app, fail, print_json, stderr, stdout
+from harness.cli.main import ExitCode, HarnessCommand, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
 from harness.results.signoff import PARTIES  # the light copy: `harness sign` loads no result model
 
@@ -59,17 +59,30 @@ def _level(outcome: SignOutcome) -> str:
     return "PAdES B-T (time-stamped)" if outcome.timestamped else "PAdES B-B"
 
 
-@app.command()
+@app.command(cls=HarnessCommand)
 def sign(
-    report: Annotated[Path, typer.Argument(help="The report PDF to sign (in place).", show_default=False)],
-    party: Annotated[PartyChoice, typer.Option("--party", help="Whose signature field to sign.", show_default=False)],
-    key: Annotated[Path, typer.Option("--key", help="The signer's PKCS#12 file (.p12/.pfx).", show_default=False)],
+    report: Annotated[
+        Path, typer.Argument(metavar="REPORT_PDF", help="The report PDF to sign (in place).", show_default=False)
+    ],
+    party: Annotated[
+        PartyChoice,
+        typer.Option(
+            "--party", metavar="project|business|supervision", help="Whose signature field to sign.", show_default=False
+        ),
+    ],
+    key: Annotated[
+        Path,
+        typer.Option("--key", metavar="FILE", help="The signer's PKCS#12 file (.p12/.pfx).", show_default=False),
+    ],
     password_env: Annotated[
-        str, typer.Option("--password-env", help="Environment variable holding the PKCS#12 password.")
+        str,
+        typer.Option("--password-env", metavar="VAR", help="Environment variable holding the PKCS#12 password."),
     ] = PASSWORD_ENV,
     timestamp_url: Annotated[
         str | None,
-        typer.Option("--timestamp-url", "--tsa", help="RFC 3161 time-stamping authority URL (PAdES B-T)."),
+        typer.Option(
+            "--timestamp-url", "--tsa", metavar="URL", help="RFC 3161 time-stamping authority URL (PAdES B-T)."
+        ),
     ] = None,
     with_revocation: Annotated[
         bool,
@@ -81,9 +94,14 @@ def sign(
     ] = False,
     trust: Annotated[
         list[Path] | None,
-        typer.Option("--trust", help="A root the chains end in, e.g. the TSA's CA (with --with-revocation)."),
+        typer.Option(
+            "--trust", metavar="FILE", help="A root the chains end in, e.g. the TSA's CA (with --with-revocation)."
+        ),
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the signed PDF here instead of in place.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Write the signed PDF to this file instead of in place."),
+    ] = None,
 ) -> None:
     """Sign one party's field of a report by incremental update (PAdES B-B; B-T, B-LT with the options).
 
@@ -221,16 +239,24 @@ def _as_json(result: VerificationReport) -> dict[str, object]:
     return payload
 
 
-@app.command()
+@app.command(cls=HarnessCommand)
 def verify(
-    report: Annotated[Path, typer.Argument(help="The report PDF.", show_default=False)],
+    report: Annotated[Path, typer.Argument(metavar="REPORT_PDF", help="The report PDF.", show_default=False)],
     trust: Annotated[
         list[Path] | None,
-        typer.Option("--trust", help="Trusted CA certificate, PEM or DER (repeatable): signers' and TSAs' roots."),
+        typer.Option(
+            "--trust",
+            metavar="FILE",
+            help="Trusted CA certificate, PEM or DER (repeatable): signers' and TSAs' roots.",
+        ),
     ] = None,
     evidence: Annotated[
         Path | None,
-        typer.Option("--evidence", help="The run directory: compare its whole evidence set with the manifest."),
+        typer.Option(
+            "--evidence",
+            metavar="RUN_DIR",
+            help="The run directory: compare its whole evidence set with the manifest.",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full verification as JSON.")] = False,
     partial: Annotated[
@@ -261,15 +287,22 @@ def verify(
     raise typer.Exit(ExitCode.PASS if result.ok else ExitCode.FAIL)
 
 
-@keys_app.command("demo")
+@keys_app.command("demo", cls=HarnessCommand)
 def keys_demo(
-    out: Annotated[Path, typer.Option("--out", help="Directory for the DEMO keys.", show_default=False)],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Directory to write the DEMO keys into.", show_default=False)
+    ],
     profile: Annotated[
         Path | None,
-        typer.Option("--profile", help="Issue each party's certificate to fit this profile's report.signatories."),
+        typer.Option(
+            "--profile",
+            metavar="FILE",
+            help="A profile file: issue each party's certificate to fit its report.signatories.",
+        ),
     ] = None,
     crl_url: Annotated[
-        str | None, typer.Option("--crl-url", help="Where the certificates say the DEMO CA's CRL is served.")
+        str | None,
+        typer.Option("--crl-url", metavar="URL", help="Where the certificates say the DEMO CA's CRL is served."),
     ] = None,
 ) -> None:
     """Make a DEMO CA (ca.pem, its key and CRL) and one PKCS#12 file per party. For trying the flow only:

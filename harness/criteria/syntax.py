@@ -302,14 +302,16 @@ def _number(token: _Token) -> Number:
     return Number(value, dimension, f"{digits}{token.unit}")
 
 
-def parse_criterion(text: str, action: CriterionAction | None = None) -> Criterion:
+def parse_criterion(text: str, action: CriterionAction | None = None, *, check: bool = True) -> Criterion:
     """Parse and check one criterion; ``action`` (from a mapping form) overrides a ``: action`` suffix.
+    ``check=False`` skips the units check (to name an unknown metric before a unit mismatch it causes).
 
     Raises:
-        CriterionSyntaxError: for syntax errors and for units that do not fit the metric.
+        CriterionSyntaxError: for syntax errors and (``check``) for units that do not fit the metric.
     """
     parsed = _Parser(text).criterion()
-    check_dimensions(parsed)
+    if check:
+        check_dimensions(parsed)
     if action is not None and action is not parsed.action:
         parsed = Criterion(parsed.text, parsed.op, parsed.left, parsed.right, parsed.window, action)
     return parsed

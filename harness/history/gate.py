@@ -24,7 +24,7 @@ from harness.criteria import MetricMissing
 from harness.errors import HarnessError
 from harness.gates import Baseline
 from harness.history.compare import compare_suite, count
-from harness.history.location import HistoryLocation
+from harness.history.location import HISTORY_FILE, HistoryLocation, profile_history
 from harness.history.records import RunRecord, SuiteSnapshot
 from harness.profile import LoadedProfile
 from harness.profile.schedule import BASELINE_KEYWORDS
@@ -44,30 +44,23 @@ from harness.results.model import (
 if TYPE_CHECKING:
     from harness.history.runs import RunStore
 
-HISTORY_FILE = "history.sqlite"
+__all__ = ["HISTORY_FILE", "RunHistory", "history_location"]
 log = logging.getLogger("harness.history")
 
 
 def history_location(
-    loaded: LoadedProfile, output_base: Path, override: HistoryLocation | Path | str | None = None
+    loaded: LoadedProfile, override: HistoryLocation | Path | str | None = None
 ) -> HistoryLocation | None:
-    """Where this profile's runs are recorded: ``override`` (--history, a path or a PostgreSQL URL), the
-    profile's ``history.url`` or ``history.path`` (relative to the profile file), or
-    ``<output dir>/history.sqlite``; None when the history is off.
+    """Where this profile's runs are recorded: ``override`` (--history, a path or a PostgreSQL URL), else the
+    rule of :mod:`harness.history.location` (the profile's ``history:``, else ``<output.dir>/history.sqlite``);
+    None when the history is off. Where the run directories go (``--out``) plays no part.
 
     Raises:
         HistoryError: ``override`` is a URL that cannot be used.
     """
     if override is not None:
         return HistoryLocation.of(override)
-    settings = loaded.profile.history
-    if not settings.enabled:
-        return None
-    if settings.url is not None:
-        return HistoryLocation(url=settings.url)
-    if settings.path:
-        return HistoryLocation(path=loaded.base_dir / settings.path)
-    return HistoryLocation(path=output_base / HISTORY_FILE)
+    return profile_history(loaded)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def check_file(path: Path, *, create: bool) -> None:
         if not create:
             raise HistoryError(
                 f"no run history at {path} yet: runs are recorded there when they finish "
-                "(or pass --history PATH, or backfill with `harness history import`)"
+                "(a profile that keeps its history elsewhere: pass --profile FILE; or --history PATH|URL; or "
+                "backfill with `harness history import`)"
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ import contextlib
 import difflib
 import hashlib
 import json
+import os
 import re
 import types
 import typing
@@ -18,6 +19,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from harness.errors import ProfileError, ProfileIssue
 from harness.profile.model import BasicAuth, LoginAuth, Profile, Suite, Target
+from harness.profile.paths import declared_folder
 from harness.profile.scope import Scope
 from harness.profile.source import KeyPath, Source, load_source
 from harness.redaction import REDACTED
@@ -37,8 +39,22 @@ class LoadedProfile:
 
     @property
     def base_dir(self) -> Path:
-        """Relative paths in a profile are relative to the profile file."""
+        """The top profile file's folder. A relative path is relative to the file that writes it: use
+        :meth:`path_of` for values the profile model holds, runner options are resolved by the plan."""
         return self.path.parent
+
+    def path_of(self, key: KeyPath, value: str) -> Path:
+        """``value``, written at ``key``, as a path: a relative one against the folder of the file that wrote it
+        (a base file reached through ``extends`` keeps its own folder)."""
+        return Path(os.path.normpath(declared_folder(self.source, key) / Path(value).expanduser()))
+
+    @property
+    def output_dir(self) -> Path:
+        """The base folder of run directories: ``output.dir`` (relative to the file that writes it), else
+        ``reports`` in the working directory."""
+        if ("output", "dir") in self.source.locations:
+            return self.path_of(("output", "dir"), self.profile.output.dir)
+        return Path(self.profile.output.dir)
 
 
 def load_profile(path: Path, environ: Mapping[str, str] | None = None) -> LoadedProfile:
@@ -80,6 +96,7 @@ def validation_issues(
         else:
             message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "value_error":
+            path = _named_key(source.data, path, message)
             specific.add(path)
         messages = merged.setdefault(path, [])
         if message not in messages:
@@ -106,6 +123,19 @@ def _data_path(data: object, prefix: KeyPath, loc: KeyPath) -> KeyPath:
 
 
 _MISSING = object()
+
+
+def _named_key(data: object, path: KeyPath, message: str) -> KeyPath:
+    """A whole mapping's error that names one of its keys (``'openapi' is only used in mode 'api'``) is
+    located at that key: with ``extends``, the file and line that wrote it, not where the mapping began."""
+    current = data
+    for segment in path:
+        current = _child(current, segment)
+    if isinstance(current, dict):
+        for name in re.findall(r"'([A-Za-z_][A-Za-z0-9_]*)'", message):
+            if name in current:
+                return (*path, name)
+    return path
 
 
 def _child(value: object, segment: str | int) -> object:

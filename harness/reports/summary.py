@@ -3,6 +3,7 @@
 Shape (``summary_version`` 1; fields are only ever added within a version):
 
     summary_version, run_id, verdict, verdict_reasons[], exit_code, started, finished, interrupted,
+    partial, not_selected[], disabled[]   (partial: suites were left out with --suite; the verdict does not cover them)
     profile {name, sha256}, project {name, system, version, stage}, target {name, base_url, version},
     suites[] {name, kind, status, error, metrics{}, tests{total, passed, failed, errors, skipped},
               findings{total, gating, by_risk{critical, high, medium, low, info},
@@ -39,6 +40,7 @@ from harness.results.model import (
     SuiteResult,
 )
 from harness.results.rundir import RunDirectory, write_json_atomic
+from harness.results.selection import partial_run
 
 SUMMARY_VERSION = 1
 
@@ -68,6 +70,7 @@ def _criterion(criterion: CriterionResult) -> dict[str, object]:
 
 
 def build_summary(run: RunResult) -> dict[str, object]:
+    selection = partial_run(run)
     return {
         "summary_version": SUMMARY_VERSION,
         "run_id": run.run_id,
@@ -77,6 +80,9 @@ def build_summary(run: RunResult) -> dict[str, object]:
         "started": run.started.isoformat(),
         "finished": run.finished.isoformat() if run.finished else None,
         "interrupted": run.interrupted,
+        "partial": selection.partial,
+        "not_selected": list(selection.not_selected),
+        "disabled": list(selection.disabled),
         "profile": {"name": run.profile.name, "sha256": run.profile.sha256},
         "project": run.project.model_dump(mode="json"),
         "target": {"name": run.target.name, "base_url": run.target.base_url, "version": run.target.version},

@@ -369,6 +369,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.not_run": ("套件 {suite} 未在运行 {run} 中执行", "suite {suite} did not run in {run}"),
     "history.not_checked": ("未检查：暂无可比较的基线（{why}）", "not checked: nothing to compare with yet ({why})"),
     "note.not_selected": ("本次运行未选择该套件", "not selected for this run"),
+    "note.disabled": ("该套件在配置文件中已停用（enabled: false）", "disabled in the profile (enabled: false)"),
+    "verdict.partial": (
+        "部分运行：仅运行了所选套件，未选择 {suites}；本结论不涵盖这些套件",
+        "partial run: only the selected suites ran; {suites} not selected, and this verdict does not cover them",
+    ),
     "note.not_started": ("运行已被取消，该套件未开始", "not started: {reason}"),
     "note.target_missing": ("被测系统不可用：未能启动或连接被测系统", "target unavailable: no target"),
     "note.target_unavailable": ("被测系统不可用：{reason}（原文）", "target unavailable: {reason}"),

@@ -11,12 +11,13 @@ from __future__ import annotations
 import glob
 import shutil
 from pathlib import Path
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.criteria.defaults import default_criteria
 from harness.errors import ImportFormatError, ProfileError, RunnerSetupError
+from harness.profile.paths import PathSpec
 from harness.results.findings import alert_metrics, sort_findings
 from harness.results.importers import Importer, load_importers
 from harness.results.messages import message, policy_message
@@ -30,7 +31,9 @@ class ImportOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: str = Field(description="importer name, e.g. junit, jtl, zap-json, nessus")
-    paths: list[str] = Field(min_length=1, description="files or glob patterns, relative to the profile")
+    paths: Annotated[list[str], PathSpec("result file", "pattern")] = Field(
+        min_length=1, description="files or glob patterns, relative to the file that writes them"
+    )
     kind: str | None = Field(default=None, description="what the results are: unit, integration, performance, ...")
     fail_on: FailOn | None = Field(
         default=None, description="security formats: lowest risk whose findings FAIL when no rule names them (high)"
@@ -38,7 +41,9 @@ class ImportOptions(BaseModel):
     rules: dict[str, str] = Field(
         default_factory=dict, description="security formats: rule id -> IGNORE|INFO|WARN|FAIL"
     )
-    rules_file: str | None = Field(default=None, description="security formats: zap-baseline -c rule file")
+    rules_file: Annotated[str | None, PathSpec("rule file")] = Field(
+        default=None, description="security formats: zap-baseline -c rule file"
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> ImportOptions:

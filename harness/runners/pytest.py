@@ -13,13 +13,14 @@ import threading
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.criteria.defaults import DEFAULTS
 from harness.errors import RunnerSetupError
 from harness.processes import ChildProcess
+from harness.profile.paths import PathSpec
 from harness.results.importers.junit import parse_junit
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, StopRecord, SuiteResult, SuiteStatus, ToolInfo
@@ -39,7 +40,9 @@ _SETUP_FAILURES = {
 class PytestOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    paths: list[str] = Field(min_length=1, description="test files or directories, relative to the profile")
+    paths: Annotated[list[str], PathSpec("test path", "any", node_ids=True)] = Field(
+        min_length=1, description="test files, directories or node ids, relative to the file that writes them"
+    )
     args: list[str] = Field(default_factory=list, description="extra pytest arguments")
     markers: str | None = Field(default=None, description="pytest -m expression")
     keyword: str | None = Field(default=None, description="pytest -k expression")

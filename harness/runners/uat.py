@@ -24,13 +24,13 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from harness.criteria.defaults import DEFAULTS
-from harness.errors import HarnessError, RunnerSetupError
+from harness.errors import HarnessError, ProfileError, RunnerSetupError
 from harness.files import sha256_file
 from harness.progress import QuietProgress
 from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, SuiteResult, SuiteStatus, TestCase, Text, ToolInfo
-from harness.runners.base import PreparedSuite, RunContext, RunnerBase
+from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, RunContext, RunnerBase
 from harness.runners.pytest import PytestOptions, PytestRunner
 from harness.uat.checklist import Checklist, ChecklistCase, load_checklist
 from harness.uat.results import UatRecord, UatStatus, load_results
@@ -75,6 +75,28 @@ class UatRunner(RunnerBase):
 
     def metric_names(self, options: BaseModel) -> frozenset[str]:
         return CASE_METRICS | UAT_METRICS
+
+    def preflight(self, options: BaseModel, context: PreflightContext) -> list[OptionIssue]:
+        """``harness validate``: a checklist or results file the run could not read, and automated checks
+        whose test file is missing (a missing checklist is reported by its PathSpec)."""
+        assert isinstance(options, UatOptions)
+        paths = UatPaths.from_options("", options, context.base_dir)
+        if not paths.checklist.is_file():
+            return []
+        try:
+            checklist = load_checklist(paths.checklist)
+            load_results(paths.results)
+        except HarnessError as exc:
+            issues = exc.issues if isinstance(exc, ProfileError) else [exc]
+            return [(("checklist",), f"the checklist cannot be used: {issue}") for issue in issues]
+        found: list[OptionIssue] = []
+        for case in checklist.cases:
+            test_file = paths.checklist.parent / case.check.split("::", 1)[0] if case.check else None
+            if test_file is not None and not test_file.exists() and (options.run_checks or case.automated):
+                found.append(
+                    (("checklist",), f"case {case.id} of {paths.checklist}: automated check file not found: {test_file}")
+                )
+        return found
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(UatOptions)

@@ -5,14 +5,18 @@
 - ``systemd``: a ``.service`` + ``.timer`` pair per schedule; the cron fields become ``OnCalendar=`` lines
   (two when both day fields are restricted: cron fires when either matches); ``Persistent=true`` catches
   up a run missed while the machine was off, like the scheduler's grace.
-- ``github``: a workflow with ``on.schedule`` entries carrying ``timezone``, a job per schedule, and a
-  ``concurrency`` group per profile.
-- ``gitlab``: a job per schedule selected by ``$HARNESS_SCHEDULE``, a ``resource_group`` per profile, and
-  the API call that creates the pipeline schedule with its ``cron_timezone``.
+- ``github``: a workflow with ``on.schedule`` entries carrying ``timezone``, a job per schedule with the
+  steps of ``docs/ci/github-actions.yml`` (harness/schedule/ci.py), and a ``concurrency`` group per profile.
+- ``gitlab``: a job per schedule selected by ``$HARNESS_SCHEDULE`` extending the job of
+  ``docs/ci/gitlab-ci.yml``, a ``resource_group`` per profile, and the API call that creates the pipeline
+  schedule with its ``cron_timezone``.
+- ``jenkins``: a Jenkinsfile per schedule (``triggers { cron('TZ=...') }``) with the stages of
+  ``docs/ci/Jenkinsfile``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Sequence
@@ -21,10 +25,18 @@ from pathlib import Path
 
 from harness.profile.cron import FIELDS, expand
 from harness.profile.history_url import DatabaseUrl
+from harness.schedule.ci import (
+    GITHUB_PERMISSIONS,
+    GITHUB_STEPS,
+    GITLAB_TEMPLATE,
+    JENKINS_AGENT,
+    JENKINS_BODY,
+    JENKINS_ENVIRONMENT,
+)
 from harness.schedule.locks import profile_lock_path
 from harness.schedule.schedules import Schedule
 
-FORMATS = ("crontab", "systemd", "github", "gitlab")
+FORMATS = ("crontab", "systemd", "github", "gitlab", "jenkins")
 _DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
 
 
@@ -52,6 +64,16 @@ def _relative(path: Path, base: Path) -> str:
         return path.relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _with_history(text: str, ctx: ExportContext) -> str:
+    """CI steps that keep ``ctx.history`` between runs when it is not the default ``reports/history.sqlite``
+    (a profile's ``history.path`` or ``output.dir``); a PostgreSQL history needs no cache (the step finds
+    no file and saves nothing)."""
+    if not isinstance(ctx.history, Path):
+        return text
+    where = _relative(Path(os.path.abspath(ctx.history)), Path(os.path.abspath(ctx.workdir)))
+    return text.replace("reports/history.sqlite", where)
 
 
 def _run_args(schedule: Schedule, profile: str) -> list[str]:
@@ -152,10 +174,20 @@ WantedBy=timers.target""")
     return "\n".join(parts) + "\n"
 
 
+def _suites(schedule: Schedule) -> str:
+    return " ".join(schedule.suites)
+
+
+def _quoted(value: str) -> str:
+    """A YAML double-quoted scalar (profile paths and suite names are plain text)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def github(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
     lines = [
         "# acceptance-harness schedules (harness schedule export --format github)",
-        "# Save as .github/workflows/acceptance-schedule.yml on the default branch.",
+        "# Save as .github/workflows/acceptance-schedule.yml on the default branch. Each job runs the steps of",
+        "# docs/ci/github-actions.yml (setup, caches, the run history kept between runs, publish, gate).",
         "name: acceptance (scheduled)",
         "on:",
         "  workflow_dispatch: {}",
@@ -167,22 +199,20 @@ def github(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
         if entry not in seen:
             seen.add(entry)
             lines += [f'    - cron: "{entry[0]}"', f'      timezone: "{entry[1]}"']
-    lines.append("jobs:")
+    lines += ["", *GITHUB_PERMISSIONS.splitlines(), "", "jobs:"]
     for schedule, name in zip(schedules, slugs(schedules), strict=True):
         profile = _relative(schedule.profile_path, ctx.workdir)
-        command = shlex.join([".venv/bin/harness", *_run_args(schedule, profile)])
         lines += [
             f"  {name}:",
             f"    if: github.event_name == 'workflow_dispatch' || github.event.schedule == '{schedule.cron.expression}'",
-            "    runs-on: ubuntu-latest",
+            "    runs-on: ubuntu-24.04",
+            "    timeout-minutes: 60",
             f"    concurrency: {{group: acceptance-{schedule.profile_name}, cancel-in-progress: false}}",
+            "    env:",
+            f"      PROFILE: {_quoted(profile)}",
+            f"      SUITES: {_quoted(_suites(schedule))}",
             "    steps:",
-            "      - uses: actions/checkout@v4",
-            "      - run: make setup",
-            f"      - run: {command}",
-            "      - if: always()",
-            "        uses: actions/upload-artifact@v4",
-            f"        with: {{name: acceptance-{name}, path: reports/}}",
+            *_with_history(GITHUB_STEPS, ctx).splitlines(),
         ]
     return "\n".join(lines) + "\n"
 
@@ -191,11 +221,13 @@ def gitlab(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
     lines = [
         "# acceptance-harness schedules (harness schedule export --format gitlab)",
         "# Add these jobs to .gitlab-ci.yml, then create one pipeline schedule per job (Build > Pipeline",
-        "# schedules, or the API as shown) with the variable HARNESS_SCHEDULE set to the job's name.",
+        "# schedules, or the API as shown) with the variable HARNESS_SCHEDULE set to the job's name. The",
+        "# .acceptance template is the job of docs/ci/gitlab-ci.yml (setup, caches, the run history, artifacts).",
+        "",
+        *_with_history(GITLAB_TEMPLATE, ctx).splitlines(),
     ]
     for schedule, name in zip(schedules, slugs(schedules), strict=True):
         profile = _relative(schedule.profile_path, ctx.workdir)
-        command = shlex.join([".venv/bin/harness", *_run_args(schedule, profile)])
         lines += [
             "",
             '# curl --request POST --header "PRIVATE-TOKEN: $GITLAB_TOKEN" --form ref=main \\',
@@ -203,22 +235,53 @@ def gitlab(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
             f'#   --form cron_timezone="{schedule.cron.timezone}" "$CI_API_V4_URL/projects/$PROJECT_ID/pipeline_schedules"',
             "# then: POST .../pipeline_schedules/<id>/variables with key=HARNESS_SCHEDULE and value=" + name,
             f"{name}:",
+            "  extends: .acceptance",
             "  rules:",
             f'    - if: \'$CI_PIPELINE_SOURCE == "schedule" && $HARNESS_SCHEDULE == "{name}"\'',
             f"  resource_group: acceptance-{schedule.profile_name}",
-            "  script:",
-            "    - make setup",
-            f"    - {command}",
-            "  artifacts:",
-            "    when: always",
-            "    paths: [reports/]",
+            "  variables:",
+            f"    PROFILE: {_quoted(profile)}",
+            f"    SUITES: {_quoted(_suites(schedule))}",
         ]
     return "\n".join(lines) + "\n"
 
 
+def _groovy(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def jenkins(schedules: Sequence[Schedule], ctx: ExportContext) -> str:
+    """One Jenkinsfile per schedule (a Jenkins job has one set of triggers): cron with ``TZ=`` for its zone."""
+    parts = [
+        "// acceptance-harness schedules (harness schedule export --format jenkins)",
+        "// One pipeline per schedule: save each as its own file (e.g. ci/Jenkinsfile.<name>) and create a",
+        "// Pipeline job with that Script Path. Stages and post are those of docs/ci/Jenkinsfile.",
+    ]
+    for schedule, name in zip(schedules, slugs(schedules), strict=True):
+        profile = _relative(schedule.profile_path, ctx.workdir)
+        spec = f"TZ={schedule.cron.timezone}\\n{schedule.cron.expression}"
+        parts += [
+            "",
+            f"// ### Jenkinsfile.{name}",
+            "pipeline {",
+            *JENKINS_AGENT.rstrip().splitlines(),
+            "    triggers {",
+            f"        cron('{spec}')",
+            "    }",
+            "    environment {",
+            f"        PROFILE = {_groovy(profile)}",
+            f"        SUITES = {_groovy(_suites(schedule))}",
+            *JENKINS_ENVIRONMENT.rstrip().splitlines(),
+            "    }",
+            *JENKINS_BODY.rstrip().splitlines(),
+            "}",
+        ]
+    return "\n".join(parts) + "\n"
+
+
 def export(schedules: Sequence[Schedule], fmt: str, ctx: ExportContext) -> str:
     """Raises ValueError for an unknown format."""
-    writers = {"crontab": crontab, "systemd": systemd, "github": github, "gitlab": gitlab}
+    writers = {"crontab": crontab, "systemd": systemd, "github": github, "gitlab": gitlab, "jenkins": jenkins}
     if fmt not in writers:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     return writers[fmt](schedules, ctx)

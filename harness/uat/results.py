@@ -20,6 +20,7 @@ sha256 is stored, so a later run can prove the evidence is what the tester attac
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime
 from enum import StrEnum
@@ -39,6 +40,39 @@ class UatStatus(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     BLOCKED = "blocked"
+
+
+STATUS_WORDS: dict[str, UatStatus] = {
+    "pass": UatStatus.PASS, "passed": UatStatus.PASS, "ok": UatStatus.PASS, "通过": UatStatus.PASS, "✔": UatStatus.PASS,
+    "fail": UatStatus.FAIL, "failed": UatStatus.FAIL, "不通过": UatStatus.FAIL, "未通过": UatStatus.FAIL,
+    "失败": UatStatus.FAIL, "✘": UatStatus.FAIL,
+    "blocked": UatStatus.BLOCKED, "受阻": UatStatus.BLOCKED, "阻塞": UatStatus.BLOCKED, "无法测试": UatStatus.BLOCKED,
+}  # fmt: skip
+"""What business staff write for a result, in English or Chinese (sheets, ``harness uat record``)."""
+
+STATUS_LABELS: dict[UatStatus, tuple[str, str]] = {
+    UatStatus.PASS: ("通过", "pass"),
+    UatStatus.FAIL: ("不通过", "fail"),
+    UatStatus.BLOCKED: ("受阻", "blocked"),
+}
+"""(Chinese, English) for each result: the sheet's drop-down offers ``通过 pass`` and friends."""
+
+
+def bilingual(status: UatStatus) -> str:
+    """``通过 pass``: the form the sheet's drop-down offers (and :func:`parse_status` reads back)."""
+    chinese, english = STATUS_LABELS[status]
+    return f"{chinese} {english}"
+
+
+def parse_status(text: str) -> UatStatus | None:
+    """A result written as ``通过``, ``pass``, ``不通过 fail`` (the drop-down), ``Blocked`` ...; None when
+    the words name no result, or name two different ones."""
+    word = text.strip().lower()
+    if word in STATUS_WORDS:
+        return STATUS_WORDS[word]
+    parts = [p for p in re.split(r"[\s/|()（）,，]+", word) if p]
+    found = {STATUS_WORDS[p] for p in parts if p in STATUS_WORDS}
+    return found.pop() if len(found) == 1 and all(p in STATUS_WORDS for p in parts) else None
 
 
 class Evidence(BaseModel):

@@ -2,8 +2,10 @@
 
 The sheet says where it belongs (profile, suite, checklist) in a hidden ``harness`` worksheet (XLSX) or a
 first ``#harness-uat`` row (CSV), so ``harness uat import FILE`` needs nothing else. Headers are
-bilingual; values may be written in English or Chinese (pass/通过, fail/不通过, blocked/受阻).
-Evidence paths are relative to the sheet, separated by ``;`` or new lines.
+bilingual, the result column's drop-down too (``通过 pass``, ``不通过 fail``, ``受阻 blocked``); values may be
+written in English or Chinese. Evidence paths are relative to the sheet, separated by ``;`` or new lines.
+Reading a sheet reports every problem of every row at once (``FILE:ROW: reason``), so one round trip to
+the business staff fixes them all.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from harness.errors import SheetError as SheetError  # defined in errors.py; kept importable from here
 from harness.uat.checklist import Checklist
-from harness.uat.results import UatResults, UatStatus
+from harness.uat.results import UatResults, UatStatus, bilingual, parse_status
 from harness.uat.suite import UatPaths
 
 MARKER = "#harness-uat"
@@ -34,17 +36,12 @@ COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("preconditions", "前置条件 Preconditions", 26),
     ("steps", "操作步骤 Steps", 40),
     ("expected", "预期结果 Expected result", 30),
-    ("status", "结果 Result (pass/fail/blocked)", 16),
+    ("status", "结果 Result (通过/不通过/受阻 pass/fail/blocked)", 18),
     ("tester", "测试人 Tester", 12),
     ("date", "日期 Date (YYYY-MM-DD)", 14),
     ("comment", "说明 Comment", 30),
     ("evidence", "证据文件 Evidence files", 30),
 )
-_STATUS_WORDS = {
-    "pass": UatStatus.PASS, "passed": UatStatus.PASS, "ok": UatStatus.PASS, "通过": UatStatus.PASS, "✔": UatStatus.PASS,
-    "fail": UatStatus.FAIL, "failed": UatStatus.FAIL, "不通过": UatStatus.FAIL, "失败": UatStatus.FAIL, "✘": UatStatus.FAIL,
-    "blocked": UatStatus.BLOCKED, "受阻": UatStatus.BLOCKED, "阻塞": UatStatus.BLOCKED, "无法测试": UatStatus.BLOCKED,
-}  # fmt: skip
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 _ENCODINGS = ("utf-8-sig", "gb18030")  # Excel on a Chinese Windows saves CSV as GBK (a subset of GB 18030)
 
@@ -58,13 +55,15 @@ class SheetRow:
     date: date | None
     comment: str
     evidence: tuple[str, ...]
+    readable: bool = True  # False: the row has problems (in FilledSheet.problems); it is checked, never recorded
 
 
 @dataclass(frozen=True)
 class FilledSheet:
     path: Path
     meta: dict[str, str]
-    rows: tuple[SheetRow, ...]
+    rows: tuple[SheetRow, ...]  # every filled row, the unreadable ones too (readable=False), so that all is checked
+    problems: tuple[str, ...] = ()  # rows that could not be read (FILE:ROW: reason); apply_sheet refuses the sheet
 
 
 def _numbered(items: list[str]) -> str:
@@ -80,7 +79,7 @@ def _rows(checklist: Checklist, results: UatResults) -> Iterator[list[str]]:
             _numbered(case.preconditions),
             _numbered(case.steps),
             case.expected,
-            record.status.value if record else "",
+            bilingual(record.status) if record else "",
             record.tester if record else "",
             record.date.isoformat() if record else "",
             record.comment if record else "",
@@ -128,8 +127,12 @@ def write_template(path: Path, paths: UatPaths, checklist: Checklist, results: U
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "B2"
     status_column = sheet.cell(row=1, column=6).column_letter
-    choices = DataValidation(type="list", formula1='"pass,fail,blocked"', allow_blank=True)
-    choices.error = "pass / fail / blocked"
+    labels = ",".join(bilingual(status) for status in UatStatus)
+    choices = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
+    choices.errorTitle = "结果 Result"
+    choices.error = "通过 pass / 不通过 fail / 受阻 blocked"
+    choices.promptTitle = "结果 Result"
+    choices.prompt = "通过 pass / 不通过 fail / 受阻 blocked"
     sheet.add_data_validation(choices)
     choices.add(f"{status_column}2:{status_column}{len(checklist.cases) + 1}")
     info = workbook.create_sheet(META_SHEET)
@@ -142,11 +145,11 @@ def write_template(path: Path, paths: UatPaths, checklist: Checklist, results: U
 
 
 def read_sheet(path: Path) -> FilledSheet:
-    """Read a filled sheet (XLSX or CSV).
+    """Read a filled sheet (XLSX or CSV); rows that cannot be read (unknown result words, dates that are not
+    dates, a result without a tester, an empty case id) are listed in ``problems``, every one of them.
 
     Raises:
-        SheetError: ``FILE:ROW: reason`` for an unreadable file, missing columns, unknown status words
-            or dates that are not dates.
+        SheetError: ``FILE:ROW: reason`` for an unreadable file or missing columns.
     """
     if not path.is_file():
         raise SheetError(f"{path}: file not found")
@@ -160,15 +163,19 @@ def read_sheet(path: Path) -> FilledSheet:
         raise SheetError(f"{path}:{first}: no header row")
     columns = _columns(path, first, table[0])
     rows = []
+    problems: list[str] = []
     for offset, values in enumerate(table[1:], start=1):
         number = first + offset
         cell = {key: _cell(values, index) for key, index in columns.items()}
         if not any(cell.values()):
             continue
         if not cell["case"]:
-            raise SheetError(f"{path}:{number}: the case id is empty")
-        rows.append(_row(path, number, cell))
-    return FilledSheet(path, meta, tuple(rows))
+            problems.append(f"{path}:{number}: the case id is empty")
+            continue
+        row, row_problems = _row(path, number, cell)
+        problems += row_problems
+        rows.append(row if not row_problems else replace(row, readable=False))
+    return FilledSheet(path, meta, tuple(rows), tuple(problems))
 
 
 def _read_csv(path: Path) -> tuple[dict[str, str], list[list[object]], int]:
@@ -231,19 +238,27 @@ def _cell(values: list[object], index: int) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def _row(path: Path, number: int, cell: dict[str, object]) -> SheetRow:
-    word = str(cell.get("status", "")).strip().lower()
-    status = _STATUS_WORDS.get(word) if word else None
+def _row(path: Path, number: int, cell: dict[str, object]) -> tuple[SheetRow, list[str]]:
+    problems: list[str] = []
+    word = str(cell.get("status", "")).strip()
+    status = parse_status(word) if word else None
     if word and status is None:
-        raise SheetError(f"{path}:{number}: result {cell['status']!r} is not pass, fail or blocked")
+        problems.append(
+            f"{path}:{number}: case {cell['case']}: result {word!r} is not pass, fail or blocked (通过, 不通过, 受阻)"
+        )
     tester = str(cell.get("tester", ""))
-    when = _date(path, number, cell.get("date", ""))
+    when = None
+    try:
+        when = _date(path, number, cell.get("date", ""))
+    except SheetError as exc:
+        problems += exc.problems
     if status is not None and not tester:
-        raise SheetError(f"{path}:{number}: case {cell['case']}: a result needs the tester's name")
+        problems.append(f"{path}:{number}: case {cell['case']}: a result needs the tester's name")
     evidence = tuple(
         part.strip() for part in str(cell.get("evidence", "")).replace("\n", ";").split(";") if part.strip()
     )
-    return SheetRow(number, str(cell["case"]), status, tester, when, str(cell.get("comment", "")), evidence)
+    row = SheetRow(number, str(cell["case"]), status, tester, when, str(cell.get("comment", "")), evidence)
+    return row, problems
 
 
 def _date(path: Path, number: int, value: object) -> date | None:
@@ -260,4 +275,4 @@ def _date(path: Path, number: int, value: object) -> date | None:
             raise ValueError(text)
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise SheetError(f"{path}:{number}: date {value!r} is not a date such as 2025-03-14") from None
+        raise SheetError(f"{path}:{number}: date {value!r} is not a date such as 2025-03-14 or 2025年3月14日") from None

@@ -45,9 +45,11 @@ def test_import_list_diff_tag(tmp_path: Path, runs: list[Path], run_cli: Cli) ->
     assert "2 imported, 1 skipped" in result.stdout
     assert f"skipped {stray}" in result.stderr and "no run.json" in result.stderr
 
-    listed = run_cli("history", "list", "--profile", "demo", "--json").json()["runs"]
+    listed = run_cli("history", "list", "--profile-name", "demo", "--json").json()["runs"]
     assert [r["run_id"] for r in listed] == ["demo-20250302T020000-0000", "demo-20250301T020000-0000"]  # type: ignore[index]
-    assert run_cli("history", "list", "--profile", "other").stdout.startswith("no runs of profile other")
+    assert run_cli("history", "list", "--profile-name", "other").stdout.startswith("no runs of profile other")
+    named = run_cli("history", "list", "--profile", "demo")  # a name where a file is expected: say what to use
+    assert named.code == 2 and "--profile takes a file; runs by profile name: --profile-name demo" in named.stderr
 
     diff = run_cli("history", "diff", "demo-20250301", "demo-20250302")
     assert diff.code == 0, diff.stderr

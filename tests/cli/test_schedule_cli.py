@@ -133,6 +133,11 @@ def test_add_list_remove_and_bad_input(profile: Path, run_cli: Callable[..., obj
     listed = run_cli("schedule", "list", "--json").json()["schedules"]  # type: ignore[attr-defined]
     assert [(s["id"], s["cron"], s["timezone"], s["last"]) for s in listed] == [(1, "0 2 * * *", "Asia/Shanghai", "—")]
     assert listed[0]["next"].endswith("T02:00:00+08:00")
+    table = run_cli("schedule", "list", env={"COLUMNS": ""}).stdout  # type: ignore[attr-defined]
+    row = next(line for line in table.splitlines() if line.lstrip().startswith("#1 n"))  # piped: not cut at 80
+    assert "0 2 * * *" in row and "Asia/Shanghai" in row and str(profile.name) in row
+    assert [line for line in table.splitlines() if line.strip()][-1] == row  # one line per schedule
+    assert len(row.split("│")[5].strip()) == len("2026-01-01 02:00")  # the next run, whole
     exported = run_cli("schedule", "export", "--format", "systemd")
     assert "OnCalendar=*-*-* 02:00:00 Asia/Shanghai" in exported.stdout  # type: ignore[attr-defined]
     removed = run_cli("schedule", "remove", "1")

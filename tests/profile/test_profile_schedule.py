@@ -23,6 +23,12 @@ suites:
 """
 
 
+@pytest.fixture(autouse=True)
+def _test_folder(tmp_path: Path) -> None:
+    """The unit suite's tests/ exists: validate refuses a profile whose test paths do not."""
+    (tmp_path / "tests").mkdir()
+
+
 def _issues(path: Path) -> list[str]:
     with pytest.raises(ProfileError) as caught:
         make_plan(load_profile(path), load_runners())

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from harness.uat.apply import apply_sheet
 from harness.uat.checklist import load_checklist
-from harness.uat.results import UatStatus, load_results, save_results
+from harness.uat.results import UatStatus, load_results, parse_status, save_results
 from harness.uat.sheet import SheetError, read_sheet, write_template
 from harness.uat.suite import uat_paths
 from tests.uat import project
@@ -70,7 +70,7 @@ def test_csv_saved_by_excel_in_gbk(uat_project: UatProject, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        (5, "maybe", "result 'maybe' is not pass, fail or blocked"),
+        (5, "maybe", "result 'maybe' is not pass, fail or blocked \\(通过, 不通过, 受阻\\)"),
         (7, "14.3.2025", "is not a date"),
         (0, "C-9", "case 'C-9' is not in the checklist"),
     ],
@@ -97,16 +97,82 @@ def test_missing_evidence_and_missing_tester(uat_project: UatProject, tmp_path: 
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     sheet.write_text(buffer.getvalue(), encoding="utf-8")
-    with pytest.raises(SheetError, match=r":3: evidence file not found: .*no-such-file.png"):
+    looked = f"looked for {sheet.parent / 'no-such-file.png'} and {uat_project.results.parent / 'no-such-file.png'}"
+    with pytest.raises(SheetError, match=r":3: case C-1: evidence file 'no-such-file.png' not found") as caught:
         apply_sheet(
             read_sheet(sheet),
             load_checklist(uat_project.checklist),
             load_results(uat_project.results),
             uat_project.results,
         )
+    assert looked in str(caught.value)  # where it looked: beside the sheet, then beside the results
     rows[2][5:10] = ["pass", "", "2025-03-14", "", ""]
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     sheet.write_text(buffer.getvalue(), encoding="utf-8")
-    with pytest.raises(SheetError, match=r":3: case C-1: a result needs the tester's name"):
-        read_sheet(sheet)
+    assert read_sheet(sheet).problems == (f"{sheet}:3: case C-1: a result needs the tester's name",)
+
+
+def test_every_problem_of_a_sheet_at_once_and_nothing_recorded(uat_project: UatProject, tmp_path: Path) -> None:
+    sheet = _template(uat_project, tmp_path, "uat.csv")
+    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8-sig"))))
+    rows[2][5:10] = ["通过", "刘芳", "2025-03-14", "", ""]  # fine on its own
+    rows[3][5:10] = ["可能", "刘芳", "14.3.2025", "", ""]  # two problems in one row
+    rows[4][5:10] = ["受阻", "", "2025-03-14", "", "missing.png"]  # no tester: the row cannot be used
+    rows.append(["C-9", "", "", "", "", "pass", "王磊", "2025-03-14", "", ""])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    before = uat_project.results.read_bytes() if uat_project.results.exists() else None
+    with pytest.raises(SheetError) as caught:
+        apply_sheet(read_sheet(sheet), load_checklist(uat_project.checklist), load_results(uat_project.results),
+                    uat_project.results)  # fmt: skip
+    problems = caught.value.problems
+    rows_named = [p.split(": ", 1)[0] for p in problems]
+    assert rows_named == [f"{sheet}:4", f"{sheet}:4", f"{sheet}:5", f"{sheet}:5", f"{sheet}:6"]
+    assert "result '可能'" in problems[0] and "not a date" in problems[1] and "tester's name" in problems[2]
+    # the unreadable row's evidence is checked too: fixing the tester must not reveal a new problem
+    assert f"evidence file 'missing.png' not found (looked for {sheet.parent / 'missing.png'}" in problems[3]
+    assert "case 'C-9' is not in the checklist" in problems[4]
+    after = uat_project.results.read_bytes() if uat_project.results.exists() else None
+    assert after == before  # nothing recorded, not even the good row
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [("通过", UatStatus.PASS), ("不通过", UatStatus.FAIL), ("受阻", UatStatus.BLOCKED), ("Blocked", UatStatus.BLOCKED),
+     ("不通过 fail", UatStatus.FAIL), ("通过 / pass", UatStatus.PASS), ("通过 fail", None), ("maybe", None)],
+)  # fmt: skip
+def test_result_words(written: str, status: UatStatus | None) -> None:
+    assert parse_status(written) is status
+
+
+def test_xlsx_drop_down_is_bilingual(uat_project: UatProject, tmp_path: Path) -> None:
+    sheet = _template(uat_project, tmp_path, "uat.xlsx")
+    (validation,) = load_workbook(sheet)["UAT"].data_validations.dataValidation
+    assert validation.formula1 == '"通过 pass,不通过 fail,受阻 blocked"'
+    workbook = load_workbook(sheet)
+    rows = workbook["UAT"]
+    rows["F2"], rows["G2"], rows["H2"] = "不通过 fail", "刘芳", "2025-03-14"  # picked from the drop-down
+    workbook.save(sheet)
+    assert read_sheet(sheet).rows[0].status is UatStatus.FAIL
+
+
+def test_a_reimport_that_changes_a_result_says_so(uat_project: UatProject, tmp_path: Path) -> None:
+    checklist = load_checklist(uat_project.checklist)
+    sheet = _template(uat_project, tmp_path, "uat.csv")
+    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8-sig"))))
+    rows[2][5:8] = ["通过", "刘芳", "2025-03-14"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    first = apply_sheet(read_sheet(sheet), checklist, load_results(uat_project.results), uat_project.results)
+    assert first.changed == ()
+    save_results(uat_project.results, first.results)
+    rows[2][5:9] = ["不通过", "王磊", "2025-03-20", "复测：回执缺少办理时限"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    second = apply_sheet(read_sheet(sheet), checklist, load_results(uat_project.results), uat_project.results)
+    (change,) = second.changed
+    assert str(change) == "C-1: pass -> fail (was recorded by 刘芳 on 2025-03-14)"

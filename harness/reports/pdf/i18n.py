@@ -221,6 +221,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "This run is INCOMPLETE: some suites could not run or were stopped early, or some criteria could not be "
         "judged (see the reasons below); this report cannot support acceptance.",
     ),
+    "partial_banner": (
+        "部分运行：本次仅运行了所选套件，未选择的套件（{suites}）未运行，本结论不涵盖这些套件。",
+        "Partial run: only the selected suites ran; {suites} were not selected and this verdict does not cover them.",
+    ),
     "cut_short_banner": (
         "注意：部分测试套件被提前停止，其未覆盖的部分未被评估（详见下列依据）。",
         "Note: some suites were stopped early; what they did not reach was not assessed (see the reasons below).",

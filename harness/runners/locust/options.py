@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from harness.profile.paths import PathSpec
+
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|min|h|m|s)")
 _FACTORS = {"h": 3600.0, "min": 60.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
@@ -65,7 +67,9 @@ class MasterOptions(_Strict):
 
 
 class LocustOptions(_Strict):
-    locustfile: str = Field(description="the locustfile, relative to the profile (suites/performance/...)")
+    locustfile: Annotated[str, PathSpec("locustfile")] = Field(
+        description="the locustfile, relative to the file that writes it (suites/performance/...)"
+    )
     user_classes: list[str] = Field(default_factory=list, description="run only these User classes")
     tags: list[str] = Field(default_factory=list, description="run only tasks with these tags")
     exclude_tags: list[str] = Field(default_factory=list, description="skip tasks with these tags")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from harness.profile.paths import PathSpec
 from harness.results.messages import message
 from harness.results.model import RuleAction
 from harness.results.severity import DEFAULT_FAIL_ON, FailOn, severity_actions
@@ -116,10 +117,10 @@ class SecurityOptions(_Strict):
     )
     mode: Mode = "baseline"
     path: str = Field(default="/", description="where scanning starts, relative to the target's base URL")
-    openapi: str | None = Field(
+    openapi: Annotated[str | None, PathSpec("OpenAPI file", urls=True)] = Field(
         default=None,
         description="api mode: the OpenAPI document: a URL, a path on the target ('/openapi.json'), "
-        "or a file relative to the profile ('file:/abs/path' for absolute)",
+        "or a file relative to the file that writes it ('file:/abs/path' for absolute)",
     )
     max_minutes: float = Field(
         default=10.0, gt=0, le=24 * 60,
@@ -130,7 +131,9 @@ class SecurityOptions(_Strict):
         default_factory=list,
         description="URL regexes (whole URL) no engine may request: logout, deletes, unbounded sizes",
     )
-    rules_file: str | None = Field(default=None, description="zap-baseline -c rule file, relative to the profile")
+    rules_file: Annotated[str | None, PathSpec("rule file")] = Field(
+        default=None, description="zap-baseline -c rule file, relative to the file that writes it"
+    )
     rules: dict[str, str] = Field(default_factory=dict, description="rule id -> IGNORE|INFO|WARN|FAIL")
     out_of_scope: dict[str, list[str]] = Field(default_factory=dict, description="rule id or * -> URL regexes")
     fail_on: FailOn = Field(

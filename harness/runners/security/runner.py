@@ -61,10 +61,11 @@ class SecurityRunner(RunnerBase):
         return (describe_policy(options.fail_on, options.default_action, overrides),)
 
     def preflight(self, options: BaseModel, context: PreflightContext) -> list[OptionIssue]:
-        """An engine nobody registered."""
+        """An engine nobody registered; a rule file that exists but that the run could not read (a missing
+        one is reported by the options' PathSpec)."""
         assert isinstance(options, SecurityOptions)
         problem = self._unknown_engine(options.engine)
-        return [(("engine",), problem)] if problem else []
+        return ([(("engine",), problem)] if problem else []) + _rule_file_issues(options, context.base_dir)
 
     def _unknown_engine(self, name: str) -> str:
         if name == "auto" or name in self.engines:
@@ -156,3 +157,11 @@ def rule_config(options: SecurityOptions, base_dir: Path) -> RuleConfig:
         raise RunnerSetupError(f"bad rule file:\n{exc}") from None
 
 
+def _rule_file_issues(options: SecurityOptions, base_dir: Path) -> list[OptionIssue]:
+    if not options.rules_file or not (base_dir / options.rules_file).is_file():
+        return []
+    try:
+        parse_rules_file(base_dir / options.rules_file, options.unlisted_actions)
+    except ProfileError as exc:
+        return [(("rules_file",), f"bad rule file: {issue}") for issue in exc.issues]
+    return []

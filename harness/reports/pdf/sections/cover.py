@@ -19,6 +19,7 @@ from harness.reports.pdf.styles import (
     text,
 )
 from harness.results.model import Verdict
+from harness.results.selection import partial_run
 
 MAX_REASONS = 12
 
@@ -74,6 +75,11 @@ def build(ctx: ReportContext) -> list[Flowable]:
         flowables.append(Spacer(1, 3 * mm))
     elif any(suite.stopped is not None for suite in run.suites):
         flowables.append(Paragraph(coloured(t("cut_short_banner"), AMBER), s.body))
+        flowables.append(Spacer(1, 3 * mm))
+    selection = partial_run(run)
+    if selection.partial:  # a verdict on some suites only must never read as the whole acceptance
+        banner = t("partial_banner", suites=", ".join(selection.not_selected))
+        flowables.append(Paragraph(coloured(banner, AMBER), s.body))
         flowables.append(Spacer(1, 3 * mm))
     # the cover's own heading style: not listed in the contents
     flowables.append(Paragraph(text(t("verdict_reasons")), ParagraphStyle("cover_h2", parent=s.h2)))
