@@ -3,6 +3,8 @@
 Planted: a bearer token, a basic-auth password, an API-key header and a token in the base URL's query,
 each with characters that URL-encoding changes. Leaky test suites (pytest and Locust) print, log, fail
 with and write them — raw, base64, percent-encoded, hex, UTF-16 — and the harness must redact every form.
+With header auth a real wapiti scan runs too: it sends the header to the target on every request, so its
+command line, log and report are where a secret would show.
 Looked for: in every file of the run directory and the history database, in every stream of the PDF
 (decompressed) and its text, in stdout/stderr, and in the command line of every process while the run
 goes on (a thread reads /proc/*/cmdline throughout).
@@ -127,9 +129,9 @@ def pdf_hits(path: Path, named: dict[bytes, str]) -> list[str]:
 class CommandLineWatch:
     """Reads every process's command line until stopped; remembers the planted secrets seen in one."""
 
-    def __init__(self, named: dict[bytes, str], marker: str) -> None:
+    def __init__(self, named: dict[bytes, str]) -> None:
         self.named = named
-        self.marker = marker.encode()
+        self.harness_pid: int | None = None  # set once the harness runs: its descendants are the tools it started
         self.found: list[str] = []
         self.children_seen: set[str] = set()
         self._stop = threading.Event()
@@ -153,8 +155,23 @@ class CommandLineWatch:
                 except OSError:
                     continue
                 self.found += [f"pid {entry.name}: {name}" for name in hits(command, self.named)]
-                if self.marker in command:
-                    self.children_seen |= {part for part in (b"pytest", b"locust") if part in command}
+                if self.harness_pid is not None and _descends_from(int(entry.name), self.harness_pid):
+                    self.children_seen |= {part for part in (b"pytest", b"locust", b"wapiti") if part in command}
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    """Whether ``ancestor`` is ``pid`` or one of its parents (walking /proc/PID/stat)."""
+    for _ in range(64):
+        if pid == ancestor:
+            return True
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])  # the field after the state; the name may hold spaces
+        if pid <= 1:
+            return False
+    return False
 
 
 @pytest.fixture
@@ -171,6 +188,8 @@ def test_planted_secrets_are_found_nowhere(leaky_suites: Path, demo_url: str, wr
         "  - {name: load, kind: performance, options: "
         "{locustfile: leaky_locustfile.py, users: 2, spawn_rate: 2, run_time: 3s, env: {PLANTED_API_KEY: "
         '"${PLANTED_API_KEY}"}}}\n'
+        "  - {name: scan, kind: security, options: "
+        "{engine: wapiti, mode: baseline, max_minutes: 5, wapiti: {modules: [http_headers, cookieflags]}}}\n"
     )  # fmt: skip
     profile = write_profile(
         f"""\
@@ -185,14 +204,17 @@ suites:
     )
     named = planted_forms(auth)
     script = Path(sys.executable).with_name("harness")
-    with CommandLineWatch(named, str(leaky_suites)) as watch:
-        completed = subprocess.run(
+    with CommandLineWatch(named) as watch:
+        with subprocess.Popen(
             [str(script), "run", str(profile), "--json", "--out", str(leaky_suites / "reports")],
-            capture_output=True, env={**os.environ, **ENV}, cwd=leaky_suites, timeout=300,
-        )  # fmt: skip
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **ENV}, cwd=leaky_suites,
+        ) as harness:  # fmt: skip
+            watch.harness_pid = harness.pid
+            stdout, stderr = harness.communicate(timeout=300)
+        completed = subprocess.CompletedProcess(harness.args, harness.returncode, stdout, stderr)
     assert completed.returncode == 1, completed.stderr  # the leaky test fails (and says so, redacted)
     assert watch.found == []
-    assert watch.children_seen >= ({b"pytest", b"locust"} if load else {b"pytest"})  # it watched the tools run
+    assert watch.children_seen >= ({b"pytest", b"locust", b"wapiti"} if load else {b"pytest"})  # watched them run
     assert hits(completed.stdout + completed.stderr, named) == []
 
     run_dir = Path(json.loads(completed.stdout)["run_dir"])

@@ -117,13 +117,12 @@ class WapitiEngine:
         return find_wapiti(options, dict(ctx.environ)) is not None
 
     def argv(self, plan: ScanPlan, workdir: Path, report: Path) -> list[str]:
-        """wapiti's arguments, all but the secret ones (``--proxy`` with its password, ``-H`` for https),
-        which the launcher reads from its private file."""
+        """wapiti's arguments, all but the secret ones (``--proxy`` with its password, ``-H`` for https, and
+        ``-u``: the start URL may carry a token in its query), which the launcher reads from its private file."""
         options = plan.options
         modules = modules_for(options)
         budget = plan.budget
         argv = [
-            "-u", plan.target_url,
             "--scope", options.wapiti.scope,
             "-m", ",".join(modules),
             "-d", str(options.wapiti.depth),
@@ -178,7 +177,7 @@ class WapitiEngine:
             tunnel_only_target=https and bool(headers), exclude=plan.exclude, password=password,
         )  # fmt: skip
         with proxy:
-            secret_args = ["--proxy", proxy.url_with_password(password) + "/"]
+            secret_args = ["-u", plan.target_url, "--proxy", proxy.url_with_password(password) + "/"]
             if https:
                 secret_args += [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
             env["HARNESS_WAPITI_ARGS"] = str(_private_file(workdir / "secret-args.json", json.dumps(secret_args)))

@@ -15,6 +15,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from harness.errors import RunnerSetupError
 from harness.results.findings import RuleInfo
@@ -77,16 +78,28 @@ def _observation(category: str, info: dict[str, Any], entry: dict[str, Any], bas
     request = str(entry.get("http_request", ""))
     first_line = request.split("\n", 1)[0]
     sent = first_line.split(" ")[1] if first_line.count(" ") >= 2 else ""
-    path = str(entry.get("path", "")) or "/"
+    path = sent or str(entry.get("path", "")) or "/"  # the request target keeps the query with the payload
+    parameter = str(entry.get("parameter", ""))
     instance = Instance(
         url=f"{base}{path}" if path.startswith("/") else path,
         method=str(entry.get("method", "")),
-        param=str(entry.get("parameter", "")),
-        attack=sent if entry.get("parameter") else "",
+        param=parameter,
+        attack=_payload(request, sent, parameter),
         evidence=_evidence(entry)[:2000],
         other=f"module {entry.get('module', '')}".strip(),
+        request=request[:4000],
     )
     return rule, instance
+
+
+def _payload(request: str, target: str, parameter: str) -> str:
+    """The value wapiti sent in ``parameter``: from the query of the request target, else from a form body."""
+    if not parameter:
+        return ""
+    for values in (parse_qs(urlsplit(target).query), parse_qs(request.partition("\n\n")[2].strip())):
+        if parameter in values:
+            return values[parameter][0]
+    return ""
 
 
 def _evidence(entry: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from httpbin_app import httpbin_server
@@ -46,7 +47,9 @@ def test_wapiti_finds_httpbins_open_redirect_without_leaving_the_scope(
     assert suite["status"] in ("passed", "failed"), suite.get("error")
     found = {f["rule_id"]: f for f in suite["findings"]}
     redirect = found["wapiti:open-redirect"]
-    assert redirect["instances"][0]["url"].endswith("/redirect-to") and redirect["instances"][0]["param"] == "url"
+    instance = redirect["instances"][0]
+    assert urlsplit(instance["url"]).path == "/redirect-to" and instance["param"] == "url"
+    assert parse_qs(urlsplit(instance["url"]).query)["url"] == [instance["attack"]]  # the URL that reproduces it
     assert {"wapiti:clickjacking-protection", "wapiti:mime-type-confusion"} <= set(found)
     # the endpoints that stall a scanner were refused by the scope proxy, never sent to httpbin
     assert any("scope proxy refused" in note for note in suite["notes"])
