@@ -118,7 +118,7 @@ def _y_axis(values: Sequence[float], fmt: Callable[[float], str], top: float, bo
 ]:  # fmt: skip
     highest = max((v for v in values if math.isfinite(v)), default=0.0)
     step = nice_step(highest if highest > 0 else 1.0)
-    ceiling = step * max(1, math.floor(highest / step) + (0 if highest and highest % step == 0 else 1))
+    ceiling = step * max(1, math.ceil(highest / step - 1e-9))  # the highest value may touch the top line
 
     def scale(value: float) -> float:
         value = min(max(value, 0.0), ceiling) if math.isfinite(value) else 0.0
@@ -146,11 +146,10 @@ def line_chart(
     frame = Chart(title, width, height)
     xs = [x for s in drawn for x, _ in s.points]
     low, high = min(xs), max(xs)
-    span = high - low or 1.0
-    pad = 0.0 if high > low else 0.5
+    pad = 0.0 if high > low else 0.5  # a single x value sits in the middle
 
     def x_of(value: float) -> float:
-        return frame.left + (value - low + pad) / (span + 2 * pad) * (frame.right - frame.left)
+        return frame.left + (value - low + pad) / (high - low + 2 * pad) * (frame.right - frame.left)
 
     y_of, y_ticks = _y_axis([y for s in drawn for _, y in s.points], y_format, frame.top, frame.bottom)
     lines = []

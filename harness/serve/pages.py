@@ -133,23 +133,23 @@ def add_pages(
     def verify_form() -> HTMLResponse:
         return verify_page()
 
-    def check(path: Path) -> VerificationReport:
+    def check(path: Path, partial: bool) -> VerificationReport:
         with slots:
-            return verify_upload(path, dashboard.signoff_reader.trust)
+            return verify_upload(path, dashboard.signoff_reader.trust, partial=partial)
 
     @app.post("/verify", response_class=HTMLResponse)
     async def verify_upload_page(request: Request) -> HTMLResponse:
         with tempfile.TemporaryDirectory(prefix="harness-verify-") as folder:
             path = Path(folder) / "report.pdf"
             try:
-                name, size = await save_upload(request, "report", max_upload, path)
+                name, size, fields = await save_upload(request, "report", max_upload, path)
             except UploadError as exc:
                 return verify_page(exc.status, error=exc.message)
             digest = await run_in_threadpool(_sha256, path)
             shown = name or "report.pdf"
             upload = {"name": shown, "size": size, "sha256": digest}
             try:
-                result = await run_in_threadpool(check, path)
+                result = await run_in_threadpool(check, path, bool(fields.get("partial")))
             except HarnessError as exc:
                 message = str(exc).replace(str(path), shown)  # the temporary path means nothing to them
                 return verify_page(422, error=message, upload=upload)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.results.model import Artifact, RunResult
@@ -41,12 +41,13 @@ class RunFile:
 
 
 def servable(relative: str) -> bool:
-    """Whether a relative path is of a kind the dashboard serves (it must still exist and stay inside)."""
+    """Whether a relative path is of a kind the dashboard serves (it must still exist and stay inside).
+
+    Only canonical paths: no empty, ``.``, ``..`` or hidden segment, no backslash or NUL, not absolute.
+    """
     if not relative or "\\" in relative or "\x00" in relative:
         return False
-    parts = PurePosixPath(relative).parts
-    if not parts or PurePosixPath(relative).is_absolute():
-        return False
+    parts = relative.split("/")
     if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
         return False
     return len(parts) == 1 or parts[0] in SERVED_FOLDERS
@@ -65,7 +66,7 @@ class Reports:
         ``<reports>/<run id>``; None when neither is a run directory inside the folder (the run was made
         on another machine, or its directory was removed)."""
         candidates = [Path(recorded)] if recorded else []
-        if servable(run_id) and len(PurePosixPath(run_id).parts) == 1:
+        if servable(run_id) and "/" not in run_id:
             candidates.append(self.root / run_id)
         for candidate in candidates:
             try:

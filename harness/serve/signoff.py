@@ -105,10 +105,11 @@ class SignOffReader:
         return SignOff(report=True, trust_checked=trusted, verification=verification)
 
 
-def verify_upload(path: Path, trust: Sequence[Path]) -> VerificationReport:
-    """An uploaded report, checked as ``harness verify --trust ...`` checks a file (all parties must sign).
+def verify_upload(path: Path, trust: Sequence[Path], *, partial: bool = False) -> VerificationReport:
+    """An uploaded report, checked as ``harness verify --trust ... [--partial]`` checks a file: every party
+    must have signed unless ``partial``.
 
     Raises:
         SigningError: not a readable PDF, or a trust anchor cannot be read.
     """
-    return verify_report(path, trust)
+    return verify_report(path, trust, partial=partial)

@@ -51,8 +51,9 @@ def _counting(receive: Callable[[], Awaitable[Message]], budget: int) -> Callabl
     return wrapped
 
 
-async def save_upload(request: Request, field: str, limit: int, destination: Path) -> tuple[str, int]:
-    """Write the file of form field ``field`` to ``destination``; return its client-side name and size.
+async def save_upload(request: Request, field: str, limit: int, destination: Path) -> tuple[str, int, dict[str, str]]:
+    """Write the file of form field ``field`` to ``destination``; return its client-side name, its size and
+    the form's other (text) fields.
 
     Raises:
         UploadError: over ``limit`` bytes (413), no file, an empty file or a malformed form (400).
@@ -80,6 +81,7 @@ async def save_upload(request: Request, field: str, limit: int, destination: Pat
                 out.write(chunk)
         if size == 0:
             raise UploadError(400, "the uploaded file is empty")
-        return item.filename or "", size
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+        return item.filename or "", size, fields
     finally:
         await form.close()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,7 +40,8 @@ def row_text(row: lxml_html.HtmlElement) -> str:
 
 
 def test_every_page_loads_and_carries_no_script(client: TestClient, dashboard_data: DashboardData) -> None:
-    for path in (*PAGES, *(f"/runs/{run}" for run in dashboard_data.demo_runs)):
+    runs = (*dashboard_data.demo_runs, dashboard_data.unfinished, *dashboard_data.api_runs)
+    for path in (*PAGES, *(f"/runs/{run}" for run in runs)):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/html")
@@ -305,3 +308,23 @@ def test_the_history_on_postgresql_too(history_url: str, dashboard_data: Dashboa
         run = text_of(client.get(f"/runs/{dashboard_data.demo_runs[-1]}"))
         assert "HttpOnly Flag cookie" in run
         assert len(tree(client.get("/profiles/demo")).xpath("//circle[@class='point']")) >= 10
+
+
+def test_pages_answer_while_a_run_holds_the_history_for_writing(
+    make_client: MakeClient, dashboard_data: DashboardData, tmp_path: Path
+) -> None:
+    from harness.history.sqlite import BUSY_TIMEOUT
+
+    reports = copy_reports(dashboard_data, tmp_path)
+    client = make_client(history=HistoryLocation(path=reports / "history.sqlite"), reports=reports)
+    writer = sqlite3.connect(reports / "history.sqlite", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # as a finishing run records itself: the write lock, held
+        writer.execute("UPDATE runs SET recorded = recorded")
+        started = time.monotonic()
+        for path in ("/", "/profiles/demo", f"/runs/{dashboard_data.signed_run}", "/schedules", "/runs"):
+            assert client.get(path).status_code == 200, path
+        assert time.monotonic() - started < BUSY_TIMEOUT  # no page waited for the writer
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
