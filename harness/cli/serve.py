@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +15,9 @@ from harness.cli.history import location
 from harness.cli.main import ExitCode, app, error_line, fail, stderr
 from harness.errors import HarnessError
 from harness.history.gate import HISTORY_FILE
+
+if TYPE_CHECKING:
+    import uvicorn
 
 DEFAULT_REPORTS = Path("reports")
 
@@ -107,15 +111,37 @@ def serve(
     bound = sock.getsockname()
     shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
     access = "token or password required" if credentials.required else "loopback only, no login"
-    stderr.print(
+    announce = (
         f"serving the dashboard at http://{shown}:{bound[1]}/ ({access}; history {where.display}, run directories "
-        f"in {reports.resolve()}); read-only; Ctrl-C stops it",
-        soft_wrap=True,
-        markup=False,
-        highlight=False,
+        f"in {reports.resolve()}); read-only; Ctrl-C stops it"
     )
     config = uvicorn.Config(
         application, log_level="warning", access_log=False, server_header=False, lifespan="off",
         timeout_graceful_shutdown=5,
     )  # fmt: skip
-    uvicorn.Server(config).run(sockets=[sock])
+    _run_until_stopped(uvicorn.Server(config), sock, announce)
+    stderr.print("dashboard stopped", highlight=False)
+
+
+class _Stopped(Exception):
+    """SIGTERM, after uvicorn has shut down gracefully and handed the signal back."""
+
+
+def _run_until_stopped(server: uvicorn.Server, sock: socket.socket, announce: str) -> None:
+    """Serve until Ctrl-C or SIGTERM: both are the ordinary way to stop the dashboard, so both end in exit 0.
+
+    uvicorn shuts down gracefully on either signal, then raises it again for the embedding program: Ctrl-C
+    as KeyboardInterrupt, SIGTERM through the handler installed here (instead of dying by the signal).
+    """
+
+    def stopped(signum: int, frame: object) -> None:
+        raise _Stopped
+
+    previous = signal.signal(signal.SIGTERM, stopped)  # before the address is announced: a test may stop it at once
+    try:
+        stderr.print(announce, soft_wrap=True, markup=False, highlight=False)
+        server.run(sockets=[sock])
+    except (KeyboardInterrupt, _Stopped):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
