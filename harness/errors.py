@@ -15,7 +15,8 @@
     ├── RunDirectoryError        a run directory is missing, unreadable or from a newer schema
     ├── SigningError             signing or verifying a report failed
     ├── HistoryError             the run history database cannot be used (not SQLite, newer schema, unknown run)
-    └── ScheduleError            a schedule is invalid (cron, time zone) or the scheduler cannot start
+    ├── ScheduleError            a schedule is invalid (cron, time zone) or the scheduler cannot start
+    └── ServeError               the dashboard cannot start (non-loopback bind without a token, no reports folder)
 
 A failing test is data (a TestCase with status failed), never an exception.
 """
@@ -122,3 +123,8 @@ class HistoryError(HarnessError):
 class ScheduleError(HarnessError):
     """Raised for an invalid schedule (cron expression, time zone, unknown schedule) or a scheduler that
     cannot start."""
+
+
+class ServeError(HarnessError):
+    """Raised when ``harness serve`` cannot start: a bind beyond loopback without credentials, a weak
+    token, a reports folder that does not exist."""

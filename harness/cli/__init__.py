@@ -20,6 +20,7 @@ MODULES: dict[str, str] = {
     "run": "run",  # run, validate, report
     "validate": "run",
     "report": "run",
+    "serve": "serve",  # the web dashboard
     "schedule": "schedule",  # schedule add, list, remove, export; scheduler run
     "scheduler": "schedule",
     "zap": "security",  # zap rules

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Row, delete, insert, select
+from sqlalchemy import Connection, Row, delete, func, insert, select
 
 from harness.errors import HistoryError
 from harness.history.database import Database, parse_timestamp, timestamp, upsert
@@ -18,6 +19,15 @@ from harness.results.model import FindingRef, Risk, RuleAction, RunResult, Suite
 
 _CHILD_TABLES = (suites, metrics, endpoint_metrics, findings)
 _IN_CHUNK = 500  # run ids per IN (...) list: well below SQLite's and PostgreSQL's parameter limits
+
+
+@dataclass(frozen=True)
+class ProfileRuns:
+    """A profile that has runs in the history: how many, and when the newest started."""
+
+    profile: str
+    runs: int
+    latest: datetime
 
 
 class RunStore:
@@ -63,6 +73,19 @@ class RunStore:
         close = difflib.get_close_matches(text, every, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else " (`harness history list` shows the runs)"
         raise HistoryError(f"no run {text!r} in the history at {self.database.display}{hint}")
+
+    def profiles(self) -> list[ProfileRuns]:
+        """Every profile with runs in the history, the most recently run first."""
+        newest = func.max(runs.c.started)
+        query = (
+            select(runs.c.profile, func.count().label("runs"), newest.label("newest"))
+            .group_by(runs.c.profile)
+            .order_by(newest.desc(), runs.c.profile)
+        )
+        with self.database.reading() as db:
+            rows = db.execute(query).all()
+        epoch = datetime.min.replace(tzinfo=UTC)
+        return [ProfileRuns(r.profile, int(r.runs), parse_timestamp(r.newest) or epoch) for r in rows]
 
     def list(self, profile: str | None = None, limit: int = 50) -> list[RunRecord]:
         """The newest runs first."""

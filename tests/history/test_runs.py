@@ -105,3 +105,11 @@ def test_tags_move_and_are_per_profile(store: RunStore, tmp_path: Path) -> None:
     assert store.tagged("other", "accepted") is None
     with pytest.raises(HistoryError, match="no run 'nope'"):
         store.tag("nope", "accepted")
+
+
+def test_profiles_lists_each_profile_with_its_count_and_newest_run(store: RunStore, tmp_path: Path) -> None:
+    assert store.profiles() == []
+    for days, profile in ((0, "demo"), (1, "demo"), (2, "api"), (3, "demo")):
+        store.record(make_run([], profile=profile, started=T0 + timedelta(days=days)), tmp_path)
+    found = [(p.profile, p.runs, p.latest) for p in store.profiles()]
+    assert found == [("demo", 3, T0 + timedelta(days=3)), ("api", 1, T0 + timedelta(days=2))]
