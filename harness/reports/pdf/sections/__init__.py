@@ -18,6 +18,7 @@ from harness.reports.pdf.sections import (
     performance,
     security,
     signatures,
+    stage,
     tests,
     uat,
 )
@@ -41,6 +42,7 @@ def story(ctx: ReportContext) -> list[Flowable]:
     flowables += cover.build(ctx)
     flowables += contents.build(ctx)
     flowables += overview.build(ctx)
+    flowables += stage.build(ctx)
     flowables += changes.build(ctx)
     ran = [s for s in ctx.run.suites if s.status.value != "skipped"]
     if ran:
