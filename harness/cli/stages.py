@@ -7,7 +7,6 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from harness.cli.main import ExitCode, app, fail, print_json, stdout
 from harness.errors import HarnessError
@@ -63,22 +62,24 @@ def _latest_run(loaded: LoadedProfile, where: HistoryLocation) -> RunResult | No
         return None
 
 
-def _row(entry: StageState) -> list[str]:
+def _print_state(entry: StageState) -> None:
     names = entry.spec.names()
     style = _STATE_STYLE[entry.state]
+    stdout.print(
+        f"[bold]{entry.spec.id}[/] {escape(names['zh-CN'])} / {escape(names['en'])}: [{style}]{entry.state.value}[/]"
+    )
     closure = entry.closure
-    closed = ""
     if closure is not None:
-        signers = ", ".join(
-            f"{s.party}: {s.signer} {s.signed_at:%Y-%m-%d %H:%M}" if s.signed_at else f"{s.party}: {s.signer}"
-            for s in closure.signers
-        )
-        closed = f"run {closure.run_id}\nPDF SHA-256 {closure.pdf_sha256}\n{signers}\nclosed {closure.closed:%Y-%m-%d %H:%M} UTC"
+        stdout.print(f"    closed {closure.closed:%Y-%m-%d %H:%M:%S} UTC by run {escape(closure.run_id)}")
+        stdout.print(f"    report {escape(closure.report_path)}")
+        stdout.print(f"    PDF SHA-256 {closure.pdf_sha256}")
+        for signer in closure.signers:
+            when = f" at {signer.signed_at:%Y-%m-%d %H:%M:%S %Z}" if signer.signed_at else ""
+            stdout.print(f"    signed by {signer.party}: {escape(signer.signer)}{when}")
     elif entry.state is State.SKIPPED:
-        closed = entry.spec.reason
-    elif entry.missing:
-        closed = "missing:\n" + "\n".join(f"- {item}" for item in entry.missing)
-    return [entry.spec.id, f"{names['zh-CN']} / {names['en']}", f"[{style}]{entry.state.value}[/]", escape(closed)]
+        stdout.print(f"    skipped: {escape(entry.spec.reason)}")
+    for item in entry.missing:
+        stdout.print(f"    missing: {escape(item)}")
 
 
 @stage_app.command("status")
@@ -107,12 +108,9 @@ def status(profile: ProfileArgument, history: HistoryOption = None, as_json: Jso
             for s in states
         ])  # fmt: skip
         return
-    table = Table(title=f"{escape(loaded.profile.project.name)} — stages", show_lines=True)
-    for column in ("stage", "name", "state", "report / missing"):
-        table.add_column(column)
+    stdout.print(f"{escape(loaded.profile.project.name)}: stages in order")
     for entry in states:
-        table.add_row(*_row(entry))
-    stdout.print(table)
+        _print_state(entry)
 
 
 def _print_outcome(outcome: CloseOutcome) -> None:

@@ -44,7 +44,10 @@ class StageReportCheck:
 
 def _statement_problems(statement: StageStatement | None) -> list[str]:
     if statement is None:
-        return ["the report states no project stage (made by an older harness or not a stage report): regenerate it"]
+        return [
+            "no readable stage statement in the report's first revision (changed, made by an older harness, "
+            "or not a stage report): use the report `harness run` wrote for the stage"
+        ]
     problems = []
     stage = statement.stage
     if statement.verdict != "PASS":

@@ -25,13 +25,15 @@ def _rows(record: StageRecord, ctx: ReportContext) -> tuple[list[list[object]], 
     unmet = 0
     for requirement in record.requirements:
         met = requirement.met
-        detail = requirement.detail
+        detail = text(ctx.t.foreign(requirement.detail))  # the harness's English words about what it found
         if requirement.kind == "verdict":  # the verdict as the run ended (a failed export makes it INCOMPLETE)
             met = ctx.run.verdict is Verdict.PASS
-            detail = ctx.run.verdict.value
+            detail = text(ctx.t(f"verdict_{ctx.run.verdict.value}"))
+        elif requirement.kind == "previous":
+            detail = text(requirement.detail)  # the run id of the closing report
         unmet += not met
         mark = coloured(ctx.t("stage_met"), GREEN) if met else coloured(ctx.t("stage_not_met"), RED)
-        rows.append([_requirement(requirement, ctx), text(ctx.t.foreign(detail)) or "—", mark])
+        rows.append([_requirement(requirement, ctx), detail or "—", mark])
     return rows, unmet
 
 
