@@ -251,7 +251,7 @@ class Profile(Strict):
     schedule: Schedules | None = None
     notify: NotifySpec | None = None
     # the project's stages and their acceptance standards: harness/stages/, docs/stages.md
-    stages: list[StageSpec] = Field(default_factory=default_plan, min_length=1)
+    stages: list[StageSpec] = Field(default_factory=default_plan, min_length=1, validate_default=True)
 
     @field_validator("stages")
     @classmethod

@@ -90,9 +90,13 @@ def test_a_replaced_report_does_not_match_the_next_reports_link(
 def test_a_gap_or_a_missing_first_report_is_named(chain: list[Path], stage_keys: dict[str, Path]) -> None:
     gap = verify_chain([chain[0], chain[2]], [stage_keys["ca"]])
     assert not gap.ok
-    assert any("go-live" in p and "follows training in the plan, but the chain gives testing" in p for p in gap.problems)
+    assert any(
+        "go-live" in p and "follows training in the plan, but the chain gives testing" in p for p in gap.problems
+    )
     headless = verify_chain(chain[1:], [stage_keys["ca"]])
-    assert "the chain starts at training, but testing comes before it: its closing report is missing" in headless.problems
+    assert (
+        "the chain starts at training, but testing comes before it: its closing report is missing" in headless.problems
+    )
 
 
 def test_a_two_party_report_in_the_chain_is_refused(

@@ -115,7 +115,9 @@ def test_a_report_linking_another_closing_report_is_refused(
     training = make_report("training", forged)
     outcome = close_stage(PLAN, PROJECT, "training", training, [stage_keys["ca"]], ledger)
     assert not outcome.closed
-    assert any("the report links testing report abababab" in p and "but testing was closed by" in p for p in outcome.problems)
+    assert any(
+        "the report links testing report abababab" in p and "but testing was closed by" in p for p in outcome.problems
+    )
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
