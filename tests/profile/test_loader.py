@@ -148,7 +148,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys(write_profile:
     path = write_profile(MINIMAL + "zzz: 1\n")
     assert issues_of(path) == [
         f"{path}:8: zzz: unknown key 'zzz'; allowed keys: baseline, history, notify, output, project, report, "
-        "schedule, suites, target"
+        "schedule, stages, suites, target"
     ]
 
 
