@@ -8,7 +8,7 @@ TRUST ?=
 TEST_WORKERS ?= 3
 PARTIAL ?=
 
-.PHONY: setup acceptance test test-loaded report verify bench lint clean
+.PHONY: setup acceptance test test-loaded report verify bench lint clean stage-demo
 
 setup: $(VENV)/.installed
 
@@ -18,6 +18,10 @@ $(VENV)/.installed: pyproject.toml scripts/setup.sh
 
 acceptance: setup
 	$(BIN)/harness run $(PROFILE)
+
+# the demo project from 测试 through 培训 to 上线: run, sign three times, close, chain (docs/stages.md)
+stage-demo: setup
+	@./scripts/stage-demo.sh
 
 test: setup
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile

@@ -46,6 +46,7 @@ from harness.results.model import (
 )
 from harness.results.rundir import RunDirectory, new_run_id
 from harness.runners.base import RunContext
+from harness.stages.runtime import judged_record, opening_record
 from harness.target import OpenTarget, TargetHandle, open_target
 from harness.target.connect import unreachable_reason
 from harness.writer import EvidenceWriter, os_problem, redacted_model
@@ -88,7 +89,9 @@ def execute(
     writer = EvidenceWriter(rundir, Redactor(loaded.secrets | secret_environment(child_environ)))
     run = _initial_run(rundir.path.name, loaded)
     try:
-        recorder = RunHistory.open(loaded, history_location(loaded, history))
+        location = history_location(loaded, history)
+        recorder = RunHistory.open(loaded, location)
+        run = run.model_copy(update={"stage": opening_record(loaded.profile, location)})
         if not writer.write_run(run):
             raise RunDirectoryError(f"{writer.problems[0]}; pass --out with a directory you can write to")
     except HarnessError:
@@ -127,6 +130,7 @@ def execute(
                     "comparison": recorder.comparison(run),
                 }
             )
+            run = run.model_copy(update={"stage": judged_record(loaded.profile, run)})
             run = writer.finish(run)
             log.info("verdict %s%s", run.verdict.value, "".join(f"\n  {r}" for r in run.verdict_reasons))
             problems = writer.all_problems + recorder.finish(run, rundir.path)

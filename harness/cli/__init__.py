@@ -28,6 +28,7 @@ MODULES: dict[str, str] = {
     "verify": "signing",
     "keys": "signing",
     "uat": "uat",  # uat template, uat record, uat import
+    "stage": "stages",  # stage status, stage close
 }
 
 

@@ -241,7 +241,10 @@ def _as_json(result: VerificationReport) -> dict[str, object]:
 
 @app.command(cls=HarnessCommand)
 def verify(
-    report: Annotated[Path, typer.Argument(metavar="REPORT_PDF", help="The report PDF.", show_default=False)],
+    reports: Annotated[
+        list[Path],
+        typer.Argument(metavar="REPORT_PDF...", help="The report PDF (with --chain: the stage reports, or directories holding them).", show_default=False),
+    ],
     trust: Annotated[
         list[Path] | None,
         typer.Option(
@@ -265,6 +268,10 @@ def verify(
     require_all: Annotated[
         bool, typer.Option("--require-all", hidden=True, help="All three parties must sign (the default).")
     ] = True,
+    chain: Annotated[
+        bool,
+        typer.Option("--chain", help="Verify the chain of stage reports: each closing report and the links between them."),
+    ] = False,
 ) -> None:
     """Check every signature (signer against the party's expected certificate, time, intact, trusted,
     what changed after it), the report's history and the evidence; print one table and a bottom line.
@@ -274,6 +281,13 @@ def verify(
     form filling happened after any of them, and the evidence matches the manifest; 1 otherwise; 2 on errors.
     """
     _quiet_pyhanko()
+    if chain:
+        from harness.cli.stages import verify_chain_command  # the stage chain: harness/stages/chain.py
+
+        verify_chain_command(reports, trust or [], as_json=as_json)
+    if len(reports) != 1:
+        fail(HarnessError(f"give one report PDF to verify, not {len(reports)} (or --chain for stage reports)"))
+    report = reports[0]
     try:
         from harness.signing.verify import verify_report
 

@@ -120,6 +120,17 @@ schedule_log = Table(
 )  # fmt: skip
 Index("schedule_log_by_key", schedule_log.c.key, schedule_log.c.due)
 
+# the stage ledger (harness/stages/ledger.py): the signed report that closed each stage of a project
+stage_closures = Table(
+    "stage_closures", METADATA,
+    _text("project", default=False), _text("stage", default=False),
+    Column("position", Integer, nullable=False, server_default=text("0")),
+    _text("run_id", default=False), _text("pdf_sha256", default=False),
+    Column("signers", Text, nullable=False, server_default="[]"),  # JSON: party, signer, certificate, time
+    _text("report_path"), _text("closed", default=False),
+    PrimaryKeyConstraint("project", "stage"),
+)  # fmt: skip
+
 RUN_TABLES = (runs, suites, metrics, endpoint_metrics, findings)  # a run and what belongs to it
 SCHEDULE_TABLES = (schedules, schedule_state, schedule_log)
 
@@ -155,6 +166,8 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
         Step(text("ALTER TABLE suites ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0")),
         Step(text("UPDATE suites SET ordinal = rowid"), dialect="sqlite"),
     ),
+    # 4: the stage ledger: which signed report closed which stage of a project (`harness stage close`)
+    _create(stage_closures),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

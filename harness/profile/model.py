@@ -18,16 +18,17 @@ from pydantic import (
     Field,
     PlainSerializer,
     SecretStr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from harness.profile.schedule import Baseline, HistorySettings, NotifySpec, Schedules
+from harness.profile.stages import DEFAULT_STAGES, StageSpec, check_stage_plan, default_plan
 from harness.redaction import REDACTED
 from harness.results.model import CriterionAction, Signatory
 
-Stage = Literal["initiation", "design", "development", "testing", "training", "go-live", "operations"]
-STAGES: tuple[str, ...] = Stage.__args__  # type: ignore[attr-defined]
+STAGES: tuple[str, ...] = DEFAULT_STAGES  # the default plan; a profile's `stages:` may rename, skip or add
 
 Secret = Annotated[SecretStr, PlainSerializer(lambda _: REDACTED, return_type=str, when_used="always")]
 """A secret value: read with ``.get_secret_value()``, shown and stored as ``***``."""
@@ -45,7 +46,7 @@ class Project(Strict):
     name: str = Field(min_length=1)
     system: str = ""
     version: str = ""
-    stage: Stage = "testing"
+    stage: str = Field(default="testing", pattern=r"^[a-z][a-z0-9-]*$", description="a stage id of `stages:`")
 
 
 class BearerAuth(Strict):
@@ -236,3 +237,14 @@ class Profile(Strict):
     baseline: Baseline | None = None
     schedule: Schedules | None = None
     notify: NotifySpec | None = None
+    # the project's stages and their acceptance standards: harness/stages/, docs/stages.md
+    stages: list[StageSpec] = Field(default_factory=default_plan, min_length=1, validate_default=True)
+
+    @field_validator("stages")
+    @classmethod
+    def _check_stages(cls, value: list[StageSpec], info: ValidationInfo) -> list[StageSpec]:
+        project, suites = info.data.get("project"), info.data.get("suites")
+        problem = check_stage_plan(value, project.stage if project else None, suites or [])
+        if problem:
+            raise ValueError(problem)
+        return value

@@ -14,13 +14,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped on every change to run.json that an older reader cannot take; readers refuse newer versions.
 
 2: scan coverage, stop records, false positives, finding occurrences, the request behind an instance,
    certificate rules of the signatories; sentences the harness writes (suite notes, criterion messages,
    verdict reasons) may be :class:`Message` objects (key, parameters and the English text) instead of plain
    strings; criteria judged on partial results.
+3: ``stage``: the project stage, its acceptance standard as judged and the link to the report that closed
+   the previous stage (harness/stages).
 """
 
 
@@ -427,6 +429,47 @@ class Comparison(_Frozen):
     suites: tuple[SuiteComparison, ...] = ()
 
 
+class StageRequirement(_Frozen):
+    """One requirement of a stage's acceptance standard and whether this run met it."""
+
+    kind: str  # "suite", "kind", "checklist", "criterion", "verdict" or "previous"
+    subject: str  # the suite, kind, criterion or stage it is about
+    met: bool
+    detail: str = ""  # what was found, in English (the report words the kind and the subject)
+
+
+class ChainSigner(_Frozen):
+    party: str
+    signer: str = ""
+    certificate_sha256: str = ""
+    signed_at: datetime | None = None
+
+
+class ChainLink(_Frozen):
+    """The report that closed the previous stage: what the next stage's report states (and its parties sign)."""
+
+    stage: str
+    run_id: str
+    pdf_sha256: str
+    signers: tuple[ChainSigner, ...] = ()
+    closed_at: datetime | None = None
+
+
+class StageRecord(_Frozen):
+    """The project stage this run reports on, its acceptance standard as judged, and the chain link."""
+
+    id: str
+    names: dict[str, str] = Field(default_factory=dict)  # language -> the stage's name
+    position: int = 0  # 1-based place of the stage in the project's plan
+    previous_stage: str = ""  # the stage that must be closed before this one ("" for the first)
+    requirements: tuple[StageRequirement, ...] = ()
+    previous: ChainLink | None = None
+
+    @property
+    def met(self) -> bool:
+        return all(r.met for r in self.requirements)
+
+
 class RunResult(_Frozen):
     schema_version: int = SCHEMA_VERSION
     run_id: str
@@ -444,6 +487,7 @@ class RunResult(_Frozen):
     verdict_reasons: tuple[Text, ...] = ()
     interrupted: bool = False
     comparison: Comparison | None = None  # set when the profile names a baseline (harness/history)
+    stage: StageRecord | None = None  # the project stage and its standard (harness/stages)
 
     def suite(self, name: str) -> SuiteResult | None:
         return next((s for s in self.suites if s.name == name), None)

@@ -96,3 +96,8 @@ def rule_mismatches(
         if wanted not in cert_subject.get(key, ()):
             missing.append(f"{key}={wanted}")
     return missing
+
+STAGE_KEY = "/HarnessStage"
+"""Key in the report's document catalog of the stage statement: UTF-8 JSON ``{project, run_id, verdict,
+stage}`` (``stage`` a ``results.model.StageRecord``), written in the first revision so every signature
+covers it; ``harness stage close`` and ``harness verify --chain`` read it (harness/stages/chain.py)."""

@@ -82,7 +82,7 @@ def test_creates_the_same_tables_on_postgresql(postgres_server: PostgresServer) 
         ).fetchone()
     assert meta == [(APPLICATION_ID, SCHEMA_VERSION)]
     assert tables == {"harness_meta", "runs", "suites", "metrics", "endpoint_metrics", "findings", "tags", "schedules",
-                      "schedule_state", "schedule_log"}  # fmt: skip
+                      "schedule_state", "schedule_log", "stage_closures"}  # fmt: skip
     assert value_type == ("double precision",)  # FLOAT compiled for PostgreSQL: metrics keep every digit
 
 

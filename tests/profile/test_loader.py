@@ -138,16 +138,17 @@ def test_every_problem_is_reported_at_once(write_profile: Callable[..., Path]) -
     )
     issues = issues_of(path)
     assert len(issues) == 3
-    assert issues[0].startswith(f"{path}:1: project.stage: Input should be 'initiation'")
-    assert issues[1] == f"{path}:4: target.timout: unknown key 'timout' (did you mean 'timeout'?)"
-    assert issues[2] == f"{path}:9: report.language: Input should be 'zh-CN' or 'en'"
+    assert issues[0] == f"{path}:4: target.timout: unknown key 'timout' (did you mean 'timeout'?)"
+    assert issues[1] == f"{path}:9: report.language: Input should be 'zh-CN' or 'en'"
+    # the stage is checked against the project's stage plan (`stages:`, default: the seven stages)
+    assert issues[2].startswith(f"{path}:1: stages: project.stage 'testng' is not one of the stages: initiation,")
 
 
 def test_unknown_key_without_a_close_match_lists_the_allowed_keys(write_profile: Callable[..., Path]) -> None:
     path = write_profile(MINIMAL + "zzz: 1\n")
     assert issues_of(path) == [
         f"{path}:8: zzz: unknown key 'zzz'; allowed keys: baseline, history, notify, output, project, report, "
-        "schedule, suites, target"
+        "schedule, stages, suites, target"
     ]
 
 

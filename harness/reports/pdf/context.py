@@ -38,7 +38,14 @@ class ReportContext:
         return self.sections.get(suite.kind)
 
     def stage(self) -> str:
-        return self.t.optional(f"stage_{self.run.project.stage}", self.run.project.stage)
+        return self.stage_name(self.run.project.stage)
+
+    def stage_name(self, stage: str) -> str:
+        """A stage's name in the report's language: as the project's plan names it, else the default's."""
+        record = self.run.stage
+        if record is not None and record.id == stage and record.names.get(self.t.language):
+            return record.names[self.t.language]
+        return self.t.optional(f"stage_{stage}", stage)
 
     def kind(self, kind: str) -> str:
         return self.t.optional(f"kind_{kind}", kind)

@@ -8,17 +8,20 @@ too, byte for byte, so a reader of the signed PDF can check the evidence without
 from __future__ import annotations
 
 import hashlib
+import json
 import mimetypes
 from io import BytesIO
 
-from pyhanko.pdf_utils import embed
+from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import BasePdfFileWriter, copy_into_new_writer
 
 from harness.reports.pdf.context import ReportContext
 from harness.reports.pdf.evidence import Evidence, EvidenceFile
 from harness.reports.pdf.fields import add_signature_fields
+from harness.results.model import RunResult
 from harness.results.rundir import MANIFEST_FILE
+from harness.results.signoff import STAGE_KEY
 
 DESCRIPTION_PREFIX = "sha256:"
 
@@ -47,12 +50,30 @@ def _attach_evidence(writer: BasePdfFileWriter, evidence: Evidence) -> None:
         _attach(writer, name, evidence.manifest_bytes() if entry is None else evidence.read(entry))
 
 
+def stage_statement(run: RunResult) -> bytes:
+    """The stage statement the report carries (see ``results.signoff.STAGE_KEY``)."""
+    assert run.stage is not None
+    statement = {
+        "project": run.project.name,
+        "run_id": run.run_id,
+        "verdict": run.verdict.value,
+        "stage": run.stage.model_dump(mode="json"),
+    }
+    return json.dumps(statement, ensure_ascii=False, sort_keys=True).encode()
+
+
+def _state_stage(writer: BasePdfFileWriter, run: RunResult) -> None:
+    if run.stage is not None:
+        writer.root[generic.NameObject(STAGE_KEY)] = generic.ByteStringObject(stage_statement(run))
+
+
 def finish_pdf(pdf: bytes, ctx: ReportContext) -> bytes:
     """Return ``pdf`` (reportlab's output) with signature fields and evidence attachments, as one
     revision: nothing of it looks like an update made after generation."""
     writer = copy_into_new_writer(PdfFileReader(BytesIO(pdf)))
     add_signature_fields(writer, ctx.signature_boxes, ctx.t, ctx.run.report.signatories)
     _attach_evidence(writer, ctx.evidence)
+    _state_stage(writer, ctx.run)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

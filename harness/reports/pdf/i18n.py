@@ -45,6 +45,44 @@ TEXT: dict[str, tuple[str, str]] = {
     "stage_training": ("培训", "Training"),
     "stage_go-live": ("上线", "Go-live"),
     "stage_operations": ("运维", "Operations"),
+    # the stage section (harness/reports/pdf/sections/stage.py)
+    "stage_section": ("项目阶段与验收标准", "Project stage and its acceptance standard"),
+    "stage_intro": (
+        "本报告用于{stage}阶段（项目计划第 {position} 阶段）的验收。该阶段的验收标准如下；"
+        "全部满足且项目组、业务方、监理单位三方签署后，方可关闭本阶段、进入下一阶段。",
+        "This report is for the {stage} stage (stage {position} of the project's plan). Its acceptance standard "
+        "follows; the stage closes, and the project may enter its next stage, only when every requirement is met "
+        "and the project team, the business owner and the supervision unit have signed.",
+    ),
+    "stage_requirement": ("要求", "Requirement"),
+    "stage_found": ("实际情况", "Found"),
+    "stage_met": ("满足", "Met"),
+    "stage_not_met": ("未满足", "Not met"),
+    "stage_req_verdict": ("验收结论为“通过”", "Verdict PASS"),
+    "stage_req_suite": ("测试套件 {subject} 通过", "Suite {subject} passed"),
+    "stage_req_kind": ("{subject} 类测试已执行且全部通过", "A {subject} suite ran and every one passed"),
+    "stage_req_checklist": ("检查单 {subject} 全部条目已记录为通过", "Checklist {subject}: every case recorded as passed"),
+    "stage_req_criterion": ("附加标准 {subject}", "Extra criterion {subject}"),
+    "stage_req_previous": ("上一阶段（{subject}）已由三方签署的报告关闭", "The previous stage ({subject}) was closed by a report all three parties signed"),
+    "stage_all_met": ("本阶段验收标准全部满足。", "Every requirement of this stage's standard is met."),
+    "stage_some_unmet": ("本阶段验收标准尚有 {count} 项未满足：本报告不能关闭本阶段。", "{count} requirement(s) of this stage's standard are not met: this report cannot close the stage."),
+    "chain_heading": ("阶段链：上一阶段的验收报告", "Stage chain: the report that closed the previous stage"),
+    "chain_none_first": ("本阶段是项目计划中的第一个阶段，没有上一阶段。", "This is the first stage of the project's plan: there is no previous stage."),
+    "chain_missing": (
+        "本次运行开始时，上一阶段（{stage}）尚未关闭：本报告不含阶段链接，不能关闭本阶段。",
+        "When this run started, the previous stage ({stage}) was not closed: this report carries no link and cannot close this stage.",
+    ),
+    "chain_stage": ("上一阶段", "Previous stage"),
+    "chain_run": ("报告编号", "Report ID"),
+    "chain_sha256": ("报告 PDF 的 SHA-256", "SHA-256 of the report PDF"),
+    "chain_closed": ("关闭时间", "Closed"),
+    "chain_signer": ("签署人（{party}）", "Signed by ({party})"),
+    "chain_note": (
+        "以上内容属于本报告的签署内容：三方签署本报告，即同时确认其所承接的上一阶段报告。"
+        "使用 harness verify --chain 可离线核验整个阶段链。",
+        "These lines are part of what the parties sign: signing this report confirms the report it follows. "
+        "`harness verify --chain` checks the whole chain offline.",
+    ),
     "summary": ("测试概要", "Summary"),
     "suite": ("测试套件", "Suite"),
     "kind": ("类型", "Kind"),

@@ -7,7 +7,17 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from harness.reports.pdf.context import ReportContext
-from harness.reports.pdf.sections import changes, contents, cover, environment, evidence, overview, signatures, tests
+from harness.reports.pdf.sections import (
+    changes,
+    contents,
+    cover,
+    environment,
+    evidence,
+    overview,
+    signatures,
+    stage,
+    tests,
+)
 
 
 def story(ctx: ReportContext) -> list[Flowable]:
@@ -15,6 +25,7 @@ def story(ctx: ReportContext) -> list[Flowable]:
     flowables += cover.build(ctx)
     flowables += contents.build(ctx)
     flowables += overview.build(ctx)
+    flowables += stage.build(ctx)
     flowables += changes.build(ctx)
     ran = [s for s in ctx.run.suites if s.status.value != "skipped"]
     if ran:
