@@ -35,6 +35,7 @@ from harness.serve.runview import (
 from harness.serve.signoff import SignOff, SignOffReader
 from harness.serve.trends import Trends, trends
 from harness.signing.verify import REPORT_COPY
+from harness.stages.ledger import Closure, Ledger
 
 if TYPE_CHECKING:
     from harness.schedule.schedules import Schedule
@@ -47,6 +48,7 @@ class ProfileRow:
     project: str
     profile: str
     stage: str  # the project's stage label, as the latest run recorded it
+    closed: tuple[Closure, ...]  # the project's stages closed with a signed report (the ledger), in order
     runs: int
     latest: RunRecord
     signed_run: RunRecord | None  # the newest run whose directory here holds a report.pdf
@@ -120,6 +122,7 @@ class Dashboard:
     ) -> None:
         self.store = store
         self.schedule_store = ScheduleStore(store.database)
+        self.ledger = Ledger(store.database)
         self.reports = reports
         self.signoff_reader = signoff
         self.declared = tuple(declared)
@@ -154,8 +157,8 @@ class Dashboard:
             )
             reported = next((r for r in records if self._has_report(r)), None)
             rows.append(
-                ProfileRow(latest.project, summary.profile, latest.stage, summary.runs, latest, reported,
-                           self.signoff(reported) if reported else None, strip)
+                ProfileRow(latest.project, summary.profile, latest.stage, tuple(self.ledger.closures(latest.project)),
+                           summary.runs, latest, reported, self.signoff(reported) if reported else None, strip)
             )  # fmt: skip
         rows.sort(key=lambda r: (r.project, r.profile))
         return rows

@@ -23,6 +23,7 @@ from sample_runs import SIGNATORIES
 from harness.history.compare import compare_suite
 from harness.history.records import RunRecord, SuiteSnapshot
 from harness.history.runs import RunStore
+from harness.stages.ledger import Closure, Ledger
 from harness.reports.pdf import PdfExporter
 from harness.results.model import (
     CaseStatus,
@@ -238,6 +239,10 @@ def build(base: Path, *, keys: dict[str, Path] | None = None) -> DashboardData:
     entry = schedules.log(f"db:{nightly}", "demo", T0 + timedelta(days=4), "started")
     schedules.finished(entry, "finished", demo_ids[-1], "PASS", "")
     schedules.log(f"db:{nightly}", "demo", T0 + timedelta(days=3), "missed", "the scheduler was down")
+    Ledger(store.database).record(  # the project closed its development stage with the first run's report
+        Closure(project=PROJECT, stage="development", position=3, run_id=demo_ids[0], pdf_sha256="0" * 64,
+                signers=(), report_path=str(reports / demo_ids[0] / "report.pdf"), closed=T0 + timedelta(hours=6))
+    )  # fmt: skip
     return DashboardData(
         reports=reports, history=history, ca=keys["ca"], keys=keys, demo_runs=tuple(demo_ids),
         unfinished=killed.run_id, signed_run=demo_ids[-1], api_runs=tuple(api_ids), elsewhere=api_ids[0],

@@ -59,6 +59,10 @@ def test_overview_shows_each_profile_with_its_stage_latest_verdict_and_sign_off(
     assert set(rows) == {"demo", "permits-api"}
     demo = row_text(rows["demo"])
     assert "某市政务服务网行政许可申请系统" in demo and "testing" in demo
+    closed = rows["demo"].xpath("string(td[3]/div)")  # the ledger: stages closed with a signed report
+    assert closed.startswith("development closed") and dashboard_data.demo_runs[0] in closed
+    assert rows["demo"].xpath("td[3]/div/a/@href") == [f"/runs/{dashboard_data.demo_runs[0]}"]
+    assert rows["permits-api"].xpath("td[3]/div") == []  # another project: none closed
     assert "INCOMPLETE unfinished" in demo  # the newest run was killed: it is the latest, unfinished
     assert "partly signed" in demo and "signed by project, supervision (2 of 3)" in demo
     assert "verified against the trust anchors" in demo and f"report of {dashboard_data.signed_run}" in demo
