@@ -23,7 +23,6 @@ from sample_runs import SIGNATORIES
 from harness.history.compare import compare_suite
 from harness.history.records import RunRecord, SuiteSnapshot
 from harness.history.runs import RunStore
-from harness.stages.ledger import Closure, Ledger
 from harness.reports.pdf import PdfExporter
 from harness.results.model import (
     CaseStatus,
@@ -49,6 +48,7 @@ from harness.results.model import (
 from harness.results.rundir import RunDirectory
 from harness.schedule.store import ScheduleStore
 from harness.signing import DEMO_PASSWORD, make_demo_keys, sign_report
+from harness.stages.ledger import Closure, Ledger
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 XSS_ATTACK = '"><script>alert(document.cookie)</script>'
