@@ -16,6 +16,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from harness.criteria import CriterionSyntaxError, parse_criterion
+
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -41,6 +43,16 @@ class StageCriterion(_Strict):
 
     suite: str = Field(min_length=1)
     expect: str = Field(min_length=1, max_length=500)
+
+    @field_validator("expect")
+    @classmethod
+    def _parses(cls, value: str) -> str:
+        """``harness validate`` refuses a criterion that could never be judged, as it does a suite's."""
+        try:
+            parse_criterion(value)
+        except CriterionSyntaxError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
 
 class Standard(_Strict):

@@ -88,6 +88,11 @@ stages:
             "lists 'unit' as a checklist, but it is a unit suite (use kind: uat)",
         ),
         ("testing", "stages:\n  - {id: testing, standard: {suite: [unit]}}\n", "suite"),
+        (
+            "testing",
+            'stages:\n  - id: testing\n    standard:\n      criteria: [{suite: unit, expect: "pass_rate >> 1"}]\n',
+            "stages[0].standard.criteria[0].expect",
+        ),
     ],
 )
 def test_validate_points_at_the_problem(
