@@ -12,11 +12,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.profile.model import Auth
+from harness.profile.paths import PathSpec
 from harness.results.model import RuleAction
 from harness.results.severity import DEFAULT_FAIL_ON, FailOn
 
@@ -69,17 +70,25 @@ class EndpointSpec(Strict):
 
 
 class AccessOptions(Strict):
-    """``options`` of a ``kind: access-control`` suite."""
+    """``options`` of a ``kind: access-control`` suite: the matrix inline, or ``matrix_file`` (a YAML file
+    with the same keys, relative to the profile that names it)."""
 
-    roles: dict[str, RoleSpec] = Field(min_length=1)
+    matrix_file: Annotated[str | None, PathSpec("access matrix")] = None
+    roles: dict[str, RoleSpec] = Field(default_factory=dict)
     setup: tuple[SetupStep, ...] = ()
-    endpoints: tuple[EndpointSpec, ...] = Field(min_length=1)
+    endpoints: tuple[EndpointSpec, ...] = ()
     denied_status: tuple[int, ...] = (401, 403, 404)  # answers that mean "denied"; 2xx means "allowed"
     fail_on: FailOn = DEFAULT_FAIL_ON  # violations are high-risk findings: they FAIL by default
     rules: dict[str, RuleAction] = Field(default_factory=dict)  # rule id -> action, over the severity policy
 
     @model_validator(mode="after")
     def _consistent(self) -> AccessOptions:
+        if self.matrix_file is not None:
+            if self.roles or self.setup or self.endpoints:
+                raise ValueError("give the matrix inline (roles, setup, endpoints) or in matrix_file, not both")
+            return self
+        if not self.roles or not self.endpoints:
+            raise ValueError("the matrix needs roles and endpoints (inline, or in a matrix_file)")
         problems = matrix_problems(self)
         if problems:
             raise ValueError("; ".join(problems))

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any, ClassVar
 
 import requests
 from pydantic import BaseModel, SecretStr
 
-from harness.errors import HarnessError, RunnerSetupError, ScopeError
+from harness.errors import HarnessError, ProfileError, RunnerSetupError, ScopeError
 from harness.redaction import Redactor
 from harness.results.findings import ALERT_METRICS
 from harness.results.messages import message, policy_message
@@ -25,8 +26,9 @@ from harness.runners.access.matrix import (
     classify,
     fill,
 )
+from harness.runners.access.matrix_file import effective, load_matrix
 from harness.runners.access.verdicts import ACCESS_METRICS, Call, tally
-from harness.runners.base import PreparedSuite, RunContext, RunnerBase
+from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, RunContext, RunnerBase
 from harness.target.connect import auth_headers, unreachable_reason
 from harness.target.http import ScopedSession
 
@@ -45,8 +47,22 @@ class AccessControlRunner(RunnerBase):
         return (f"each request the matrix denies and the target allows is a high-risk finding (fail_on: "
                 f"{options.fail_on}); a suite that could test no cell is an error",)  # fmt: skip
 
+    def preflight(self, options: BaseModel, context: PreflightContext) -> list[OptionIssue]:
+        """A matrix file that exists (the plan checks that) but is not a usable matrix."""
+        assert isinstance(options, AccessOptions)
+        if options.matrix_file is None or not Path(options.matrix_file).is_file():
+            return []
+        try:
+            load_matrix(Path(options.matrix_file))
+        except ProfileError as exc:
+            return [(("matrix_file",), f"bad access matrix: {issue}") for issue in exc.issues]
+        return []
+
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
-        options = suite.options_as(AccessOptions)
+        try:
+            options = effective(suite.options_as(AccessOptions))
+        except ProfileError as exc:
+            raise RunnerSetupError(f"bad access matrix:\n{exc}") from None
         target = ctx.target
         if not target.base_url:
             raise RunnerSetupError("the access-control suite needs the target's base_url")

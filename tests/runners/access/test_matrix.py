@@ -84,8 +84,9 @@ def test_example_params_take_precedence_over_owners_for_allowed_and_denied_cells
          "own-only needs the objects of two owners"),
         ({"setup": [{"role": "mallory", "path": "/x"}]}, "setup[0]: unknown role 'mallory'"),
         ({"endpoints": [{"path": "/x", "expect": {"alice": "maybe"}}]}, "'allowed', 'denied' or 'own-only'"),
-        ({"endpoints": []}, "at least 1 item"),
-        ({"roles": {}}, "at least 1 item"),
+        ({"endpoints": []}, "the matrix needs roles and endpoints"),
+        ({"roles": {}}, "the matrix needs roles and endpoints"),
+        ({"matrix_file": "/m.yaml"}, "inline (roles, setup, endpoints) or in matrix_file, not both"),
     ],
 )  # fmt: skip
 def test_a_matrix_that_cannot_be_tested_as_written_is_refused_with_what_to_fix(

@@ -183,3 +183,41 @@ def test_a_matrix_no_answer_of_which_decides_anything_is_an_error_never_a_pass(
     assert suite["metrics"]["access.cells_tested"] == 0 and suite["metrics"]["access.cells_skipped"] == 2
     reasons = {str(item["reason"]["text"]) for item in suite["coverage"]["operations_skipped"]}
     assert reasons == {"the answer (HTTP 405) means neither allowed nor denied"}
+
+
+def test_the_matrix_can_live_in_a_file_next_to_the_profile(
+    write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    write_profile(
+        """\
+        roles:
+          applicant: {auth: {type: login, username: zhangsan, password: "${APPLICANT_PASSWORD}"}}
+          admin: {auth: {type: login, username: admin, password: demo-admin-pw}}
+        endpoints:
+          - {path: /api/admin/users, expect: {anonymous: denied, applicant: denied, admin: allowed}}
+        """,
+        name="access-matrix.yaml",
+    )
+    profile = write_profile(
+        """\
+        project: {name: Matrix file}
+        target: {start: demo}
+        suites:
+          - {name: access-control, kind: access-control, options: {matrix_file: access-matrix.yaml}}
+        report: {language: en}
+        """
+    )
+    result = run_cli(
+        "run", str(profile), "--json", "--quiet", "--out", str(tmp_path / "reports"),
+        env={"APPLICANT_PASSWORD": "demo-applicant-pw"},
+    )  # fmt: skip
+    assert result.code == 0, result.stdout + result.stderr
+    run_dir = Path(result.json()["run_dir"])
+    (suite,) = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["suites"]
+    assert suite["status"] == "passed" and suite["metrics"]["access.cells_tested"] == 3
+    no_password_in(run_dir)
+    # a matrix file that is not one: validate refuses it at FILE:LINE, before anything runs
+    (tmp_path / "access-matrix.yaml").write_text("roles: {}\nendpoints: []\n", encoding="utf-8")
+    refused = run_cli("validate", str(profile))
+    assert refused.code == 2 and "access-matrix.yaml" in refused.stderr + refused.stdout
+    assert "the matrix needs roles and endpoints" in refused.stderr + refused.stdout
