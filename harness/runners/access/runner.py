@@ -94,7 +94,7 @@ class AccessControlRunner(RunnerBase):
                     break
                 ctx.progress.update(completed=index, total=len(planned), detail=cell.id)
                 calls.append(_call(cell, sessions[cell.role], variables, options, redactor))
-        result = tally(calls, unlisted, len(planned), options.fail_on, options.rules)
+        result = tally(calls, unlisted, len(planned), options.fail_on, options.rules, len(options.endpoints))
         (ctx.raw_dir / "access-matrix.json").write_text(
             redactor.redact(json.dumps([_evidence(c) for c in calls], ensure_ascii=False, indent=1)),
             encoding="utf-8",

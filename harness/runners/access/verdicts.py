@@ -140,8 +140,10 @@ def tally(
     planned: int,
     fail_on: FailOn,
     rules: Mapping[str, RuleAction] | None = None,
+    endpoints: int | None = None,
 ) -> Tally:
-    """Findings, cases, coverage and metrics of the calls made (``planned``: the cells of the matrix)."""
+    """Findings, cases, coverage and metrics of the calls made (``planned``: the cells of the matrix;
+    ``endpoints``: how many it has). In the coverage, "operations" are cells: in the matrix / decided."""
     findings = sort_findings(finding(c, fail_on, rules or {}) for c in calls if c.violated)
     cases = [case(c) for c in calls]
     skipped = [SkippedItem(name=name, reason=message("skip.access.unlisted")) for name, _ in unlisted]
@@ -160,6 +162,8 @@ def tally(
     )
     tested = sum(1 for c in calls if c.outcome is not Outcome.INCONCLUSIVE)
     coverage = ScanCoverage(
+        urls_found=endpoints,  # the matrix's endpoints (the report's "URLs found")
+        urls_scanned=len({c.cell.endpoint.label for c in calls if c.outcome is not Outcome.INCONCLUSIVE}),
         requests=len(calls),
         operations_imported=planned + len(unlisted),
         operations_scanned=tested,

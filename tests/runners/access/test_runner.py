@@ -62,6 +62,7 @@ def test_the_go_live_profile_finds_the_demos_idor_and_shows_the_request(
     text = "\n".join(page.extract_text() for page in PdfReader(run_dir / "report.pdf").pages)
     assert "access:horizontal-escalation" in text and "CWE-639" in text and "越权访问" in text
     assert "29 / 29" in text  # cells: in the matrix / decided
+    assert suite["coverage"]["urls_found"] == suite["coverage"]["urls_scanned"] == 5  # endpoints
     no_password_in(run_dir)
 
 
