@@ -235,6 +235,13 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
 
     @app.get("/api/applications/{application_id}", tags=["applications"])
     def get_application(application_id: int, user: CurrentUser) -> dict[str, object]:
+        if "idor-application" in weaknesses and user.role is Role.APPLICANT:
+            # the deliberate IDOR: this route applies the officers' rule (submitted applications are visible)
+            # to applicants too, so an applicant reads anyone's application once it is submitted
+            row = store.get_application(application_id)
+            if row is None or (row["owner"] != user.username and Status(row["status"]) is Status.DRAFT):
+                raise HTTPException(404, "application not found")
+            return _application_json(row, user.role)
         return _application_json(visible_application(application_id, user), user.role)
 
     @app.patch("/api/applications/{application_id}", tags=["applications"])
@@ -281,6 +288,12 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
             {k: entry[k] for k in ("action", "actor", "from_status", "to_status", "note", "at")}
             for entry in store.history(application_id)
         ]
+
+    @app.get("/api/admin/users", tags=["administration"])
+    def list_users(user: CurrentUser) -> list[dict[str, str]]:
+        if user.role is not Role.ADMIN:
+            raise HTTPException(403, "administrators only")
+        return [{"username": u.username, "display_name": u.display_name, "role": u.role.value} for u in store.users()]
 
     app.include_router(portal_router(store, weaknesses))
     return app

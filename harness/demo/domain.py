@@ -50,6 +50,7 @@ class Status(StrEnum):
 class Role(StrEnum):
     APPLICANT = "applicant"
     OFFICER = "officer"
+    ADMIN = "admin"  # manages accounts; sees submitted applications like an officer, takes no workflow action
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ DEMO_USERS: tuple[tuple[str, str, Role, str], ...] = (
     ("zhangsan", "张三", Role.APPLICANT, "demo-applicant-pw"),
     ("lisi", "李四", Role.APPLICANT, "demo-applicant-pw"),
     ("officer", "王审批", Role.OFFICER, "demo-officer-pw"),
+    ("admin", "赵管理", Role.ADMIN, "demo-admin-pw"),
 )
 
 TOKEN_LIFETIME = timedelta(hours=8)
@@ -136,6 +137,12 @@ class Store:
         if row is None or not hmac.compare_digest(_hash(password, row["salt"]), row["password_hash"]):
             return None
         return User(row["username"], row["display_name"], Role(row["role"]))
+
+    def users(self) -> list[User]:
+        """Every account, by user name (no password material)."""
+        with self._lock:
+            rows = self._db.execute("SELECT username, display_name, role FROM users ORDER BY username").fetchall()
+        return [User(row["username"], row["display_name"], Role(row["role"])) for row in rows]
 
     def issue_token(self, user: User) -> str:
         token = secrets.token_urlsafe(32)

@@ -13,6 +13,7 @@ WEAKNESSES: dict[str, str] = {
     "server-banner": "Server and X-Powered-By headers disclose the software and its version",
     "missing-csrf-token": "the portal's feedback form (POST /portal/feedback) has no anti-CSRF token",
     "reflected-xss": "/portal/search echoes the q parameter into HTML without escaping",
+    "idor-application": "GET /api/applications/{id} serves any submitted application to any applicant (no owner check)",
 }
 
 
@@ -24,7 +25,8 @@ class Detection:
     wapiti: tuple[str, ...]
 
 
-# Documented in docs/demo-target.md; tests check that a wapiti scan of the demo reports at least one
+# Documented in docs/demo-target.md. Scanners do not find the IDOR (they would need two applicants' views):
+# the access-control suite does (FOUND_BY_ACCESS_CONTROL). Tests check that a wapiti scan of the demo reports at least one
 # of the wapiti rules of every weakness, and none of them once the weakness is switched off.
 DETECTED_BY: dict[str, Detection] = {
     "missing-security-headers": Detection(
@@ -43,3 +45,6 @@ DETECTED_BY: dict[str, Detection] = {
     "missing-csrf-token": Detection(zap=("10202",), wapiti=("wapiti:cross-site-request-forgery",)),
     "reflected-xss": Detection(zap=("40012",), wapiti=("wapiti:reflected-cross-site-scripting",)),
 }
+
+FOUND_BY_ACCESS_CONTROL: dict[str, str] = {"idor-application": "access:horizontal-escalation"}
+"""Weaknesses only an access-control matrix finds, with the finding's rule id (profiles/go-live.yaml)."""

@@ -74,9 +74,16 @@ def load_profile(path: Path, environ: Mapping[str, str] | None = None) -> Loaded
     issues = _duplicate_suites(list(enumerate(profile.suites)), source) + _scope_issues(profile.target, source)
     if issues:
         raise ProfileError(issues, source=source)
+    option_secrets = _auth_in_options(source.data)
+    source.secret_paths.update(option_secrets)
     resolved = _redacted_dump(profile, source)
     digest = hashlib.sha256(json.dumps(resolved, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    secrets = frozenset(source.secret_values | _secret_field_values(profile) | _derived_secrets(profile.target))
+    secrets = frozenset(
+        source.secret_values
+        | _secret_field_values(profile)
+        | _derived_secrets(profile.target)
+        | {value for value in option_secrets.values() if value}
+    )
     return LoadedProfile(profile, source, path.stem, path.resolve(), resolved, digest, secrets)
 
 
@@ -265,6 +272,31 @@ def _derived_secrets(target: Target) -> set[str]:
         for name, value in parse_qsl(urlsplit(target.base_url).query, keep_blank_values=False):
             if _SECRET_PARAMETER.search(name) and value:
                 found.add(value)
+    return found
+
+
+_AUTH_SECRETS = {"login": ("password",), "basic": ("password",), "bearer": ("token",), "header": ("value",)}
+
+
+def _auth_in_options(data: object, path: KeyPath = ()) -> dict[KeyPath, str]:
+    """The secrets of auth mappings inside suites' options (``kind: access-control`` roles log in with the
+    target's auth kinds): ``{type: login, password: ...}`` and friends, by key path. The options are plain
+    data for the profile model, so its ``SecretStr`` fields do not cover them."""
+    found: dict[KeyPath, str] = {}
+    if isinstance(data, dict):
+        if not path:
+            suites = data.get("suites")
+            return _auth_in_options(suites, ("suites",)) if isinstance(suites, list) else {}
+        kind = data.get("type")
+        if len(path) > 2 and path[2] == "options" and isinstance(kind, str) and kind in _AUTH_SECRETS:
+            for key in _AUTH_SECRETS[kind]:
+                if isinstance(data.get(key), str):
+                    found[(*path, key)] = data[key]
+        for key, value in data.items():
+            found |= _auth_in_options(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            found |= _auth_in_options(item, (*path, index))
     return found
 
 

@@ -278,6 +278,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "passive scan queue not drained after {minutes:g} min ({left} records left; zap.passive_wait_minutes "
         "raises the wait)",
     ),
+    # --- access control (harness/runners/access/) ---
+    "note.access.matrix": (
+        "对 {url} 检查访问控制矩阵：{roles} 个角色（含未登录）× {endpoints} 个接口，共 {cells} 个单元格，已判定 {tested} 个",
+        "access matrix checked at {url}: {roles} roles (anonymous included) x {endpoints} endpoints, {cells} cells, "
+        "{tested} decided",
+    ),
+    "skip.access.unlisted": ("矩阵未给出该角色对此接口的预期", "the matrix gives no expectation for this role"),
+    "skip.access.inconclusive": (
+        "应答 {answer} 既不表示允许也不表示拒绝，无法判定",
+        "the answer ({answer}) means neither allowed nor denied",
+    ),
+    "skip.access.cut_short": ("未运行：检查被提前停止", "not run: the check was cut short"),
     "skip.security.cut_short": ("未运行：扫描被提前停止", "not run: the scan was cut short"),
     "skip.security.not_requested": ("扫描引擎未请求该接口", "the scan engine did not request it"),
     "skip.zap.status": ("ZAP 报告的状态：{status}（引擎原文）", "ZAP: {status}"),

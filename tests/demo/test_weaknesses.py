@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness.demo.weaknesses import DETECTED_BY, WEAKNESSES
+from harness.demo.weaknesses import DETECTED_BY, FOUND_BY_ACCESS_CONTROL, WEAKNESSES
 from harness.results.model import RuleAction
 from harness.runners.security.rules import parse_rules_file
 from harness.target.managed import demo_target
@@ -47,6 +47,7 @@ def test_every_weakness_is_present_by_default(demo_url: str) -> None:
     assert forged.status_code == 200 and re.search(r"FK-\d{6}", forged.text)
     assert set(WEAKNESSES) == {
         "missing-security-headers", "cookie-flags", "server-banner", "missing-csrf-token", "reflected-xss",
+        "idor-application",
     }  # fmt: skip
 
 
@@ -97,7 +98,10 @@ def test_the_feedback_form_validates_its_fields(demo_url: str) -> None:
 
 
 def test_every_weakness_names_the_scanner_rules_that_find_it() -> None:
-    assert set(DETECTED_BY) == set(WEAKNESSES)
+    """Scanners find all but the IDOR, which only an access-control matrix finds (two applicants' views)."""
+    assert set(DETECTED_BY) | set(FOUND_BY_ACCESS_CONTROL) == set(WEAKNESSES)
+    assert not set(DETECTED_BY) & set(FOUND_BY_ACCESS_CONTROL)
+    assert all(rule.startswith("access:") for rule in FOUND_BY_ACCESS_CONTROL.values())
     for name, detection in DETECTED_BY.items():
         assert detection.zap and all(rule.isdigit() for rule in detection.zap), name
         assert detection.wapiti and all(rule.startswith("wapiti:") for rule in detection.wapiti), name
@@ -113,6 +117,8 @@ def test_the_documentation_lists_each_weakness_with_its_rules(repo: Path) -> Non
     for name, detection in DETECTED_BY.items():
         for rule in (*detection.zap, *detection.wapiti):
             assert rule.removeprefix("wapiti:") in rows[name], (name, rule)
+    for name, rule in FOUND_BY_ACCESS_CONTROL.items():
+        assert rule in rows[name], (name, rule)
 
 
 def test_the_demo_rule_file_warns_about_every_known_weakness(repo: Path) -> None:
@@ -139,3 +145,56 @@ def test_the_demo_keeps_its_data_in_sqlite(tmp_path: Path) -> None:
         listed = requests.get(f"{url}/api/applications", headers={"Authorization": f"Bearer {token}"}).json()
         assert [item["id"] for item in listed["items"]] == [created.json()["id"]]
     assert (tmp_path / "demo.sqlite").is_file()
+
+
+def _submitted_application(url: str, username: str) -> int:
+    """An application ``username`` filed and submitted (officers see it from then on)."""
+    session = requests.Session()
+    token = session.post(f"{url}/api/auth/token", json={"username": username, "password": "demo-applicant-pw"})
+    session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+    payload = {
+        "permit_type": "business_license", "applicant_name": "李四", "id_number": "11010519491231002X",
+        "phone": "13800138000", "address": "某市某区人民路 1 号",
+    }  # fmt: skip
+    created = session.post(f"{url}/api/applications", json=payload)
+    assert created.status_code == 201, created.text
+    number = int(created.json()["id"])
+    assert session.post(f"{url}/api/applications/{number}/transitions", json={"action": "submit"}).status_code == 200
+    return number
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hardened", [False, True], ids=["weak", "hardened"])
+def test_the_idor_lets_an_applicant_read_anothers_submitted_application_until_hardened(
+    demo_url: str, hardened_url: str, hardened: bool
+) -> None:
+    url = hardened_url if hardened else demo_url
+    lisis = _submitted_application(url, "lisi")
+    zhangsan = {"Authorization": f"Bearer {login(url).json()['access_token']}"}
+    answer = requests.get(f"{url}/api/applications/{lisis}", headers=zhangsan)
+    if hardened:
+        assert answer.status_code == 404
+    else:
+        assert answer.status_code == 200 and answer.json()["owner"] == "lisi"
+    # the rest of the API still checks the owner, weakness or not
+    assert requests.get(f"{url}/api/applications/{lisis}/history", headers=zhangsan).status_code == 404
+    listed = requests.get(f"{url}/api/applications", headers=zhangsan, params={"page_size": 100}).json()
+    assert lisis not in [item["id"] for item in listed["items"]]
+
+
+@pytest.mark.slow
+def test_only_the_administrator_lists_the_accounts(demo_url: str) -> None:
+    def as_user(username: str, password: str) -> dict[str, str]:
+        token = requests.post(f"{demo_url}/api/auth/token", json={"username": username, "password": password})
+        assert token.status_code == 200 and token.json()["role"] in ("applicant", "officer", "admin")
+        return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+    admin = requests.get(f"{demo_url}/api/admin/users", headers=as_user("admin", "demo-admin-pw"))
+    assert admin.status_code == 200
+    assert {(u["username"], u["role"]) for u in admin.json()} >= {("admin", "admin"), ("officer", "officer")}
+    assert "password" not in admin.text and "salt" not in admin.text
+    assert requests.get(f"{demo_url}/api/admin/users", headers=as_user("officer", "demo-officer-pw")).status_code == 403
+    assert (
+        requests.get(f"{demo_url}/api/admin/users", headers=as_user("zhangsan", "demo-applicant-pw")).status_code == 403
+    )
+    assert requests.get(f"{demo_url}/api/admin/users").status_code == 401

@@ -122,6 +122,31 @@ def test_secrets_are_redacted_in_the_resolved_profile(write_profile: Callable[..
     assert other.sha256 == loaded.sha256  # the fingerprint does not depend on secret values
 
 
+def test_auth_secrets_inside_suite_options_are_secrets_too(write_profile: Callable[..., Path]) -> None:
+    """Access-control roles log in with the target's auth kinds, written in the suite's options."""
+    path = write_profile(
+        """\
+        project: {name: P}
+        target: {base_url: "http://127.0.0.1:8080"}
+        suites:
+          - name: access
+            kind: access-control
+            options:
+              roles:
+                a: {auth: {type: login, username: alice, password: pw-of-alice}}
+                b: {auth: {type: bearer, token: tok-of-bob}}
+                c: {auth: {type: header, name: X-Api-Key, value: key-of-carol}}
+              endpoints: [{path: /x, expect: {a: allowed}}]
+        """
+    )
+    loaded = load_profile(path, {})
+    roles = loaded.resolved["suites"][0]["options"]["roles"]  # type: ignore[index]
+    assert roles["a"]["auth"] == {"type": "login", "username": "alice", "password": "***"}
+    assert roles["b"]["auth"]["token"] == "***" and roles["c"]["auth"]["value"] == "***"
+    assert roles["c"]["auth"]["name"] == "X-Api-Key"
+    assert {"pw-of-alice", "tok-of-bob", "key-of-carol"} <= loaded.secrets and "alice" not in loaded.secrets
+
+
 def test_every_problem_is_reported_at_once(write_profile: Callable[..., Path]) -> None:
     path = write_profile(
         """\
