@@ -32,6 +32,29 @@ from harness.target.managed import demo_target
 REPO = Path(__file__).resolve().parent.parent
 
 
+REPOSITORY_HISTORY = Path(__file__).resolve().parents[1] / "reports" / "history.sqlite"
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+@pytest.fixture(autouse=True)
+def _repository_history_untouched() -> Iterator[None]:
+    """A test never records runs in the repository's own reports/history.sqlite (where `make acceptance`
+    keeps a developer's real history): a run without a history or working directory of its own would, as
+    the documented rule says, and would then also see the developer's runs as its baselines."""
+    before = _stamp(REPOSITORY_HISTORY)
+    yield
+    assert _stamp(REPOSITORY_HISTORY) == before, (
+        f"this test changed {REPOSITORY_HISTORY}: run harness with cwd=tmp_path (or --history / output.dir there)"
+    )
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -25,6 +25,7 @@ def _run(tmp_path: Path, p95: float, findings: list[dict[str, str]], language: s
         "project": {"name": "行政许可网上申请服务"},
         "target": {"base_url": "http://127.0.0.1:9"},
         "report": {"language": language},
+        "output": {"dir": "reports"},  # runs and their history under tmp_path, not in the working directory
         "suites": [
             {"name": "load", "kind": "performance",
              "options": {"metrics": {"p95": p95, "rps": 118.0, "error_rate": 0.002},

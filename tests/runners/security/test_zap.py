@@ -368,7 +368,7 @@ def test_ctrl_c_during_the_active_scan_still_undoes_every_change(double_of, writ
     harness = Path(sys.executable).with_name("harness")
     process = subprocess.Popen(
         [str(harness), "run", str(profile), "--json", "--out", str(tmp_path / "runs")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
         env={**os.environ, "ZAP_API_KEY": API_KEY, "SCAN_TOKEN": TOKEN},
     )  # fmt: skip
     try:
