@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -41,6 +42,21 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return info.st_mtime_ns, info.st_size
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Each test runs in an empty working directory of its own: a run that keeps its history in the working
+    directory's reports/ (the documented default) then never shares it with another test or the repository.
+    A hook rather than a fixture, so that property tests (Hypothesis) do not see a function-scoped fixture."""
+    previous = os.getcwd()
+    working = tempfile.mkdtemp(prefix="harness-test-cwd-")
+    os.chdir(working)
+    try:
+        return (yield)
+    finally:
+        os.chdir(previous)
+        shutil.rmtree(working, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

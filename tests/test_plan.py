@@ -57,7 +57,7 @@ def test_a_weakness_the_demo_does_not_have_is_refused_where_it_is_written(write_
           start: demo
           demo: {weaknesses: [cookie-flags, reflected-xs]}
         suites:
-          - {name: unit, kind: unit, options: {paths: [x]}}
+          - {name: unit, kind: unit, options: {paths: ["{repo}/suites/unit"]}}
         """
     )
     with pytest.raises(ProfileError) as refused:

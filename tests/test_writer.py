@@ -187,7 +187,7 @@ def _run_in_process(profile: Path, history: Path) -> tuple[int, str, str]:
 @pytest.mark.parametrize(
     ("target", "names", "after", "problem"),
     [
-        ("harness.results.rundir.write_atomic", {"manifest.json"}, 0, "manifest.json cannot be written"),
+        ("harness.files.write_atomic", {"manifest.json"}, 0, "manifest.json cannot be written"),  # via write_json_atomic
         ("harness.reports.pdf.write_atomic", {"report.pdf"}, 0, "pdf: cannot write: No space left on device"),
         ("harness.results.rundir.write_atomic", {"run.json"}, 1, "cannot write"),
     ],

@@ -78,6 +78,7 @@ def import_command(
         str | None,
         typer.Option(
             "--baseline",
+            metavar="SPEC",
             help="What baseline.* and findings.* criteria compare with: last-pass, previous, a run id or a tag "
             "(needs --history).",
         ),
@@ -85,7 +86,10 @@ def import_command(
     history: Annotated[
         str | None,
         typer.Option(
-            "--history", help="The run history (SQLite file or PostgreSQL URL): baselines, and the run is recorded."
+            "--history",
+            metavar="PATH|URL",
+            help="The run history (a SQLite file or a postgresql:// URL) that baselines come from and the import is "
+            "recorded in; an import without it is recorded nowhere.",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary (with run_dir) as JSON.")] = False,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from harness.cli.history import location
-from harness.cli.main import ExitCode, app, error_line, fail, stderr
+from harness.cli.main import ExitCode, HarnessCommand, app, error_line, fail, stderr
 from harness.errors import HarnessError
 from harness.history.gate import HISTORY_FILE
 
@@ -50,38 +50,45 @@ def _quiet_libraries() -> None:
         logger.propagate = False
 
 
-@app.command()
+@app.command(cls=HarnessCommand)
 def serve(
     profiles: Annotated[
         list[Path] | None,
-        typer.Argument(help="Profiles whose `schedule:` the schedules page also shows.", show_default=False),
+        typer.Argument(help="Profiles whose schedule: the schedules page also shows.", show_default=False),
     ] = None,
     history: Annotated[
         str | None,
         typer.Option(
             "--history",
+            metavar="PATH|URL",
             help="The history: a SQLite file or a postgresql://USER@HOST/DB URL (default: REPORTS/history.sqlite).",
             show_default=False,
         ),
     ] = None,
     reports: Annotated[
-        Path, typer.Option("--reports", help="The folder holding the run directories.")
+        Path, typer.Option("--reports", metavar="DIR", help="The folder holding the run directories.")
     ] = DEFAULT_REPORTS,
     host: Annotated[
         str,
         typer.Option(
             "--host",
+            metavar="ADDRESS",
             help="Address to listen on. Anything but loopback needs HARNESS_SERVE_TOKEN (or HARNESS_SERVE_USER "
             "and HARNESS_SERVE_PASSWORD) in the environment.",
         ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free one).")] = 8765,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="Port (0: any free one).")
+    ] = 8765,
     trust: Annotated[
         list[Path] | None,
-        typer.Option("--trust", help="Trusted CA certificate, PEM or DER (repeatable), for checking signatures."),
+        typer.Option(
+            "--trust", metavar="FILE", help="Trusted CA certificate, PEM or DER (repeatable), for checking signatures."
+        ),
     ] = None,
     max_upload_mb: Annotated[
-        int, typer.Option("--max-upload-mb", min=1, max=1024, help="Largest report the verify page accepts.")
+        int,
+        typer.Option("--max-upload-mb", metavar="MB", min=1, max=1024, help="Largest report the verify page accepts."),
     ] = 64,
 ) -> None:
     """Serve a read-only web dashboard of the run history: profiles with their latest verdict and sign-off,

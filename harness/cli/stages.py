@@ -8,9 +8,10 @@ from typing import Annotated, NoReturn
 import typer
 from rich.markup import escape
 
-from harness.cli.main import ExitCode, app, fail, print_json, stdout
+from harness.cli.main import ExitCode, HarnessCommand, app, fail, print_json, stdout
 from harness.errors import HarnessError
 from harness.history import HistoryLocation, history_location
+from harness.history.location import RULE
 from harness.profile import LoadedProfile, load_profile
 from harness.results.model import RunResult
 from harness.stages.close import CloseOutcome
@@ -22,10 +23,16 @@ stage_app = typer.Typer(
 )
 app.add_typer(stage_app)
 
-ProfileArgument = Annotated[Path, typer.Argument(help="The project's profile (its stages: and history).")]
+ProfileArgument = Annotated[
+    Path, typer.Argument(metavar="PROFILE", help="The project's profile (its stages: and history).", show_default=False)
+]
 HistoryOption = Annotated[
     str | None,
-    typer.Option("--history", help="The history holding the ledger (default: the profile's, as `harness run` uses)."),
+    typer.Option(
+        "--history",
+        metavar="PATH|URL",
+        help=f"The run history holding the stage ledger: a SQLite file or a URL; {RULE}.",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 _STATE_STYLE = {State.CLOSED: "green", State.OPEN: "yellow", State.LATER: "dim", State.SKIPPED: "dim"}
@@ -80,7 +87,7 @@ def _print_state(entry: StageState) -> None:
         stdout.print(f"    missing: {escape(item)}")
 
 
-@stage_app.command("status")
+@stage_app.command("status", cls=HarnessCommand)
 def status(profile: ProfileArgument, history: HistoryOption = None, as_json: JsonOption = False) -> None:
     """Every stage of the project: closed (the report: run, PDF SHA-256, who signed and when), skipped,
     open (the current one, with what it still lacks) or later."""
@@ -124,16 +131,20 @@ def _print_outcome(outcome: CloseOutcome) -> None:
         stdout.print(f"  - {escape(problem)}")
 
 
-@stage_app.command("close")
+@stage_app.command("close", cls=HarnessCommand)
 def close(
     profile: ProfileArgument,
     stage: Annotated[str, typer.Argument(help="The stage to close (its id, e.g. testing).", show_default=False)],
     report: Annotated[
-        Path, typer.Option("--report", help="The report signed by all three parties.", show_default=False)
+        Path,
+        typer.Option("--report", metavar="FILE", help="The report signed by all three parties.", show_default=False),
     ],
-    trust: Annotated[list[Path] | None, typer.Option("--trust", help="Trusted CA certificate (repeatable).")] = None,
+    trust: Annotated[
+        list[Path] | None, typer.Option("--trust", metavar="FILE", help="Trusted CA certificate (repeatable).")
+    ] = None,
     evidence: Annotated[
-        Path | None, typer.Option("--evidence", help="The run directory (default: the run's, from the history).")
+        Path | None,
+        typer.Option("--evidence", metavar="DIR", help="The run directory (default: the run's, from the history)."),
     ] = None,
     history: HistoryOption = None,
 ) -> None:

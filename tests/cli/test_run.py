@@ -162,7 +162,7 @@ def test_a_broken_profile_exits_2_with_file_and_line_and_no_run_directory(
         suites:
           - name: unit
             kind: unit
-            options: {paths: [x], users: 3}
+            options: {paths: ["{repo}/suites/unit"], users: 3}
             criteria: ["p95 < 500"]
         """
     )
@@ -181,7 +181,7 @@ def test_validate_reports_every_error_or_ok(write_profile, run_cli, repo: Path) 
         suites:
           - name: unit
             kind: unit
-            options: {paths: [x]}
+            options: {paths: ["{repo}/suites/unit"]}
             criteria: ["pass_rate >= 95", "passrate >= 95%", "duration < 1min"]
         """
     )
@@ -201,14 +201,14 @@ def test_validate_reports_every_error_or_ok(write_profile, run_cli, repo: Path) 
     assert "alerts.critical + alerts.high == 0 : warn" in lines  # every suite's criteria, as effective
     assert (
         "findings: FAIL critical, high · WARN medium · INFO low, info (fail_on: high); "
-        "per-rule actions from rules_file security-rules.tsv"
+        f"per-rule actions from rules_file {repo / 'profiles' / 'security-rules.tsv'}"
     ) in lines
 
 
 def test_a_missing_environment_variable_is_a_profile_error(write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]
     profile = write_profile(
         "project: {name: X}\ntarget: {base_url: '${NOT_SET_ANYWHERE}'}\n"
-        "suites: [{name: u, kind: unit, options: {paths: [x]}}]\n"
+        "suites: [{name: u, kind: unit, options: {paths: ['{repo}/suites/unit']}}]\n"
     )
     result = run_cli("validate", str(profile), env={"NOT_SET_ANYWHERE": "http://127.0.0.1:9"})
     assert result.code == 0, result.stderr
@@ -223,7 +223,7 @@ def test_a_target_outside_the_scope_is_refused(write_profile, run_cli, tmp_path:
         """\
         project: {name: X}
         target: {base_url: "https://www.example.org", scope: [127.0.0.1]}
-        suites: [{name: it, kind: integration, options: {paths: [x]}}]
+        suites: [{name: it, kind: integration, options: {paths: ["{repo}/suites/unit"]}}]
         """
     )
     result = run_cli("run", str(profile))
@@ -278,7 +278,7 @@ def test_error_lines_are_printed_as_written_no_emoji_no_markup(write_profile, ru
     # rich would print "profile.yaml:100:" as "profile.yaml💯" and eat "[red]...[/]" as markup
     profile = write_profile(
         "project: {name: X}\ntarget: {base_url: 'http://127.0.0.1:9'}\n"
-        "suites: [{name: u, kind: unit, options: {paths: [x]}}]\n" + "# filler\n" * 96 + "'[red]x[/]': 1\n"
+        "suites: [{name: u, kind: unit, options: {paths: ['{repo}/suites/unit']}}]\n" + "# filler\n" * 96 + "'[red]x[/]': 1\n"
     )
     result = run_cli("validate", str(profile))
     assert result.code == 2
@@ -294,7 +294,7 @@ def test_validate_refuses_criteria_that_measure_nothing(write_profile, run_cli) 
         suites:
           - name: unit
             kind: unit
-            options: {paths: [x]}
+            options: {paths: ["{repo}/suites/unit"]}
             criteria: ["failed / 0 < 1", "1 < 2", "failed == 0"]
         """
     )

@@ -176,9 +176,9 @@ def test_every_run_is_recorded_when_it_starts_and_when_it_ends(tmp_path: Path, h
 def test_a_broken_history_stops_the_run_before_it_starts(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     out.mkdir()
-    (out / "history.sqlite").write_text("not a database\n")
+    (out / "history.sqlite").write_text("not a database\n")  # where output.dir keeps the history
     with pytest.raises(HistoryError, match="is not a SQLite database"):
-        _run(_profile(tmp_path), out)
+        _run(_profile(tmp_path, extra={"output": {"dir": "reports"}}), out)
     assert sorted(p.name for p in out.iterdir()) == ["history.sqlite"]  # no run directory was made
     assert (out / "history.sqlite").read_text() == "not a database\n"
 

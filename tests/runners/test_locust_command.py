@@ -112,6 +112,7 @@ def test_validate_refuses_a_host_outside_the_scope(write_profile, run_cli) -> No
               host: http://127.0.0.2:8000
         """
     )
+    (profile.parent / "x.py").write_text("from locust import HttpUser\n")
     result = run_cli("validate", str(profile))
     assert result.code == 2
     assert result.stderr.strip().splitlines() == [

@@ -107,12 +107,14 @@ def test_a_changed_case_needs_a_new_result(
     assert case["status"] == "skipped" and "record it again" in case["message"]
 
 
-def test_broken_checklist_is_a_suite_error(
+def test_broken_checklist_is_refused_before_anything_runs(
     run_cli: Callable[..., CliResult], uat_project: UatProject, tmp_path: Path
 ) -> None:
     uat_project.checklist.write_text("checklist: x\ncases: []\n", encoding="utf-8")
-    code, run = _run(run_cli, uat_project, tmp_path)
-    assert code == 3 and _suite(run)["status"] == "error" and "portal.yaml:2" in _suite(run)["error"]
+    result = run_cli("run", str(uat_project.profile), "--json", "--out", str(tmp_path / "reports"))
+    assert result.code == 2 and "portal.yaml:2" in result.stderr, result.stderr  # where the checklist is wrong
+    assert f"{uat_project.profile}:" in result.stderr  # and which suite of which profile names it
+    assert not (tmp_path / "reports").exists()  # nothing ran
 
 
 @pytest.mark.slow

@@ -66,7 +66,9 @@ def test_github_workflow_is_valid_yaml_with_time_zones() -> None:
     ]
     job = workflow["jobs"]["demo-nightly"]
     assert job["concurrency"]["group"] == "acceptance-demo"
-    assert ".venv/bin/harness run profiles/demo.yaml --suite zap-baseline" in [s.get("run") for s in job["steps"]]
+    acceptance = next(step for step in job["steps"] if step.get("name") == "Acceptance run")
+    assert acceptance["run"] == 'bash docs/ci/run-acceptance.sh "$PROFILE" acceptance-results'  # docs/ci's script
+    assert job["env"] == {"PROFILE": "profiles/demo.yaml", "SUITES": "zap-baseline"}  # what the schedule runs
     assert workflow["jobs"]["demo-weekly"]["if"].endswith("github.event.schedule == '0 3 * * sun'")
 
 
@@ -79,5 +81,5 @@ def test_gitlab_jobs_are_valid_yaml() -> None:
 
 
 def test_unknown_format() -> None:
-    with pytest.raises(ValueError, match="unknown format 'jenkins'"):
-        export([], "jenkins", CTX)
+    with pytest.raises(ValueError, match="unknown format 'teamcity'"):
+        export([], "teamcity", CTX)

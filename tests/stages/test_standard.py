@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from pydantic import ValidationError
+
 from harness.profile.stages import StageCriterion, StagePlan, StageSpec, Standard
 from harness.results.model import (
     ChainLink,
@@ -92,9 +95,12 @@ def test_failed_cases_tolerated_by_the_suites_own_criteria_meet_a_suite_requirem
     assert not requirements(_run(failed_unit), Standard(suites=["unit"]))[1].met  # no criteria: nothing tolerates
 
 
-def test_a_criterion_that_does_not_parse_is_not_met() -> None:
+def test_a_criterion_that_does_not_parse_is_refused_by_the_profile_and_never_met() -> None:
+    with pytest.raises(ValidationError, match="expect"):
+        StageCriterion(suite="training", expect="uat.pass_rate >=")  # harness validate says so first
     run = _run(_training(10, 10))
-    found = requirements(run, Standard(criteria=[StageCriterion(suite="training", expect="uat.pass_rate >=")]))
+    unchecked = StageCriterion.model_construct(suite="training", expect="uat.pass_rate >=")  # e.g. an older plan
+    found = requirements(run, Standard(criteria=[unchecked]))
     assert not found[1].met and found[1].detail.startswith("not a criterion:")
 
 
