@@ -32,7 +32,7 @@ def _scanners(api: ZapApi, full: bool) -> list[tuple[str, str]]:
 @zap_app.command("rules", cls=HarnessCommand)
 def rules(
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="FILE", help="The rule file to write (zap-baseline -c format).")
+        Path, typer.Option("--output", "-o", metavar="FILE", help="The rule file to write (zap-baseline -c format).")
     ],
     api_url: Annotated[
         str | None,

@@ -100,7 +100,7 @@ def sign(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", metavar="FILE", help="Write the signed PDF to this file instead of in place."),
+        typer.Option("--output", "-o", metavar="FILE", help="Write the signed PDF to this file instead of in place."),
     ] = None,
 ) -> None:
     """Sign one party's field of a report by incremental update (PAdES B-B; B-T, B-LT with the options).
@@ -243,7 +243,11 @@ def _as_json(result: VerificationReport) -> dict[str, object]:
 def verify(
     reports: Annotated[
         list[Path],
-        typer.Argument(metavar="REPORT_PDF...", help="The report PDF (with --chain: the stage reports, or directories holding them).", show_default=False),
+        typer.Argument(
+            metavar="REPORT_PDF...",
+            help="The report PDF (with --chain: the stage reports, or directories holding them).",
+            show_default=False,
+        ),
     ],
     trust: Annotated[
         list[Path] | None,
@@ -270,7 +274,9 @@ def verify(
     ] = True,
     chain: Annotated[
         bool,
-        typer.Option("--chain", help="Verify the chain of stage reports: each closing report and the links between them."),
+        typer.Option(
+            "--chain", help="Verify the chain of stage reports: each closing report and the links between them."
+        ),
     ] = False,
 ) -> None:
     """Check every signature (signer against the party's expected certificate, time, intact, trusted,

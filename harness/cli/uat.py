@@ -30,7 +30,7 @@ def template(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", metavar="FILE", help="The sheet file to write: .xlsx or .csv (default: SUITE-uat.xlsx)."
+            "--output", "-o", metavar="FILE", help="The sheet file to write: .xlsx or .csv (default: SUITE-uat.xlsx)."
         ),
     ] = None,
 ) -> None:

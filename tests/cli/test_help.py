@@ -2,7 +2,7 @@
 
 The rules a new user relies on when reading the help of one command after another:
 - ``--profile`` is always a profile FILE; ``--history`` always takes PATH|URL and states the same rule;
-- ``--out`` says whether it is a DIR or a FILE, and its help says the same;
+- ``--out`` is always a DIR (and its help says directory), ``--output`` always a FILE;
 - no placeholder a reader cannot act on: ``<bool>``, ``<str>``, ``{profile}``, raw reST/markdown backticks;
 - ``import --format`` lists every installed importer.
 """
@@ -96,11 +96,11 @@ def test_one_meaning_per_option_name(path: list[str]) -> None:
         assert option.metavar == "PATH|URL", shown
         if " ".join(path) not in OWN_HISTORY_RULE:
             assert RULE in " ".join((option.help or "").split()), f"{shown}: --history must state the rule"
-    if "--out" in options:
+    if "--out" in options:  # always a directory; a file to write is --output
         option = options["--out"]
-        assert option.metavar in ("DIR", "FILE"), f"{shown}: --out must say DIR or FILE"
-        words = (option.help or "").lower()
-        assert ("directory" in words) == (option.metavar == "DIR"), f"{shown}: --out help and metavar disagree"
+        assert option.metavar == "DIR" and "directory" in (option.help or "").lower(), f"{shown}: --out is a DIR"
+    if "--output" in options:
+        assert options["--output"].metavar == "FILE", f"{shown}: --output is a FILE"
     if "--json" in options:
         assert options["--json"].is_flag and "json" in (options["--json"].help or "").lower(), shown
     for name, option in options.items():

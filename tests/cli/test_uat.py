@@ -23,7 +23,7 @@ uat_project = project.uat_project
 def test_template_fill_import(run_cli: Callable[..., CliResult], uat_project: UatProject, tmp_path: Path) -> None:
     sheet = tmp_path / "handover" / "portal.xlsx"
     sheet.parent.mkdir()
-    made = run_cli("uat", "template", str(uat_project.profile), "--suite", "acceptance", "--out", str(sheet))
+    made = run_cli("uat", "template", str(uat_project.profile), "--suite", "acceptance", "--output", str(sheet))
     assert made.code == 0, made.stderr
     (sheet.parent / "screen.png").write_bytes(b"\x89PNG\r\n\x1a\n fake but hashed")
     workbook = load_workbook(sheet)
@@ -127,7 +127,7 @@ def test_import_lists_every_problem_and_reports_changed_results(
     run_cli: Callable[..., CliResult], uat_project: UatProject, tmp_path: Path
 ) -> None:
     sheet = tmp_path / "portal.csv"
-    assert run_cli("uat", "template", str(uat_project.profile), "--suite", "acceptance", "--out", str(sheet)).code == 0
+    assert run_cli("uat", "template", str(uat_project.profile), "--suite", "acceptance", "--output", str(sheet)).code == 0
     rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8-sig"))))
     rows[2][5:10] = ["通过", "刘芳", "2025-03-14", "", "screen.png"]
     rows[3][5:8] = ["也许", "刘芳", "2025-03-14"]

@@ -481,11 +481,11 @@ def test_zap_rules_command_writes_a_default_rule_file_like_dash_g(legacy, run_cl
     double = legacy()
     out = tmp_path / "rules.tsv"
     result = run_cli(
-        "zap", "rules", "--out", str(out), "--api-url", double.api_url, "--full", env={"ZAP_API_KEY": API_KEY}
+        "zap", "rules", "--output", str(out), "--api-url", double.api_url, "--full", env={"ZAP_API_KEY": API_KEY}
     )
     assert result.code == 0, result.stderr
     lines = [line for line in out.read_text().splitlines() if not line.startswith("#")]
     assert "10020\tWARN\t(X-Frame-Options Header Not Set)" in lines
     assert any(line.startswith("40018\tWARN\t") for line in lines)  # an active rule (SQL Injection)
-    again = run_cli("zap", "rules", "--out", str(out), "--api-url", double.api_url, env={"ZAP_API_KEY": "bad"})
+    again = run_cli("zap", "rules", "--output", str(out), "--api-url", double.api_url, env={"ZAP_API_KEY": "bad"})
     assert again.code == 2 and "exists" in again.stderr
