@@ -185,7 +185,7 @@ def remove(
     stdout.print(f"removed schedule #{removed.id}: {removed.profile_path} {removed.cron}")
 
 
-def _collect(store: ScheduleStore, profiles: list[Path]) -> list[Schedule]:
+def _collect(store: ScheduleStore | None, profiles: list[Path]) -> list[Schedule]:
     try:
         schedules = collect(store, profiles)
     except HarnessError as exc:
@@ -206,10 +206,11 @@ def export_schedules(
     """Print the schedules as crontab lines, systemd timers, a GitHub workflow, GitLab CI jobs or a Jenkinsfile."""
     if fmt not in FORMATS:
         raise _usage(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    store = _store(history, profiles)
-    schedules = _collect(store, profiles or [])
-    database = store.database
-    where = database.path if database.path is not None else database.location.url
+    location = chosen(history, profiles)
+    # exporting only reads: a history file that does not exist yet holds no added schedules and is not created
+    unborn = location.path is not None and not location.path.exists()
+    schedules = _collect(None if unborn else _store(history, profiles), profiles or [])
+    where = location.path.resolve() if location.path is not None else location.url
     assert where is not None
     context = ExportContext(harness=Path(sys.executable).with_name("harness"), workdir=Path.cwd(), history=where)
     sys.stdout.write(export(schedules, fmt, context))

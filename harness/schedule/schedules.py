@@ -80,9 +80,10 @@ def added(store: ScheduleStore) -> list[Schedule]:
     return found
 
 
-def collect(store: ScheduleStore, profiles: list[Path]) -> list[Schedule]:
-    """Stored schedules plus those declared in ``profiles``. Raises HarnessError for the first invalid one."""
-    found = {schedule.key: schedule for schedule in added(store)}
+def collect(store: ScheduleStore | None, profiles: list[Path]) -> list[Schedule]:
+    """Stored schedules (none without a store) plus those declared in ``profiles``. Raises HarnessError for
+    the first invalid one."""
+    found = {schedule.key: schedule for schedule in added(store)} if store is not None else {}
     for path in profiles:
         for schedule in declared(path):
             found.setdefault(schedule.key, schedule)  # a profile named twice is scheduled once
