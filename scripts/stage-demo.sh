@@ -33,7 +33,7 @@ mkdir -p "$OUT/chain"
 
 run_stage() {  # run_stage PROFILE -> prints the run directory; the verdict must be PASS
     local summary
-    summary=$("$HARNESS" run "$1" --out "$OUT" --json) || { echo "$summary" >&2; echo "the $1 run did not pass" >&2; exit 1; }
+    summary=$("$HARNESS" run "$1" --out "$OUT" --history "$HISTORY" --json) || { echo "$summary" >&2; echo "the $1 run did not pass" >&2; exit 1; }
     printf '%s' "$summary" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["run_dir"])'
 }
 
