@@ -352,6 +352,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "failure.loadrunner.fail": ("失败的事务", "failed transactions"),
     "failure.loadrunner.stop": ("被停止的事务", "stopped transactions"),
     "failure.loadrunner.sla": ("未达到 SLA", "SLA not met"),
+    # --- a stage's acceptance standard, what a run showed for each requirement (harness/stages/standard.py) ---
+    "stage.verdict": ("结论 {verdict}", "{verdict}"),
+    "stage.suite_status": ("套件状态：{status}", "{status}"),
+    "stage.tolerated": ("有失败用例，但该套件自身的验收标准均已满足", "failed cases tolerated by its criteria"),
+    "stage.not_in_run": ("本次运行不含该套件", "not in this run"),
+    "stage.no_kind": ("没有运行 {kind} 类套件", "no {kind} suite ran"),
+    "stage.kind_not_passed": ("未通过：{suites}", "not passed: {suites}"),
+    "stage.kind_passed": ("已通过：{suites}", "passed: {suites}"),
+    "stage.not_a_checklist": ("这是 {kind} 类套件，不是检查单", "a {kind} suite, not a checklist"),
+    "stage.checklist_cases": (
+        "{total} 个检查项中 {passed} 个记录为通过；套件状态：{status}",
+        "{passed} of {total} cases recorded as passed; {status}",
+    ),
+    "stage.not_a_criterion": ("不是有效的验收标准：{error}（原文）", "not a criterion: {error}"),
+    "stage.measured": ("实测 {measured}", "measured {measured}"),
+    "stage.previous_open": ("本次运行开始时上一阶段尚未关闭", "not closed when this run started"),
     # --- run history: comparisons with the baseline (harness/history/) ---
     "history.first_run": (
         "配置 {profile} 此前没有运行过套件 {suite} 的已完成运行，暂无可比较的基线",

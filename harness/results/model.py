@@ -435,7 +435,7 @@ class StageRequirement(_Frozen):
     kind: str  # "suite", "kind", "checklist", "criterion", "verdict" or "previous"
     subject: str  # the suite, kind, criterion or stage it is about
     met: bool
-    detail: str = ""  # what was found, in English (the report words the kind and the subject)
+    detail: Text = ""  # what was found (a catalogue message; the run id for "previous")
 
 
 class ChainSigner(_Frozen):

@@ -11,14 +11,17 @@ from __future__ import annotations
 from harness.criteria import CriterionSyntaxError, parse_criterion
 from harness.gates.evaluate import evaluate
 from harness.profile.stages import StagePlan, StageSpec, Standard
+from harness.results.messages import message
 from harness.results.model import (
     ChainLink,
     CriterionOutcome,
+    Message,
     RunResult,
     StageRecord,
     StageRequirement,
     SuiteResult,
     SuiteStatus,
+    Text,
     Verdict,
 )
 
@@ -27,26 +30,31 @@ _RECORDED_PASS, _TOTAL = "uat.passed", "uat.total"
 
 
 def _verdict(run: RunResult) -> StageRequirement:
-    return StageRequirement(kind="verdict", subject="PASS", met=run.verdict is Verdict.PASS, detail=run.verdict.value)
+    return StageRequirement(
+        kind="verdict",
+        subject="PASS",
+        met=run.verdict is Verdict.PASS,
+        detail=message("stage.verdict", verdict=run.verdict.value),
+    )
 
 
-def _passed(run: RunResult, suite: SuiteResult) -> tuple[bool, str]:
+def _passed(run: RunResult, suite: SuiteResult) -> tuple[bool, Message]:
     """Whether ``suite`` passed as the verdict sees it: passed, or failed by its tool (a failed case) but
     judged by criteria of its own that all held (a tolerated failure, e.g. 9 of 10 trainees passed their
     exam against ``uat.pass_rate >= 90%``); never a suite cut short, in error or skipped."""
     if suite.status is SuiteStatus.PASSED:
-        return True, "passed"
+        return True, message("stage.suite_status", status=suite.status.value)
     own = [c for c in run.criteria if c.suite == suite.name]
     judged = not any(c.outcome in (CriterionOutcome.FAILED, CriterionOutcome.ERROR) for c in own)
     if suite.status is SuiteStatus.FAILED and suite.stopped is None and own and judged:
-        return True, "failed cases tolerated by its criteria"
-    return False, suite.status.value
+        return True, message("stage.tolerated")
+    return False, message("stage.suite_status", status=suite.status.value)
 
 
 def _suite(run: RunResult, name: str) -> StageRequirement:
     suite = run.suite(name)
     if suite is None:
-        return StageRequirement(kind="suite", subject=name, met=False, detail="not in this run")
+        return StageRequirement(kind="suite", subject=name, met=False, detail=message("stage.not_in_run"))
     met, detail = _passed(run, suite)
     return StageRequirement(kind="suite", subject=name, met=met, detail=detail)
 
@@ -54,19 +62,22 @@ def _suite(run: RunResult, name: str) -> StageRequirement:
 def _kind(run: RunResult, kind: str) -> StageRequirement:
     ran = [s for s in run.suites if s.kind == kind and s.status is not SuiteStatus.SKIPPED]
     if not ran:
-        return StageRequirement(kind="kind", subject=kind, met=False, detail=f"no {kind} suite ran")
+        return StageRequirement(kind="kind", subject=kind, met=False, detail=message("stage.no_kind", kind=kind))
     failed = [s.name for s in ran if not _passed(run, s)[0]]
-    detail = f"not passed: {', '.join(failed)}" if failed else f"passed: {', '.join(s.name for s in ran)}"
+    if failed:
+        detail = message("stage.kind_not_passed", suites=", ".join(failed))
+    else:
+        detail = message("stage.kind_passed", suites=", ".join(s.name for s in ran))
     return StageRequirement(kind="kind", subject=kind, met=not failed, detail=detail)
 
 
 def _checklist(run: RunResult, name: str) -> StageRequirement:
     suite = run.suite(name)
     if suite is None or suite.status is SuiteStatus.SKIPPED:
-        return StageRequirement(kind="checklist", subject=name, met=False, detail="not in this run")
+        return StageRequirement(kind="checklist", subject=name, met=False, detail=message("stage.not_in_run"))
     if suite.kind != "uat":
         return StageRequirement(
-            kind="checklist", subject=name, met=False, detail=f"a {suite.kind} suite, not a checklist"
+            kind="checklist", subject=name, met=False, detail=message("stage.not_a_checklist", kind=suite.kind)
         )
     total = int(suite.metrics.get(_TOTAL, 0))
     passed = int(suite.metrics.get(_RECORDED_PASS, 0))
@@ -75,7 +86,7 @@ def _checklist(run: RunResult, name: str) -> StageRequirement:
         kind="checklist",
         subject=name,
         met=met,
-        detail=f"{passed} of {total} cases recorded as passed; {suite.status.value}",
+        detail=message("stage.checklist_cases", passed=passed, total=total, status=suite.status.value),
     )
 
 
@@ -83,14 +94,16 @@ def _criterion(run: RunResult, suite_name: str, text: str) -> StageRequirement:
     subject = f"{suite_name}: {text}"
     suite = run.suite(suite_name)
     if suite is None:
-        return StageRequirement(kind="criterion", subject=subject, met=False, detail="the suite is not in this run")
+        return StageRequirement(kind="criterion", subject=subject, met=False, detail=message("stage.not_in_run"))
     try:
         criterion = parse_criterion(text)
     except CriterionSyntaxError as exc:
-        return StageRequirement(kind="criterion", subject=subject, met=False, detail=f"not a criterion: {exc}")
+        return StageRequirement(
+            kind="criterion", subject=subject, met=False, detail=message("stage.not_a_criterion", error=str(exc))
+        )
     result = evaluate(criterion, suite)
     measured = result.measured_text or (f"{result.measured:.6g}" if result.measured is not None else "")
-    detail = f"measured {measured}" if measured else str(result.message) or result.outcome.value
+    detail: Text = message("stage.measured", measured=measured) if measured else result.message or result.outcome.value
     return StageRequirement(
         kind="criterion", subject=subject, met=result.outcome is CriterionOutcome.PASSED, detail=detail
     )
@@ -110,7 +123,7 @@ def _previous(previous: StageSpec | None, link: ChainLink | None) -> list[StageR
         return []
     if link is None:
         return [
-            StageRequirement(kind="previous", subject=previous.id, met=False, detail="not closed when this run started")
+            StageRequirement(kind="previous", subject=previous.id, met=False, detail=message("stage.previous_open"))
         ]
     return [StageRequirement(kind="previous", subject=previous.id, met=link.stage == previous.id, detail=link.run_id)]
 

@@ -28,12 +28,12 @@ def _rows(record: StageRecord, ctx: ReportContext) -> tuple[list[list[object]], 
     unmet = 0
     for requirement in record.requirements:
         met = requirement.met
-        detail = text(ctx.t.foreign(requirement.detail))  # the harness's English words about what it found
+        detail = text(ctx.t.text(requirement.detail))  # what the run showed, in the report's language
         if requirement.kind == "verdict":  # the verdict as the run ended (a failed export makes it INCOMPLETE)
             met = ctx.run.verdict is Verdict.PASS
             detail = text(ctx.t(f"verdict_{ctx.run.verdict.value}"))
         elif requirement.kind == "previous":
-            detail = text(requirement.detail)  # the run id of the closing report
+            detail = text(str(requirement.detail))  # the run id of the closing report
         unmet += not met
         mark = coloured(ctx.t("stage_met"), GREEN) if met else coloured(ctx.t("stage_not_met"), RED)
         rows.append([_requirement(requirement, ctx), detail or "—", mark])
