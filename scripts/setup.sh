@@ -11,9 +11,9 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 # a real server; openssl: the signing tests run its CA and TSA; python3-httpbin: a third-party web application
 # the security tests scan; stress-ng: make test-loaded; shellcheck: actionlint checks the CI examples' scripts with it;
 # chromium and chromium-driver: the dashboard's browser tests (harness serve, driven through Selenium; nothing is
-# downloaded at run time)
+# downloaded at run time); prometheus: the monitoring suite's tests and the go-live demo query a real one
 DEB_PACKAGES=(fonts-wqy-zenhei fonts-dejavu-core poppler-utils postgresql openssl python3-httpbin stress-ng shellcheck
-    chromium chromium-driver)
+    chromium chromium-driver prometheus)
 missing=()
 for package in "${DEB_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
