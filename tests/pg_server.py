@@ -4,6 +4,9 @@
                        ``pg_ctl start`` on 127.0.0.1 and a free port, password (SCRAM) logins only, stopped
                        and removed at the end. As root, the server runs as the unprivileged ``postgres``
                        user (initdb refuses root). Skipped, saying why, only where the binaries are missing.
+                       A session killed hard (SIGKILL, a CI timeout) cannot stop its server: each server's
+                       directory name carries the pid of the test process that owns it, and the next session
+                       stops and removes the servers whose owner is gone.
 - ``history_url``      parametrized: a SQLite file path, and a fresh PostgreSQL database (owned by the
                        unprivileged login ``harness``) whose URL carries the password.
 
@@ -32,6 +35,7 @@ ADMIN = "harness_admin"
 USER = "harness"
 PASSWORD = "hist-Pa55w0rd-9c1e"  # distinctive: tests grep for it in every output
 START_TIMEOUT = 60.0
+ROOT_PREFIX = "harness-pg-"
 
 
 def find_bindir() -> Path | None:
@@ -121,6 +125,38 @@ def _server_user() -> tuple[list[str], int, int] | None:
     raise RuntimeError("running as root and neither a 'postgres' nor a 'nobody' user exists to run PostgreSQL as")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by another user
+        return True
+    return True
+
+
+def reap_orphans(bindir: Path, run_as: list[str]) -> list[Path]:
+    """Stop and remove the servers of test sessions that died without tearing down; returns their directories.
+
+    The owner's pid is part of the directory's name (``harness-pg-<pid>-<random>``), set when the directory is
+    created, so a server another worker is setting up right now is never mistaken for an orphan. Of the
+    directories older sessions named without their pid only the stopped ones are removed: their owner is unknown."""
+    reaped = []
+    for root in Path(tempfile.gettempdir()).glob(f"{ROOT_PREFIX}*"):
+        owner = root.name.removeprefix(ROOT_PREFIX).split("-")[0]
+        running = (root / "data" / "postmaster.pid").exists()
+        if (owner.isdigit() and _alive(int(owner))) or (not owner.isdigit() and running):
+            continue
+        if running:
+            subprocess.run(
+                [*run_as, str(bindir / "pg_ctl"), "-D", str(root / "data"), "stop", "-m", "immediate", "-w"],
+                capture_output=True, timeout=START_TIMEOUT, check=False,
+            )  # fmt: skip
+        shutil.rmtree(root, ignore_errors=True)
+        reaped.append(root)
+    return reaped
+
+
 def start_server() -> PostgresServer:
     bindir = find_bindir()
     if bindir is None:
@@ -128,10 +164,11 @@ def start_server() -> PostgresServer:
             "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's postgresql package "
             "(`make setup` does as root); the PostgreSQL half of the history tests did not run"
         )
-    # not under pytest's tmp dir: that is private to our user, and the server may run as another one
-    root = Path(tempfile.mkdtemp(prefix="harness-pg-"))
     unprivileged = _server_user()
     run_as = unprivileged[0] if unprivileged else []
+    reap_orphans(bindir, run_as)
+    # not under pytest's tmp dir: that is private to our user, and the server may run as another one
+    root = Path(tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}-"))
     admin_password = f"admin-{os.getpid()}-{time.monotonic_ns()}"
     (root / "pwfile").write_text(admin_password + "\n")
     if unprivileged:
