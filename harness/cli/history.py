@@ -10,10 +10,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness.cli.main import ExitCode, HarnessCommand, app, fail, print_json, stderr, stdout
-from harness.errors import HarnessError, HistoryError
-from harness.history import HistoryLocation, RunRecord, compare_runs
+from harness.cli.options import HistoryOption, JsonOption, ProfileOption, chosen, location
+from harness.errors import HarnessError
+from harness.history import RunRecord, compare_runs
 from harness.history.compare import assessment, count
-from harness.history.location import RULE, choose_history
 from harness.reports.summary import comparison_summary
 from harness.results.metrics import format_metric
 from harness.results.model import Comparison, MetricDelta, Risk, SuiteComparison
@@ -27,41 +27,8 @@ history_app = typer.Typer(
 )
 app.add_typer(history_app)
 
-HISTORY_HELP = (
-    "The run history: a SQLite file or a postgresql://USER@HOST/DB URL (password from PGPASSWORD or ~/.pgpass); "
-    + RULE
-    + "."
-)
-HistoryOption = Annotated[str | None, typer.Option("--history", metavar="PATH|URL", help=HISTORY_HELP)]
-ProfileOption = Annotated[
-    Path | None,
-    typer.Option("--profile", "-p", metavar="FILE", help="A profile file: use the history it records its runs in."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 _VERDICT_STYLE = {"PASS": "green", "FAIL": "red", "INCOMPLETE": "yellow"}
 _STATUS_MARK = {"passed": "✔", "failed": "✘", "error": "!", "incomplete": "…", "skipped": "-"}
-
-
-def location(text: str) -> HistoryLocation:
-    """``--history`` as a location; exit 2 on a URL that is not a usable PostgreSQL URL."""
-    try:
-        return HistoryLocation.parse(text)
-    except HarnessError as exc:
-        fail(exc)
-
-
-def chosen(history: str | None, profiles: list[Path] | None = None) -> HistoryLocation:
-    """The history a command uses, by the one rule (``--history``, else the profiles', else the default);
-    exit 2 when a profile cannot be read or the profiles disagree."""
-    from harness.profile import load_profile
-
-    for path in profiles or []:
-        if not path.exists() and not path.suffix:  # a profile's name where its file is expected
-            fail(HistoryError(f"{path}: profile file not found (--profile takes a file; runs by profile name: --profile-name {path})"))
-    try:
-        return choose_history(history, [load_profile(path) for path in profiles or []])
-    except HarnessError as exc:
-        fail(exc)
 
 
 def _store(history: str | None, profile: Path | None, *, create: bool = False) -> RunStore:

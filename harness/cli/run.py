@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from harness.cli.history import HistoryOption
 from harness.cli.main import VERDICT_EXIT, ExitCode, HarnessCommand, app, error_line, fail, print_json, stderr, stdout
+from harness.cli.options import HistoryOption
 from harness.errors import HarnessError
 from harness.plan import Plan, load_plan, select
 from harness.runners.registry import load_runners

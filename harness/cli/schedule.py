@@ -13,8 +13,8 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from harness.cancel import CancelToken, cancel_on_signals
-from harness.cli.history import HistoryOption, JsonOption, ProfileOption, chosen
 from harness.cli.main import ExitCode, HarnessCommand, app, fail, print_json, stderr, stdout
+from harness.cli.options import HistoryOption, JsonOption, ProfileOption, chosen
 from harness.errors import HarnessError
 from harness.plan import make_plan, select
 from harness.profile import load_profile

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from harness.cli.history import location
 from harness.cli.main import ExitCode, HarnessCommand, app, error_line, fail, stderr
+from harness.cli.options import location
 from harness.errors import HarnessError
 from harness.history.gate import HISTORY_FILE
 

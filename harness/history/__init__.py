@@ -2,21 +2,32 @@
 
 See docs/history-and-scheduling.md. ``RunStore`` is the database of runs, ``RunHistory`` one run's link
 to it (recording, baseline values for the gate, the comparison in run.json), ``compare_runs`` the diff.
-``RunStore`` (and with it SQLAlchemy) is imported on first use, so commands that never open a history
-(``harness validate``, ``report``, ``verify``) start without it.
+Every name is imported on first use: ``harness validate`` needs only where the history is
+(:mod:`harness.history.location`), not the comparison, the result model or SQLAlchemy.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
-from harness.history.compare import compare_runs, compare_suite
-from harness.history.gate import RunHistory, history_location
-from harness.history.location import HistoryLocation
-from harness.history.records import RunRecord, SuiteSnapshot
-
 if TYPE_CHECKING:
+    from harness.history.compare import compare_runs, compare_suite
+    from harness.history.gate import RunHistory, history_location
+    from harness.history.location import HistoryLocation
+    from harness.history.records import RunRecord, SuiteSnapshot
     from harness.history.runs import RunStore
+
+_HOMES = {
+    "HistoryLocation": "location",
+    "RunHistory": "gate",
+    "RunRecord": "records",
+    "RunStore": "runs",
+    "SuiteSnapshot": "records",
+    "compare_runs": "compare",
+    "compare_suite": "compare",
+    "history_location": "gate",
+}
 
 __all__ = [
     "HistoryLocation", "RunHistory", "RunRecord", "RunStore", "SuiteSnapshot", "compare_runs", "compare_suite",
@@ -25,8 +36,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    if name == "RunStore":
-        from harness.history.runs import RunStore
-
-        return RunStore
-    raise AttributeError(f"module 'harness.history' has no attribute {name!r}")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'harness.history' has no attribute {name!r}")
+    return getattr(import_module(f"harness.history.{home}"), name)

@@ -13,17 +13,19 @@ HARNESS = str(Path(sys.executable).with_name("harness"))
 HEAVY = ("pyhanko", "reportlab", "pydantic", "sqlalchemy", "requests", "typer", "rich")
 
 
-def imported(*args: str, cwd: Path | None = None) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    """The command's result and the top-level packages it imported."""
+def imported_modules(*args: str, cwd: Path | None = None) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """The command's result and every module it imported."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", HARNESS, *args], capture_output=True, text=True, timeout=120, cwd=cwd
     )
-    names = {
-        line.split("|")[-1].strip().split(".")[0]
-        for line in done.stderr.splitlines()
-        if line.startswith("import time:")
-    }
-    return done, names
+    modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    return done, modules
+
+
+def imported(*args: str, cwd: Path | None = None) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """The command's result and the top-level packages it imported."""
+    done, modules = imported_modules(*args, cwd=cwd)
+    return done, {module.split(".")[0] for module in modules}
 
 
 def test_version_imports_no_library(repo: Path) -> None:
@@ -45,3 +47,11 @@ def test_commands_that_make_no_report_load_neither_the_exporters_nor_the_history
     assert names.isdisjoint({"reportlab", "sqlalchemy"}), sorted(names & {"reportlab", "sqlalchemy"})
     if args[0] == "validate":
         assert "pyhanko" not in names
+
+
+def test_validate_loads_where_the_history_is_but_not_the_history_commands_nor_the_comparison(repo: Path) -> None:
+    done, modules = imported_modules("validate", "profiles/demo.yaml", cwd=repo)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "harness.history.location" in modules  # validate names the history a run would record in
+    unneeded = {"harness.cli.history", "harness.history.compare", "harness.history.gate", "harness.history.runs"}
+    assert modules.isdisjoint(unneeded), sorted(modules & unneeded)
