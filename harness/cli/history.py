@@ -13,7 +13,7 @@ from harness.cli.main import ExitCode, HarnessCommand, app, fail, print_json, st
 from harness.cli.options import HistoryOption, JsonOption, ProfileOption, chosen, location
 from harness.errors import HarnessError
 from harness.history import RunRecord, compare_runs
-from harness.history.compare import assessment, count
+from harness.history.compare import assessment, change_text, count
 from harness.reports.summary import comparison_summary
 from harness.results.metrics import format_metric
 from harness.results.model import Comparison, MetricDelta, Risk, SuiteComparison
@@ -119,14 +119,7 @@ def list_runs(
 
 
 def _delta_text(delta: MetricDelta) -> str:
-    change = delta.change
-    if change is None:
-        return "—"
-    if change == 0:
-        return "±0"
-    shown = ("+" if change > 0 else "-") + format_metric(delta.name, abs(change))
-    if delta.relative is not None:
-        shown += f" ({delta.relative * 100:+.1f} %)"
+    shown = change_text(delta)
     style = {-1: "red", 1: "green"}.get(assessment(delta))
     return f"[{style}]{shown}[/]" if style else shown
 

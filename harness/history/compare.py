@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from harness.history.records import RunRecord, SuiteSnapshot
 from harness.results.messages import message
-from harness.results.metrics import Dimension, dimension_of
+from harness.results.metrics import Dimension, dimension_of, format_metric
 from harness.results.model import FindingRef, MetricDelta, Risk, RuleAction, SuiteComparison, SuiteStatus, Text
 
 RISK_ORDER: tuple[Risk, ...] = tuple(Risk)  # critical first
@@ -117,3 +117,16 @@ def assessment(delta: MetricDelta) -> int:
     if relative is not None and abs(relative) < NOTICEABLE:
         return 0
     return sign if change > 0 else -sign
+
+
+def change_text(delta: MetricDelta) -> str:
+    """``+12 ms (+5.0 %)``, ``±0``, or ``—`` when one side has no value (as ``history diff`` prints it)."""
+    change = delta.change
+    if change is None:
+        return "—"
+    if change == 0:
+        return "±0"
+    shown = ("+" if change > 0 else "-") + format_metric(delta.name, abs(change))
+    if delta.relative is not None:
+        shown += f" ({delta.relative * 100:+.1f} %)"
+    return shown

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.history.compare import assessment
+from harness.history.compare import assessment, change_text
 from harness.results.metrics import format_metric
 from harness.results.model import FindingRef, MetricDelta, SuiteComparison
 
@@ -35,19 +35,6 @@ class SuiteDiff:
     unchanged: tuple[FindingRef, ...]
     metrics: tuple[MetricRow, ...]
     hidden_metrics: int  # unchanged metrics left out (shown with "all")
-
-
-def change_text(delta: MetricDelta) -> str:
-    """``+12 ms (+5.0 %)``, ``±0``, or ``—`` when one side has no value (as ``history diff`` prints it)."""
-    change = delta.change
-    if change is None:
-        return "—"
-    if change == 0:
-        return "±0"
-    shown = ("+" if change > 0 else "-") + format_metric(delta.name, abs(change))
-    if delta.relative is not None:
-        shown += f" ({delta.relative * 100:+.1f} %)"
-    return shown
 
 
 def metric_row(delta: MetricDelta) -> MetricRow:

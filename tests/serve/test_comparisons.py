@@ -5,8 +5,9 @@ from __future__ import annotations
 from history_builders import finding, make_run, perf_suite, security_suite
 
 from harness.history import RunRecord, compare_runs
+from harness.history.compare import change_text
 from harness.results.model import MetricDelta
-from harness.serve.comparisons import change_text, metric_row, suite_diffs
+from harness.serve.comparisons import metric_row, suite_diffs
 
 
 def test_change_text_like_the_command() -> None:
