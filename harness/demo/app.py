@@ -122,13 +122,13 @@ def _application_json(row: sqlite3.Row, role: Role, old: bool = False) -> dict[s
 
 
 def create_app(
-    db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES), version: str = "new"
+    db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES), release: str = "new"
 ) -> FastAPI:
-    """Build the service around a SQLite file; ``weaknesses`` selects the deliberate flaws, ``version`` the
-    release ("new": today's service; "old": its predecessor, with due dates as ``2026/01/31`` and the
+    """Build the service around a SQLite file; ``weaknesses`` selects the deliberate flaws, ``release`` the
+    version ("new": today's service; "old": its predecessor, with due dates as ``2026/01/31`` and the
     construction fee without the reduced rate beyond 1000 m² — docs/parallel-run.md)."""
     store = Store(db_path)
-    old = version == "old"
+    old = release == "old"
     service_version = OLD_SERVICE_VERSION if old else SERVICE_VERSION
     fee_rule = domain.legacy_permit_fee if old else domain.permit_fee
 
