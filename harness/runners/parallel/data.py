@@ -81,6 +81,8 @@ def connect(url: str | URL, timeout: float) -> Iterator[Connection]:
     except ArgumentError:
         raise DataError("is not a SQLAlchemy database URL (e.g. postgresql+psycopg://user@host/db)") from None
     connect_args: dict[str, object] = {}
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver the harness ships (psycopg 3)
     if parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = max(1, int(timeout))
     elif parsed.get_backend_name() == "sqlite":

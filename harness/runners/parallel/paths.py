@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 Segment = str | int
-ANY = "*"  # a pattern segment: any one member or element
+ANY = "*"  # a pattern segment: any one member of an object
+ANY_INDEX = "[*]"  # a pattern segment: any one element of an array
 DEEP = "**"  # a pattern segment: zero or more levels
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -109,7 +110,7 @@ def parse_pattern(text: str) -> Pattern:
             segments.append(match.group("key"))
         elif match.group("index") is not None:
             index = match.group("index")
-            segments.append(ANY if index == "*" else int(index))
+            segments.append(ANY_INDEX if index == "*" else int(index))
         else:
             segments.append(re.sub(r"\\(.)", r"\1", match.group("quoted")))
         position = match.end()
@@ -141,5 +142,7 @@ def _prefix_match(pattern: Sequence[Segment], path: Sequence[Segment]) -> bool:
 
 def _segment_matches(pattern: Segment, segment: Segment) -> bool:
     if pattern == ANY:
-        return True
+        return isinstance(segment, str)
+    if pattern == ANY_INDEX:
+        return isinstance(segment, int)
     return pattern == segment and type(pattern) is type(segment)
