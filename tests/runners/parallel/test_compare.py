@@ -94,7 +94,7 @@ def test_an_unordered_array_is_compared_as_a_multiset() -> None:
 def test_a_body_that_is_not_json_is_compared_as_text_and_long_values_are_cut() -> None:
     old = Answer(200, {"content-type": "text/html"}, None, "<p>" + "x" * 500 + "</p>")
     new = Answer(200, {"content-type": "text/html"}, None, "<p>" + "y" * 500 + "</p>")
-    ((path, (left, right)),) = fields(old, new).items()
+    ((path, (left, _right)),) = fields(old, new).items()
     assert path == "$" and left.startswith('"<p>xxx') and left.endswith("… (509 chars)") and len(left) < 230
     assert fields(old, old) == {}
     json_side = answer({"a": 1})

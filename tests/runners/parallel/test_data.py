@@ -10,10 +10,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pg_server import PASSWORD, PostgresServer
 
 from harness.runners.parallel.data import DataError, compare_table, connect, measure, shown_url
 from harness.runners.parallel.options import TableCheck, Tolerance
-from pg_server import PASSWORD, PostgresServer
 
 ROWS = [(1, "construction", "3250.00", "submitted"), (2, "business_license", "0.00", "draft"), (3, "food_service", "12.50", "approved")]  # fmt: skip
 CHECK = TableCheck(
@@ -99,9 +99,8 @@ def test_an_unreachable_database_says_so_without_the_password(
     postgres_server: PostgresServer, tmp_path: Path
 ) -> None:
     wrong = postgres_server.url("postgres", password="wrong-Pa55-x1")
-    with pytest.raises(DataError) as caught:
-        with connect(wrong, 5):
-            pass
+    with pytest.raises(DataError) as caught, connect(wrong, 5):
+        pass
     assert "cannot be reached" in str(caught.value) and "wrong-Pa55-x1" not in str(caught.value)
     assert shown_url(wrong) == f"postgresql://harness:***@127.0.0.1:{postgres_server.port}/postgres"
     assert PASSWORD not in shown_url(postgres_server.url("postgres"))

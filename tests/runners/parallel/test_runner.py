@@ -13,9 +13,8 @@ from typing import Any
 import psycopg
 import pytest
 from lxml import etree
-from pypdf import PdfReader
-
 from pg_server import PASSWORD, PostgresServer
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
 
