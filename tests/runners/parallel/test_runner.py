@@ -191,3 +191,55 @@ def test_a_system_that_is_down_is_an_error_and_a_failing_query_leaves_the_suite_
     assert bad["metrics"]["data.failed_queries"] == 1 and bad["metrics"]["data.mismatched_tables"] == 0
     assert {c["name"]: c["status"] for c in bad["cases"] if c["classname"] == "parallel-run.data"} == {
         "applications": "error", "users": "passed"}  # fmt: skip
+
+
+def test_three_httpbin_instances_differ_only_in_noise(
+    write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """Debian's httpbin, an application nobody here wrote: three instances of one version answer alike but
+    for what is random or names the instance (a uuid, the URL with its port) — exactly Diffy's noise."""
+    from httpbin_app import httpbin_server
+
+    requests = tmp_path / "requests.yaml"
+    requests.write_text(
+        "- {path: /uuid}\n- {path: '/get?lang=zh&q=%E5%BC%A0%E4%B8%89'}\n- {path: /json}\n- {path: /status/418}\n"
+        "- {method: POST, path: /anything/orders, json: {amount: 12.5, items: [b, a]}}\n- {path: /headers}\n",
+        encoding="utf-8",
+    )
+    logs = [tmp_path / name for name in ("primary", "secondary", "candidate")]
+    for log in logs:
+        log.mkdir()
+    with httpbin_server(logs[0]) as old, httpbin_server(logs[1]) as old2, httpbin_server(logs[2]) as new:
+        body = f"""\
+            project: {{name: httpbin}}
+            target: {{base_url: "{new}", scope: [127.0.0.1]}}
+            suites:
+              - name: with-noise-filter
+                kind: parallel-run
+                options:
+                  primary: {{base_url: "{old}"}}
+                  secondary: {{base_url: "{old2}"}}
+                  requests: {requests}
+                  compare: {{headers: [content-type]}}
+              - name: without
+                kind: parallel-run
+                options:
+                  primary: {{base_url: "{old}"}}
+                  requests: {requests}
+                  compare: {{ignore: ["$.origin"]}}
+            report: {{language: en}}
+            """
+        result, _run_dir, suites = run(run_cli, write_profile(body), tmp_path)
+    filtered, unfiltered = suites["with-noise-filter"], suites["without"]
+    assert filtered["status"] == "passed", filtered.get("error")
+    assert filtered["metrics"]["parallel.requests"] == 6 and filtered["metrics"]["parallel.mismatches"] == 0
+    noise = {
+        case["properties"][key] for case in filtered["cases"] for key in case["properties"] if key.startswith("noise.") and key.endswith(".path")
+    }  # fmt: skip
+    assert {"$.uuid", "$.url"} <= noise and "$.json" not in noise
+    # without a second old instance the uuid and the URLs (they name the port) are mismatches
+    assert unfiltered["status"] == "failed" and result.code == 1
+    failed = {c["name"] for c in unfiltered["cases"] if c["status"] == "failed"}
+    assert {"GET /uuid", "GET /get?lang=zh&q=%E5%BC%A0%E4%B8%89", "POST /anything/orders"} <= failed
+    assert "GET /json" not in failed and "GET /status/418" not in failed
+    assert unfiltered["metrics"]["parallel.noise_fields"] == 0

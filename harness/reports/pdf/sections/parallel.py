@@ -22,6 +22,7 @@ MAX_VALUE = 160  # characters of a value shown in a cell
 REQUESTS_CLASS = "parallel-run.requests"
 DATA_CLASS = "parallel-run.data"
 _ELEMENT = re.compile(r"\[\d+\]")
+_CUT = re.compile(r"… \((\d+) chars\)$")
 
 
 def _fields(case: TestCase, prefix: str) -> list[dict[str, str]]:
@@ -35,7 +36,9 @@ def _fields(case: TestCase, prefix: str) -> list[dict[str, str]]:
 
 def _value(value: str) -> str:
     if len(value) > MAX_VALUE:
-        value = value[:MAX_VALUE] + f"… ({len(value)} chars)"
+        cut = _CUT.search(value)  # already cut by the runner: keep the full length it noted
+        full = int(cut.group(1)) if cut else len(value)
+        value = value[:MAX_VALUE] + f"… ({full} chars)"
     return f"<font name='{MONO}' size='7'>{text(value)}</font>"
 
 
