@@ -313,6 +313,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "HAR 文件：重放来源 {origin} 的 {used} 个请求，跳过其他来源的 {skipped} 个",
         "HAR file: {used} requests of {origin} replayed, {skipped} of other origins skipped",
     ),
+    "note.parallel.openapi": (
+        "OpenAPI 文档：生成 {used} 个 GET 请求；{skipped} 个操作因参数没有示例值而跳过",
+        "OpenAPI document: {used} GET requests derived; {skipped} operations skipped (a parameter without an "
+        "example value)",
+    ),
     "note.parallel.capped": (
         "请求集共 {total} 个请求，按 max_requests 只重放前 {limit} 个",
         "the request set has {total} requests; only the first {limit} were replayed (max_requests)",

@@ -1,5 +1,10 @@
 """The requests a parallel run replays: a YAML/JSON list of requests, or a HAR file (docs/parallel-run.md).
 
+An OpenAPI document (3.x or Swagger 2, JSON or YAML) gives one GET request per operation that needs no
+value the document does not give: path and required query parameters are filled from their ``example``,
+``examples``, ``default`` or first ``enum`` value; other operations are skipped (and counted). Only GET is
+derived: replaying writes needs the order and the bodies a request file states.
+
 A request file is a list (or ``{requests: [...]}``) of ``{name, method, path, headers, json | body}``;
 ``path`` is relative to each system's base URL. A HAR file (HTTP Archive 1.2, as browsers' developer
 tools and proxies export it) gives its entries of one origin — the most frequent one, unless ``origin``
@@ -15,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -64,8 +69,9 @@ class _RequestSpec(BaseModel):
 @dataclass(frozen=True)
 class RequestSet:
     requests: tuple[Replay, ...]
-    skipped: int = 0  # HAR entries of other origins, or not HTTP(S)
+    skipped: int = 0  # HAR entries of other origins, or not HTTP(S); OpenAPI operations that cannot be filled
     origin: str = ""  # the HAR origin replayed
+    openapi: bool = False  # derived from an OpenAPI document
 
 
 def load_request_set(path: Path, origin: str = "") -> RequestSet:
@@ -84,6 +90,8 @@ def load_request_set(path: Path, origin: str = "") -> RequestSet:
         raise RequestSetError(f"{path}: not valid {'JSON' if path.suffix != '.yaml' else 'YAML'}: {exc}") from None
     if isinstance(data, dict) and isinstance(data.get("log"), dict):
         found = _from_har(data["log"], origin, path)
+    elif isinstance(data, dict) and isinstance(data.get("paths"), dict) and ("openapi" in data or "swagger" in data):
+        found = _from_openapi(data["paths"])
     else:
         found = RequestSet(_from_list(data, path))
     if not found.requests:
@@ -157,3 +165,57 @@ def _har_replay(request: dict[str, Any]) -> Replay:
         except ValueError:
             pass
     return Replay("", method, target, headers, body=text if isinstance(text, str) else None)
+
+
+_FILLED_FROM = ("example", "default")
+
+
+def _parameter_value(parameter: dict[str, Any]) -> str | None:
+    """The example value of a parameter, from the parameter or its schema; None when it gives none."""
+    for source in (parameter, parameter.get("schema") if isinstance(parameter.get("schema"), dict) else {}):
+        assert isinstance(source, dict)
+        for key in _FILLED_FROM:
+            if key in source and source[key] is not None:
+                return str(source[key]).lower() if isinstance(source[key], bool) else str(source[key])
+        examples = source.get("examples")
+        if isinstance(examples, dict) and examples:
+            first = next(iter(examples.values()))
+            if isinstance(first, dict) and "value" in first:
+                return str(first["value"])
+        if isinstance(examples, list) and examples:
+            return str(examples[0])
+        enum = source.get("enum")
+        if isinstance(enum, list) and enum:
+            return str(enum[0])
+    return None
+
+
+def _from_openapi(paths: dict[str, Any]) -> RequestSet:
+    found: list[Replay] = []
+    skipped = 0
+    for template, item in paths.items():
+        if not isinstance(item, dict) or not isinstance(template, str):
+            continue
+        operation = item.get("get")
+        if not isinstance(operation, dict):
+            continue
+        parameters = [p for p in [*item.get("parameters", []), *operation.get("parameters", [])] if isinstance(p, dict)]
+        path, query, missing = template, [], False
+        for parameter in parameters:
+            where, name = parameter.get("in"), str(parameter.get("name", ""))
+            if where not in ("path", "query"):
+                continue
+            value = _parameter_value(parameter)
+            if value is None:
+                missing = missing or where == "path" or bool(parameter.get("required"))
+                continue
+            if where == "path":
+                path = path.replace("{" + name + "}", quote(value, safe=""))
+            elif parameter.get("required"):
+                query.append((name, value))
+        if missing or "{" in path:
+            skipped += 1
+            continue
+        target = path + (f"?{urlencode(query)}" if query else "")
+        found.append(Replay("", "GET", target))
+    return RequestSet(tuple(found), skipped=skipped, openapi=True)

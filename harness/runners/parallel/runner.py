@@ -198,6 +198,10 @@ class ParallelRunRunner(RunnerBase):
                     skipped=request_set.skipped,
                 )
             )
+        if request_set.openapi:
+            notes.append(
+                message("note.parallel.openapi", used=len(request_set.requests), skipped=request_set.skipped)
+            )
         if len(request_set.requests) > len(replays):
             notes.append(message("note.parallel.capped", limit=options.max_requests, total=len(request_set.requests)))
         if "secondary" in systems:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,12 @@ def test_a_yaml_request_list(tmp_path: Path) -> None:
     )
     first, second, third, fourth = load_request_set(path).requests
     assert (first.label, first.method, first.path, first.has_json) == ("目录", "GET", "/api/permit-types", False)
-    assert (second.method, second.json_body, second.has_json, second.headers) == ("POST", {"a": 1}, True, {"X-Trace": "t1"})
+    assert (second.method, second.json_body, second.has_json, second.headers) == (
+        "POST",
+        {"a": 1},
+        True,
+        {"X-Trace": "t1"},
+    )
     assert second.label == "POST /api/applications"
     assert (third.body, third.has_json) == ("a=1", False)
     assert fourth.has_json and fourth.json_body is None  # an explicit JSON null is sent as such
@@ -96,3 +102,40 @@ def test_a_har_of_another_origin_and_a_broken_har(tmp_path: Path) -> None:
     truncated.write_text(HAR.read_text(encoding="utf-8")[:5000], encoding="utf-8")
     with pytest.raises(RequestSetError, match="not valid JSON"):
         load_request_set(truncated)
+
+
+def test_an_openapi_document_gives_the_get_operations_it_can_fill(tmp_path: Path) -> None:
+    """The demo's own OpenAPI document as FastAPI generates it, and a hand-written one with examples."""
+    from harness.demo.app import create_app
+
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(create_app(tmp_path / "demo.sqlite").openapi()), encoding="utf-8")
+    found = load_request_set(spec)
+    paths = [r.path for r in found.requests]
+    assert found.openapi and {"/health", "/version", "/api/permit-types", "/api/applications", "/api/me"} <= set(paths)
+    assert all(r.method == "GET" and "{" not in r.path for r in found.requests)
+    assert found.skipped >= 2  # /api/applications/{application_id} and its history: no example id
+    written = tmp_path / "openapi.yaml"
+    written.write_text(
+        textwrap.dedent(
+            """\
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths:
+          /orders/{id}:
+            parameters: [{name: id, in: path, required: true, schema: {type: integer, example: 42}}]
+            get:
+              parameters:
+                - {name: lang, in: query, required: true, examples: {zh: {value: zh-CN}}}
+                - {name: page, in: query, schema: {type: integer, default: 1}}
+            delete: {}
+          /search:
+            get: {parameters: [{name: q, in: query, required: true, schema: {type: string}}]}
+          /kinds/{kind}:
+            get: {parameters: [{name: kind, in: path, required: true, schema: {enum: [a b, c]}}]}
+        """
+        ).strip(),
+        encoding="utf-8",
+    )
+    found = load_request_set(written)
+    assert [r.path for r in found.requests] == ["/orders/42?lang=zh-CN", "/kinds/a%20b"] and found.skipped == 1

@@ -156,6 +156,10 @@ def test_a_system_that_is_down_is_an_error_and_a_failing_query_leaves_the_suite_
         closed = probe.getsockname()[1]  # nothing listens once the probe is closed
     requests = tmp_path / "requests.yaml"
     requests.write_text("- {path: /api/permit-types}\n- {path: /version}\n", encoding="utf-8")
+    from harness.demo.app import create_app
+
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(create_app(tmp_path / "spec.sqlite").openapi()), encoding="utf-8")
     profile = write_profile(
         f"""\
         project: {{name: Bad input}}
@@ -177,11 +181,23 @@ def test_a_system_that_is_down_is_an_error_and_a_failing_query_leaves_the_suite_
                 primary: demo
                 candidate: demo
                 tables: [{{table: applications, aggregates: {{x: "sum(no_such_column)"}}}}, {{table: users}}]
+          - name: openapi
+            kind: parallel-run
+            options:
+              primary: {{start: demo, demo: {{version: old}}}}
+              secondary: {{start: demo, demo: {{version: old}}}}
+              candidate: {{start: demo}}
+              requests: {spec}
+              compare: {{ignore: [$.version]}}
         report: {{language: en}}
         """
     )
     result, _, suites = run(run_cli, profile, tmp_path)
     assert result.json()["verdict"] != "PASS" and result.code != 0
+    # the GET operations of the demo's own OpenAPI document: old and new answer alike
+    derived = suites["openapi"]
+    assert derived["status"] == "passed" and derived["metrics"]["parallel.requests"] >= 6
+    assert any("OpenAPI document:" in (n["text"] if isinstance(n, dict) else n) for n in derived["notes"])
     down = suites["down"]
     assert down["status"] == "error" and f"the primary system cannot be used: http://127.0.0.1:{closed}" in down["error"]
     assert "unreachable" in down["error"]
