@@ -47,6 +47,11 @@ class ParallelRunRunner(RunnerBase):
     options_model: ClassVar[type[BaseModel]] = ParallelOptions
     default_criteria: ClassVar[tuple[str, ...]] = ("parallel.mismatches == 0",)
 
+    def needs_target(self, options: BaseModel) -> bool:
+        """Only a suite without its own candidate compares against the profile's target."""
+        assert isinstance(options, ParallelOptions)
+        return options.candidate is None
+
     def metric_names(self, options: BaseModel) -> frozenset[str]:
         assert isinstance(options, ParallelOptions)
         return PARALLEL_METRICS | (DATA_METRICS if options.data is not None else frozenset())
@@ -96,7 +101,8 @@ class ParallelRunRunner(RunnerBase):
                 if spec is None and name == "secondary":
                     continue
                 systems[name] = self._open(name, spec, ctx, stack, workdirs)
-            redactor = redactor.with_secrets([v for h in systems.values() for v in h.headers.values()])
+            credentials = [v for h in systems.values() for v in h.headers.values()]
+            redactor = redactor.with_secrets(credentials + [v.split(" ", 1)[-1] for v in credentials])
             sessions = {
                 name: stack.enter_context(
                     ScopedSession(handle.base_url, ctx.target.scope, handle.timeout, handle.headers, handle.verify_tls)
