@@ -163,12 +163,13 @@ def test_a_system_that_is_down_is_an_error_and_a_failing_query_leaves_the_suite_
     profile = write_profile(
         f"""\
         project: {{name: Bad input}}
-        target: {{start: demo, demo: {{weaknesses: none}}}}
+        target: {{base_url: "http://127.0.0.1:{closed}"}}  # down too: no suite here needs it
         suites:
           - name: down
             kind: parallel-run
             options:
               primary: {{base_url: "http://127.0.0.1:{closed}"}}
+              candidate: {{base_url: "http://127.0.0.1:{closed}"}}
               requests: {requests}
           - name: bad-query
             kind: parallel-run
@@ -185,7 +186,6 @@ def test_a_system_that_is_down_is_an_error_and_a_failing_query_leaves_the_suite_
             kind: parallel-run
             options:
               primary: {{start: demo, demo: {{version: old}}}}
-              secondary: {{start: demo, demo: {{version: old}}}}
               candidate: {{start: demo}}
               requests: {spec}
               compare: {{ignore: [$.version]}}
