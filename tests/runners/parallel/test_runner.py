@@ -50,6 +50,8 @@ def test_the_go_live_profile_shows_the_new_releases_changes_and_passes(
     # accepted changes (the date format, the release number) are listed as ignored
     assert m["parallel.ignored_fields"] == 6
     assert m["data.tables"] == 3 and m["data.mismatched_tables"] == 1 and m["data.failed_queries"] == 0
+    (rate,) = [c for c in result.json()["criteria"] if c["expression"] == "parallel.mismatch_rate <= 50%"]
+    assert rate["outcome"] == "passed" and rate["measured"] == pytest.approx(0.4)
     warned = sorted(c["expression"] for c in result.json()["criteria"] if c["outcome"] == "warned")
     assert warned == ["data.mismatched_tables == 0 : warn", "parallel.mismatches == 0 : warn"]
     cases = {c["name"]: c for c in suite["cases"]}
