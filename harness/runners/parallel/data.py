@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from typing import TYPE_CHECKING
 
 from harness.runners.parallel.options import TableCheck, Tolerance
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when a suite checks data: `harness validate` stays light
+    from sqlalchemy.engine import URL, Connection
+    from sqlalchemy.exc import SQLAlchemyError
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ROWS_COMPARED = 200_000  # beyond this many rows only the checksums are compared, not the rows behind them
@@ -56,6 +56,9 @@ class TableOutcome:
 
 def shown_url(url: str) -> str:
     """A database URL as it may be shown: the password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -63,6 +66,9 @@ def shown_url(url: str) -> str:
 
 
 def url_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).password or ""
     except ArgumentError:
@@ -76,6 +82,11 @@ def connect(url: str | URL, timeout: float) -> Iterator[Connection]:
     Raises:
         DataError: the URL is not a database URL, its driver is not installed, or the database cannot be reached.
     """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+    from sqlalchemy.pool import NullPool
+
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -142,6 +153,8 @@ def measure(connection: Connection, check: TableCheck) -> _Values:
     Raises:
         SQLAlchemyError: a query failed (an unknown table or column, a bad expression).
     """
+    from sqlalchemy import text
+
     where = f" WHERE {check.where}" if check.where else ""
     table = _quoted(connection, check.table)
     values = _Values()

@@ -14,7 +14,6 @@ from typing import ClassVar
 
 import requests
 from pydantic import BaseModel
-from sqlalchemy.exc import SQLAlchemyError
 
 from harness.errors import RunnerSetupError, ScopeError
 from harness.profile.model import Target
@@ -300,6 +299,8 @@ def _data_checks(options: ParallelOptions, workdirs: Mapping[str, Path], redacto
     Raises:
         RunnerSetupError: a database cannot be reached (the message holds no password).
     """
+    from sqlalchemy.exc import SQLAlchemyError  # imported when data is checked: validate stays light
+
     assert options.data is not None
     data = options.data
     measured: dict[str, list[object]] = {}
