@@ -25,6 +25,7 @@ from harness.demo.weaknesses import WEAKNESSES
 
 SERVICE_NAME = "permit-service"
 SERVICE_VERSION = "1.4.2"
+OLD_SERVICE_VERSION = "1.3.9"  # the predecessor served by ``--version old`` (parallel-run demos)
 
 
 SECURITY_HEADERS = {
@@ -93,9 +94,9 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
-def _application_json(row: sqlite3.Row, role: Role) -> dict[str, object]:
+def _application_json(row: sqlite3.Row, role: Role, old: bool = False) -> dict[str, object]:
     status = Status(row["status"])
-    return {
+    shown: dict[str, object] = {
         "id": row["id"],
         "reference": row["reference"],
         "owner": row["owner"],
@@ -115,14 +116,28 @@ def _application_json(row: sqlite3.Row, role: Role) -> dict[str, object]:
         "submitted_at": row["submitted_at"],
         "due_date": row["due_date"],
     }
+    if old:  # the old release's date format
+        shown["due_date"] = domain.legacy_date(row["due_date"])
+    return shown
 
 
-def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)) -> FastAPI:
-    """Build the service around a SQLite file; ``weaknesses`` selects the deliberate flaws."""
+def create_app(
+    db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES), release: str = "new"
+) -> FastAPI:
+    """Build the service around a SQLite file; ``weaknesses`` selects the deliberate flaws, ``release`` the
+    version ("new": today's service; "old": its predecessor, with due dates as ``2026/01/31`` and the
+    construction fee without the reduced rate beyond 1000 m² — docs/parallel-run.md)."""
     store = Store(db_path)
+    old = release == "old"
+    service_version = OLD_SERVICE_VERSION if old else SERVICE_VERSION
+    fee_rule = domain.legacy_permit_fee if old else domain.permit_fee
+
+    def as_json(row: sqlite3.Row, role: Role) -> dict[str, object]:
+        return _application_json(row, role, old)
+
     app = FastAPI(
         title="Permit application service (demo)",
-        version=SERVICE_VERSION,
+        version=service_version,
         description="行政许可网上申请服务 — demo target of acceptance-harness. Do not deploy.",
     )
     app.state.store = store
@@ -133,7 +148,7 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
         if "missing-security-headers" not in weaknesses:
             response.headers.update(SECURITY_HEADERS)
         if "server-banner" in weaknesses:
-            response.headers["X-Powered-By"] = f"{SERVICE_NAME}/{SERVICE_VERSION} Python/3.11 FastAPI"
+            response.headers["X-Powered-By"] = f"{SERVICE_NAME}/{service_version} Python/3.11 FastAPI"
         return response
 
     @app.exception_handler(RuleViolation)
@@ -171,7 +186,7 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
 
     @app.get("/version", tags=["operations"])
     def version() -> dict[str, str]:
-        return {"name": SERVICE_NAME, "version": SERVICE_VERSION}
+        return {"name": SERVICE_NAME, "version": service_version}
 
     @app.post("/api/auth/token", tags=["auth"])
     def login(credentials: Credentials, response: Response) -> dict[str, object]:
@@ -217,21 +232,21 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
             "total": total,
             "page": page,
             "page_size": page_size,
-            "items": [_application_json(row, user.role) for row in rows],
+            "items": [as_json(row, user.role) for row in rows],
         }
 
     @app.post("/api/applications", status_code=201, tags=["applications"])
     def create_application(body: ApplicationIn, user: CurrentUser, response: Response) -> dict[str, object]:
         if user.role is not Role.APPLICANT:
             raise HTTPException(403, "only applicants create applications")
-        fee = domain.permit_fee(body.permit_type, body.area_sqm, body.days)
+        fee = fee_rule(body.permit_type, body.area_sqm, body.days)
         fields = body.model_dump()
         fields["permit_type"] = body.permit_type.value
         fields["area_sqm"] = str(body.area_sqm) if body.area_sqm is not None else None
         fields["fee"] = str(fee)
         new_id = store.insert_application(user.username, fields)
         response.headers["Location"] = f"/api/applications/{new_id}"
-        return _application_json(visible_application(new_id, user), user.role)
+        return as_json(visible_application(new_id, user), user.role)
 
     @app.get("/api/applications/{application_id}", tags=["applications"])
     def get_application(application_id: int, user: CurrentUser) -> dict[str, object]:
@@ -241,8 +256,8 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
             row = store.get_application(application_id)
             if row is None or (row["owner"] != user.username and Status(row["status"]) is Status.DRAFT):
                 raise HTTPException(404, "application not found")
-            return _application_json(row, user.role)
-        return _application_json(visible_application(application_id, user), user.role)
+            return as_json(row, user.role)
+        return as_json(visible_application(application_id, user), user.role)
 
     @app.patch("/api/applications/{application_id}", tags=["applications"])
     def update_application(application_id: int, body: ApplicationPatch, user: CurrentUser) -> dict[str, object]:
@@ -256,11 +271,11 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
             raise RuleViolation("empty_update", "nothing to change")
         area = changes.get("area_sqm", Decimal(row["area_sqm"]) if row["area_sqm"] else None)
         days = changes.get("days", row["days"])
-        changes["fee"] = str(domain.permit_fee(PermitType(row["permit_type"]), area, days))
+        changes["fee"] = str(fee_rule(PermitType(row["permit_type"]), area, days))
         if "area_sqm" in changes and changes["area_sqm"] is not None:
             changes["area_sqm"] = str(changes["area_sqm"])
         store.update_application(application_id, changes)
-        return _application_json(visible_application(application_id, user), user.role)
+        return as_json(visible_application(application_id, user), user.role)
 
     @app.post("/api/applications/{application_id}/transitions", tags=["applications"])
     def transition(application_id: int, body: TransitionIn, user: CurrentUser) -> dict[str, object]:
@@ -279,7 +294,7 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
             store.record_transition(application_id, body.action, user.username, current, new, body.note, extra)
         except LookupError:
             raise HTTPException(409, "the application changed meanwhile; reload and retry") from None
-        return _application_json(visible_application(application_id, user), user.role)
+        return as_json(visible_application(application_id, user), user.role)
 
     @app.get("/api/applications/{application_id}/history", tags=["applications"])
     def history(application_id: int, user: CurrentUser) -> list[dict[str, object]]:

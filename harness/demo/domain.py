@@ -174,6 +174,23 @@ def permit_fee(permit_type: PermitType, area_sqm: Decimal | None = None, days: i
     return fee.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def legacy_permit_fee(
+    permit_type: PermitType, area_sqm: Decimal | None = None, days: int | None = None
+) -> Decimal:
+    """The fee rule of the demo's "old" release: construction pays 2.00/m² for the whole area (the reduced
+    1.50/m² beyond 1000 m² came with the new release); every other rule is the same."""
+    if permit_type is PermitType.CONSTRUCTION:
+        area = _positive(area_sqm, "area_sqm")
+        fee = _BASE_FEES[permit_type] + area * Decimal("2.00")
+        return fee.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return permit_fee(permit_type, area_sqm, days)
+
+
+def legacy_date(iso: str | None) -> str | None:
+    """A date as the "old" release wrote it in its answers (``2026/01/31``); the database keeps ISO dates."""
+    return iso.replace("-", "/") if iso else iso
+
+
 def _positive(value: Decimal | None, name: str) -> Decimal:
     if value is None or value <= 0:
         raise RuleViolation(f"invalid_{name}", f"{name} must be a positive number for this permit type")

@@ -21,12 +21,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--weaknesses", default=",".join(WEAKNESSES), help="comma-separated deliberate flaws ('' for none)"
     )
+    parser.add_argument(
+        "--version", choices=("old", "new"), default="new", help="release to serve ('old': the predecessor)"
+    )
     args = parser.parse_args(argv)
     weaknesses = frozenset(w for w in args.weaknesses.split(",") if w)
     unknown = weaknesses - set(WEAKNESSES)
     if unknown:
         parser.error(f"unknown weaknesses: {', '.join(sorted(unknown))}")
-    app = create_app(args.db, weaknesses)
+    app = create_app(args.db, weaknesses, args.version)
     config = uvicorn.Config(
         app,
         log_level="warning",

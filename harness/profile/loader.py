@@ -13,7 +13,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
@@ -74,7 +74,7 @@ def load_profile(path: Path, environ: Mapping[str, str] | None = None) -> Loaded
     issues = _duplicate_suites(list(enumerate(profile.suites)), source) + _scope_issues(profile.target, source)
     if issues:
         raise ProfileError(issues, source=source)
-    option_secrets = _auth_in_options(source.data)
+    option_secrets = _auth_in_options(source.data) | _url_passwords_in_options(source.data)
     source.secret_paths.update(option_secrets)
     resolved = _redacted_dump(profile, source)
     digest = hashlib.sha256(json.dumps(resolved, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -297,6 +297,30 @@ def _auth_in_options(data: object, path: KeyPath = ()) -> dict[KeyPath, str]:
     elif isinstance(data, list):
         for index, item in enumerate(data):
             found |= _auth_in_options(item, (*path, index))
+    return found
+
+
+_URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@:\s]*:(?P<password>[^@/\s]+)@")
+
+
+def _url_passwords_in_options(data: object, path: KeyPath = ()) -> dict[KeyPath, str]:
+    """Passwords inside URLs in suites' options (``kind: parallel-run`` databases,
+    ``postgresql://user:password@host/db``): the whole URL is redacted in the resolved profile, the password
+    wherever it appears."""
+    found: dict[KeyPath, str] = {}
+    if not path:
+        suites = data.get("suites") if isinstance(data, dict) else None
+        return _url_passwords_in_options(suites, ("suites",)) if isinstance(suites, list) else {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found |= _url_passwords_in_options(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            found |= _url_passwords_in_options(item, (*path, index))
+    elif isinstance(data, str) and len(path) > 2 and path[2] == "options":
+        match = _URL_PASSWORD.match(data)
+        if match:
+            found[path] = unquote(match.group("password"))
     return found
 
 

@@ -87,6 +87,10 @@ class DemoTarget(Strict):
     """
 
     weaknesses: list[str] | Literal["all", "none"] = "all"
+    # which release of the demo runs: "new" is today's service; "old" is its predecessor, for parallel-run
+    # suites (docs/parallel-run.md): due dates as 2026/01/31 and the construction fee without the reduced
+    # rate beyond 1000 m²
+    version: Literal["old", "new"] = "new"
 
 
 class Target(Strict):

@@ -290,6 +290,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the answer ({answer}) means neither allowed nor denied",
     ),
     "skip.access.cut_short": ("未运行：检查被提前停止", "not run: the check was cut short"),
+    # --- parallel run (harness/runners/parallel/) ---
+    "setup.parallel-run.requests": ("请求集无法使用：{problem}", "the request set cannot be used: {problem}"),
+    "setup.parallel-run.system": (
+        "{system} 系统无法使用：{problem}",
+        "the {system} system cannot be used: {problem}",
+    ),
+    "setup.parallel-run.no_candidate": (
+        "未给出 candidate（新系统），且配置文件的被测系统没有可用的地址",
+        "no candidate (new system) given, and the profile's target has no usable base_url",
+    ),
+    "setup.parallel-run.database": (
+        "{system} 系统的数据库 {url} {problem}",
+        "the {system} system's database {url} {problem}",
+    ),
+    "note.parallel.replay": (
+        "将 {source} 中的 {requests} 个请求同时发往旧系统（{primary}）和新系统（{candidate}），逐字段比较应答",
+        "{requests} requests of {source} replayed against the old system ({primary}) and the new system "
+        "({candidate}), answers compared field by field",
+    ),
+    "note.parallel.har": (
+        "HAR 文件：重放来源 {origin} 的 {used} 个请求，跳过其他来源的 {skipped} 个",
+        "HAR file: {used} requests of {origin} replayed, {skipped} of other origins skipped",
+    ),
+    "note.parallel.openapi": (
+        "OpenAPI 文档：生成 {used} 个 GET 请求；{skipped} 个操作因参数没有示例值而跳过",
+        "OpenAPI document: {used} GET requests derived; {skipped} operations skipped (a parameter without an "
+        "example value)",
+    ),
+    "note.parallel.capped": (
+        "请求集共 {total} 个请求，按 max_requests 只重放前 {limit} 个",
+        "the request set has {total} requests; only the first {limit} were replayed (max_requests)",
+    ),
+    "note.parallel.noise": (
+        "第二个旧系统实例（{secondary}）与旧系统之间有 {fields} 个字段不同：这些字段视为噪声，不计为差异",
+        "a second old instance ({secondary}) differed from the old system in {fields} fields: these are noise "
+        "and not counted as mismatches",
+    ),
+    "note.parallel.no_secondary": (
+        "未配置第二个旧系统实例：所有差异均计入，未做噪声过滤",
+        "no second old instance (secondary): every difference counts, none is filtered as noise",
+    ),
+    "note.parallel.data": (
+        "数据一致性：对旧系统数据库 {primary} 和新系统数据库 {candidate} 的 {tables} 张表执行相同的 SQL 检查",
+        "data consistency: the same SQL checks of {tables} tables on the old system's database {primary} and "
+        "the new system's database {candidate}",
+    ),
     "skip.security.cut_short": ("未运行：扫描被提前停止", "not run: the scan was cut short"),
     "skip.security.not_requested": ("扫描引擎未请求该接口", "the scan engine did not request it"),
     "skip.zap.status": ("ZAP 报告的状态：{status}（引擎原文）", "ZAP: {status}"),

@@ -37,9 +37,19 @@ def unknown_weaknesses(chosen: list[str] | str) -> list[tuple[int, str]]:
     ]
 
 
+def demo_database(workdir: Path) -> Path:
+    """The SQLite file of the demo started in ``workdir`` (parallel-run data checks read it)."""
+    return workdir / "demo.sqlite"
+
+
 @contextmanager
-def demo_target(workdir: Path, weaknesses: tuple[str, ...], startup_timeout: float = 30.0) -> Iterator[str]:
+def demo_target(
+    workdir: Path, weaknesses: tuple[str, ...], startup_timeout: float = 30.0, version: str = "new"
+) -> Iterator[str]:
     """Serve the demo on 127.0.0.1 with a fresh SQLite database in ``workdir``; yields its base URL.
+
+    ``version`` picks the release ("new": today's service; "old": its predecessor, see
+    :data:`harness.demo.domain.VERSIONS`). The database is :func:`demo_database` of ``workdir``.
 
     The listening socket is bound here and inherited by the server, so the port is known before the
     server starts and no other process can take it in between.
@@ -57,9 +67,11 @@ def demo_target(workdir: Path, weaknesses: tuple[str, ...], startup_timeout: flo
     argv = [
         sys.executable, "-m", "harness.demo",
         "--fd", str(listener.fileno()),
-        "--db", str(workdir / "demo.sqlite"),
+        "--db", str(demo_database(workdir)),
         "--weaknesses", ",".join(weaknesses),
     ]  # fmt: skip
+    if version != "new":
+        argv += ["--version", version]
     with log_path.open("wb") as log, listener:
         child = ChildProcess(argv, stdout=log, stderr=log, pass_fds=[listener.fileno()])
         listener.close()  # the child holds its own copy

@@ -323,3 +323,26 @@ def test_secrets_in_basic_auth_and_the_base_url_query_are_known(write_profile: C
     loaded = load_profile(path, {"K": "v4lue", "PW": "pa55word"})
     assert {"q-v4lue", "qa:pa55word", "pa55word"} <= loaded.secrets
     assert "2" not in loaded.secrets
+
+
+def test_passwords_in_urls_inside_suite_options_are_secrets(write_profile: Callable[..., Path]) -> None:
+    path = write_profile(
+        """\
+        project: {name: P}
+        target: {base_url: "http://127.0.0.1:8080"}
+        suites:
+          - name: parallel
+            kind: parallel-run
+            options:
+              primary: {base_url: "http://127.0.0.1:8081"}
+              requests: /dev/null
+              data:
+                primary: "postgresql://app:s3cr%40t-pw@db.internal/permits"
+                candidate: sqlite:///new.sqlite
+                tables: [{table: users}]
+        """
+    )
+    loaded = load_profile(path, {})
+    data = loaded.resolved["suites"][0]["options"]["data"]  # type: ignore[index]
+    assert data["primary"] == "***" and data["candidate"] == "sqlite:///new.sqlite"
+    assert "s3cr@t-pw" in loaded.secrets and "app" not in loaded.secrets

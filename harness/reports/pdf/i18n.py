@@ -404,6 +404,42 @@ TEXT: dict[str, tuple[str, str]] = {
         "另有 {count} 行未列出，详见 run.json 与 summary.json。",
         "{count} more rows: see run.json and summary.json.",
     ),
+    # --- parallel run (issue 21: old and new system side by side, harness/reports/pdf/sections/parallel.py) ---
+    "kind_parallel-run": ("新旧系统并行运行", "Parallel run"),
+    "par_summary": (
+        "重放 {requests} 个请求：{mismatches} 个请求的应答在新旧系统之间不同（差异率 {rate}），共 {fields} 个字段不同；"
+        "{noise} 个噪声字段（两个旧系统实例之间也不同）和 {ignored} 个按规则忽略的字段不计入。",
+        "{requests} requests replayed: the answers of {mismatches} differ between the old and the new system "
+        "(mismatch rate {rate}), {fields} fields in all; {noise} noise fields (differing between the two old "
+        "instances too) and {ignored} fields ignored by rules are not counted.",
+    ),
+    "par_mismatches": ("差异字段（旧系统 → 新系统）", "Differing fields (old → new system)"),
+    "par_request": ("请求", "Request"),
+    "par_field": ("字段", "Field"),
+    "par_old": ("旧系统的值", "Old value"),
+    "par_new": ("新系统的值", "New value"),
+    "par_no_mismatch": ("新旧系统的应答没有差异。", "The old and the new system answered alike."),
+    "par_noise": ("噪声字段（两个旧系统实例之间不同，不计入差异）", "Noise fields (differ between the two old instances; not counted)"),
+    "par_noise_requests": ("出现于请求数", "In requests"),
+    "par_ignored": ("按规则忽略的不同字段", "Differing fields ignored by rules"),
+    "par_rule": ("规则 / 理由", "Rule / reason"),
+    "par_data": ("数据一致性检查（按表）", "Data consistency checks (per table)"),
+    "par_table": ("表", "Table"),
+    "par_check": ("检查项", "Check"),
+    "par_result": ("结果", "Result"),
+    "par_equal": ("一致", "consistent"),
+    "par_differs": ("不一致", "differs"),
+    "par_query_failed": ("查询失败", "query failed"),
+    "par_keys": ("不一致的行（键）：{keys}", "Rows that differ (key): {keys}"),
+    "par_more": (
+        "另有 {count} 行未列出，详见 run.json 与原始文件 parallel-run.json。",
+        "{count} more rows: see run.json and the raw file parallel-run.json.",
+    ),
+    "par_cut_note": (
+        "以“… (N chars)”结尾的值过长，已截断，N 为原长度（套件选项 excerpt 决定保留的字符数）。",
+        "Values ending in “… (N chars)” were too long and are cut; N is the full length (the suite's option "
+        "excerpt sets how much is kept).",
+    ),
     # --- performance section (issue 4: Locust runs, JMeter JTL and Locust CSV imports) ---
     "perf_requests": ("请求总数", "Requests"),
     "perf_failures": ("失败请求", "Failed"),
