@@ -87,6 +87,9 @@ class DemoTarget(Strict):
     """
 
     weaknesses: list[str] | Literal["all", "none"] = "all"
+    metrics: bool = Field(
+        default=False, description="serve Prometheus metrics at /metrics (request counts, a latency histogram)"
+    )
 
 
 class Target(Strict):

@@ -21,7 +21,7 @@ class Dimension(StrEnum):
     COUNT = "count"  # plain number
 
 
-_TIME = re.compile(r"^(p\d{1,2}(\.\d+)?|avg|average|mean|min|max|median)$|(^|_)(duration|time)$")
+_TIME = re.compile(r"^(p\d{1,2}(\.\d+)?|avg|average|mean|min|max|median)$|(^|_)(duration|time|latency)$")
 _RATIO = re.compile(r"(^|_)(rate|ratio|coverage)$")
 _RATE = re.compile(r"(^|_)rps$|_per_s$")
 

@@ -43,7 +43,12 @@ def open_target(target: Target, workdir: Path) -> Iterator[OpenTarget]:
             version_path = version_path or "/version"
             try:
                 base_url = stack.enter_context(
-                    demo_target(workdir, demo_weaknesses(target.demo.weaknesses), target.startup_timeout)
+                    demo_target(
+                        workdir,
+                        demo_weaknesses(target.demo.weaknesses),
+                        target.startup_timeout,
+                        metrics=target.demo.metrics,
+                    )
                 )
             except HarnessError as exc:
                 problem = str(exc)

@@ -38,8 +38,11 @@ def unknown_weaknesses(chosen: list[str] | str) -> list[tuple[int, str]]:
 
 
 @contextmanager
-def demo_target(workdir: Path, weaknesses: tuple[str, ...], startup_timeout: float = 30.0) -> Iterator[str]:
+def demo_target(
+    workdir: Path, weaknesses: tuple[str, ...], startup_timeout: float = 30.0, *, metrics: bool = False
+) -> Iterator[str]:
     """Serve the demo on 127.0.0.1 with a fresh SQLite database in ``workdir``; yields its base URL.
+    ``metrics``: the demo also serves Prometheus metrics at ``/metrics``.
 
     The listening socket is bound here and inherited by the server, so the port is known before the
     server starts and no other process can take it in between.
@@ -60,6 +63,8 @@ def demo_target(workdir: Path, weaknesses: tuple[str, ...], startup_timeout: flo
         "--db", str(workdir / "demo.sqlite"),
         "--weaknesses", ",".join(weaknesses),
     ]  # fmt: skip
+    if metrics:
+        argv.append("--metrics")
     with log_path.open("wb") as log, listener:
         child = ChildProcess(argv, stdout=log, stderr=log, pass_fds=[listener.fileno()])
         listener.close()  # the child holds its own copy
