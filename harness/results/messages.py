@@ -355,12 +355,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "setup.monitoring.window": ("无法确定时间窗口：{reason}", "no window to measure over: {reason}"),
     "setup.monitoring.none_measured": (
-        "{count} 个 SLI 均未测得：{reasons}",
-        "none of the {count} SLIs could be measured: {reasons}",
+        "{count} 个 SLI 均未测得（{names}），SLO 无法评估；各自的原因见下",
+        "none of the {count} SLIs could be measured ({names}), so the SLOs cannot be judged",
     ),
     "setup.monitoring.some_unmeasured": (
-        "{count} 个 SLI 中有 {unmeasured} 个未测得，SLO 无法完整评估：{reasons}",
-        "{unmeasured} of {count} SLIs not measured, so the SLOs cannot be judged: {reasons}",
+        "{count} 个 SLI 中有 {unmeasured} 个未测得（{names}），SLO 无法完整评估；各自的原因见下",
+        "{unmeasured} of {count} SLIs not measured ({names}), so the SLOs cannot be judged",
     ),
     "note.monitoring.clamped": (
         "时间窗口从本机 Prometheus 首次抓取被测系统的时间 {first} 开始（此前没有数据）",

@@ -328,7 +328,9 @@ def _result(
         status = SuiteStatus.ERROR
         reasons = "; ".join(f"{c.name}: {c.message}" for c in cases if c.status is CaseStatus.ERROR)
         key = "setup.monitoring.none_measured" if measured == 0 else "setup.monitoring.some_unmeasured"
-        error = str(message(key, count=len(options.slis), unmeasured=len(unmeasured), reasons=reasons))
+        why = message(key, count=len(options.slis), unmeasured=len(unmeasured), names=", ".join(unmeasured))
+        error = f"{why}: {reasons}"
+        notes.insert(0, why)
     else:
         status = SuiteStatus.PASSED
     return SuiteResult(
