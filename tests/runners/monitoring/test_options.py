@@ -21,7 +21,8 @@ def options(**changes: Any) -> MonitoringOptions:
 
 
 @pytest.mark.parametrize(
-    ("text", "seconds"), [("7d", 604800.0), ("1h30m", 5400.0), ("90s", 90.0), ("500ms", 0.5), ("2w", 1209600.0), (30, 30.0)]
+    ("text", "seconds"),
+    [("7d", 604800.0), ("1h30m", 5400.0), ("90s", 90.0), ("500ms", 0.5), ("2w", 1209600.0), (30, 30.0)],
 )
 def test_durations(text: object, seconds: float) -> None:
     assert parse_duration(text) == seconds
@@ -29,7 +30,7 @@ def test_durations(text: object, seconds: float) -> None:
 
 @pytest.mark.parametrize("text", ["7 days", "d7", "1y", "401d"])
 def test_bad_durations_say_what_is_wanted(text: str) -> None:
-    with pytest.raises(ValueError, match="duration|400 days"):
+    with pytest.raises(ValueError, match=r"duration|400 days"):
         parse_duration(text)
 
 

@@ -140,7 +140,9 @@ def test_an_sli_prometheus_cannot_answer_with_one_number_is_not_measured_and_nev
     assert suite["metrics"]["sli.requests"] == 28 and "sli.empty_rate" not in suite["metrics"]
     reasons = {case["name"]: case["message"] for case in suite["cases"]}
     assert "no series" in reasons["empty_rate"] and "or vector(0)" in reasons["empty_rate"]
-    assert re.search(r"returned \d+ series \(\{route=\"/api/admin/users\"\}; .* more\) where one number", reasons["several"])
+    assert re.search(
+        r"returned \d+ series \(\{route=\"/api/admin/users\"\}; .* more\) where one number", reasons["several"]
+    )
     assert "HTTP 400, bad_data" in reasons["broken"] and "parse error" in reasons["broken"]
     assert "NaN" in reasons["idle_latency"]
     assert all(c.outcome.value == "error" for c in outcome.run.criteria)  # nothing passes on no value
@@ -160,7 +162,9 @@ def test_a_prometheus_that_does_not_answer_or_is_outside_the_scope(
     profile = write_profile(profile_text(outside, {"last": "5m"}, {"p95_latency": P95}, []), "outside.yaml")
     validated = run_cli("validate", str(profile))
     assert validated.code == 2
-    assert "prometheus.url" in validated.stdout + validated.stderr and "127.0.0.2" in validated.stdout + validated.stderr
+    assert (
+        "prometheus.url" in validated.stdout + validated.stderr and "127.0.0.2" in validated.stdout + validated.stderr
+    )
 
 
 def test_an_earlier_suite_that_is_not_in_the_run_has_no_window(

@@ -14,7 +14,10 @@ PLAIN = Sli(query="q")
 
 def vector(*values: str, labels: tuple[dict[str, str], ...] = ()) -> dict[str, Any]:
     names = labels or tuple({} for _ in values)
-    return {"resultType": "vector", "result": [{"metric": m, "value": [1.0, v]} for m, v in zip(names, values, strict=True)]}
+    return {
+        "resultType": "vector",
+        "result": [{"metric": m, "value": [1.0, v]} for m, v in zip(names, values, strict=True)],
+    }
 
 
 def test_one_series_is_the_value() -> None:

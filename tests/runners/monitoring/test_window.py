@@ -27,7 +27,10 @@ EARLIER = (ran("smoke", 0, 10), ran("load", 12, 72, SuiteStatus.FAILED), ran("sc
 def test_an_earlier_suite_gives_its_own_start_and_end() -> None:
     span = resolve(Window(suite="load"), EARLIER, NOW)
     assert (span.start, span.end, span.seconds, span.source) == (
-        T0 + timedelta(seconds=12), T0 + timedelta(seconds=72), 60.0, "suite load"
+        T0 + timedelta(seconds=12),
+        T0 + timedelta(seconds=72),
+        60.0,
+        "suite load",
     )
 
 
@@ -47,7 +50,11 @@ def test_last_ends_now_and_fixed_times_are_taken_as_they_are() -> None:
     [
         (Window(suite="later"), EARLIER, "did not run before this one in this run (ran before: smoke, load, scan)"),
         (Window(suite="load"), (), "ran before: none"),
-        (Window(suite="load"), (SuiteResult(name="load", kind="performance", status=SuiteStatus.SKIPPED),), "status skipped"),
+        (
+            Window(suite="load"),
+            (SuiteResult(name="load", kind="performance", status=SuiteStatus.SKIPPED),),
+            "status skipped",
+        ),
     ],
 )
 def test_a_suite_that_did_not_run_before_has_no_window(
