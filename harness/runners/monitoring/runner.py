@@ -55,8 +55,8 @@ class MonitoringRunner(RunnerBase):
         return options.prometheus.start == "local"  # a running Prometheus is asked even when the target is down
 
     def gate_notes(self, options: BaseModel) -> tuple[str, ...]:
-        return ("an SLI Prometheus cannot answer with one number (no series, several, NaN) is not measured and "
-                "never passes: the suite fails (error when none is measured)",)  # fmt: skip
+        return ("an SLI Prometheus cannot answer with one number (no series, several, NaN, a refused query) is not "
+                "measured and never passes: the suite is error with the reason",)  # fmt: skip
 
     def preflight(self, options: BaseModel, context: PreflightContext) -> list[OptionIssue]:
         assert isinstance(options, MonitoringOptions)
