@@ -64,6 +64,7 @@ class PrometheusApi:
     def __init__(self, url: str, scope: Scope, timeout: float, headers: Mapping[str, str] | None = None) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
+        self.headers = dict(headers or {})  # may hold a credential: never logged or stored
         self._session = ScopedSession(self.url, scope, timeout, dict(headers or {}), True)
 
     def close(self) -> None:

@@ -119,8 +119,11 @@ class MonitoringRunner(RunnerBase):
                 notes += [message("note.monitoring.warning", name=name, warning=w) for w in record.get("warnings", ())]
             version = _version(api)
         evidence = {"prometheus": api.url, "window": _span_json(span), "slis": records}
+        redactor = ctx.redactor.with_secrets(
+            [*api.headers.values(), *(v.rpartition(" ")[2] for v in api.headers.values())]
+        )
         (ctx.raw_dir / EVIDENCE).write_text(
-            ctx.redactor.redact(json.dumps(evidence, ensure_ascii=False, indent=1)), encoding="utf-8"
+            redactor.redact(json.dumps(evidence, ensure_ascii=False, indent=1)), encoding="utf-8"
         )
         return _result(suite, self.kind, options, span, readings, notes, cancelled, version)
 

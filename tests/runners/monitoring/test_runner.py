@@ -28,6 +28,7 @@ CLIENT_ERRORS = (
     '- (sum(http_requests_total{status=~"4.."} offset $window) or vector(0))'
 )
 P95 = "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[$window])))"
+AUTH = {"type": "bearer", "token": "prom-Secret-token-77"}  # Prometheus ignores it; the harness must hide it
 SCHEMA = Path(__file__).resolve().parents[2] / "data" / "schemas" / "junit.xsd"
 
 
@@ -51,7 +52,12 @@ def traffic(prometheus: PrometheusServer) -> tuple[float, float]:
 
 
 def profile_text(
-    prometheus: PrometheusServer, window: dict[str, Any], slis: dict[str, str], criteria: list[str], **extra: Any
+    prometheus: PrometheusServer,
+    window: dict[str, Any],
+    slis: dict[str, str],
+    criteria: list[str],
+    auth: dict[str, str] | None = None,
+    **extra: Any,
 ) -> str:
     """The profile as JSON (which is YAML)."""
     profile = {
@@ -61,7 +67,7 @@ def profile_text(
             {
                 "name": "slo",
                 "kind": "monitoring",
-                "options": {"prometheus": {"url": prometheus.url}, "window": window, "slis": slis},
+                "options": {"prometheus": {"url": prometheus.url, "auth": auth}, "window": window, "slis": slis},
                 "criteria": criteria,
             }
         ],
@@ -84,7 +90,7 @@ def test_slis_over_a_window_are_judged_and_compared_with_the_baseline(
     slis = {"requests": REQUESTS, "client_errors": CLIENT_ERRORS, "p95_latency": P95}
     criteria = ["sli.requests == 28", "sli.client_errors == 8", "sli.p95_latency < 1s",
                 "sli.p95_latency <= baseline.sli.p95_latency * 1000", "sli.client_errors > 8 : warn"]  # fmt: skip
-    profile = write_profile(profile_text(prometheus, window, slis, criteria, baseline="previous"))
+    profile = write_profile(profile_text(prometheus, window, slis, criteria, AUTH, baseline="previous"))
     history = tmp_path / "history.sqlite"
     first = run_profile(profile, out_dir=tmp_path / "reports", history=history)
     suite = suite_of(first.run_dir)
@@ -113,6 +119,11 @@ def test_slis_over_a_window_are_judged_and_compared_with_the_baseline(
     pdf = "".join(page.extract_text() or "" for page in PdfReader(first.run_dir / "report.pdf").pages)
     for part in ("监控 SLO", "查询（按发送时）", "p95_latency", "histogram_quantile", "sli.requests == 28", "满足"):
         assert part in pdf, part
+
+    # the credential sent to Prometheus is in no file of the run
+    for path in first.run_dir.rglob("*"):
+        assert not path.is_file() or b"prom-Secret-token-77" not in path.read_bytes(), path
+    assert b"prom-Secret-token-77" not in history.read_bytes()
 
     # the second run has a baseline: the relative objective is judged on it
     second = run_profile(profile, out_dir=tmp_path / "reports", history=history)
