@@ -375,6 +375,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "套件 {suite} 没有运行（状态 {status}），没有时间窗口",
         "suite {suite} did not run (status {status}): it has no window",
     ),
+    "monitoring.window_before_local": (
+        "时间窗口在本机 Prometheus 开始抓取（{first}）之前就已结束，它没有该窗口的数据",
+        "the window ended before the local Prometheus first scraped the target ({first}): it has no data for it",
+    ),
     "monitoring.window_empty": ("套件 {suites} 的时间窗口为空", "the window of suites {suites} is empty"),
     "monitoring.empty": (
         "查询结果为空（没有任何时间序列）：空结果不是数值；若“没有”即表示 0，请在查询中写明 or vector(0)",

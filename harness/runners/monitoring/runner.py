@@ -95,6 +95,9 @@ class MonitoringRunner(RunnerBase):
             _check_ready(api)
             if local is not None:
                 first = _parse_time(local.first_scrape)
+                if first is not None and span.end <= first:
+                    reason = message("monitoring.window_before_local", first=first.isoformat(timespec="seconds"))
+                    raise RunnerSetupError(message("setup.monitoring.window", reason=reason))
                 if first is not None and span.start < first:  # it has no data before: that is the window
                     span = Span(first, span.end, span.source)
                     notes.append(message("note.monitoring.clamped", first=first.isoformat(timespec="milliseconds")))

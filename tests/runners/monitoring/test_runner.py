@@ -6,6 +6,7 @@ several series, NaN, a Prometheus that does not answer, one outside the scope.""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,6 +20,16 @@ from prometheus_server import PrometheusServer
 from pypdf import PdfReader
 
 from harness import Verdict, run_profile
+from harness.cancel import CancelToken
+from harness.errors import RunnerSetupError
+from harness.profile.scope import Scope
+from harness.progress import QuietProgress
+from harness.redaction import Redactor
+from harness.runners.base import PreparedSuite, RunContext
+from harness.runners.monitoring.local import LocalPrometheus
+from harness.runners.monitoring.options import MonitoringOptions
+from harness.runners.monitoring.runner import MonitoringRunner
+from harness.target.handle import TargetHandle
 
 pytestmark = pytest.mark.slow
 
@@ -186,3 +197,27 @@ def test_an_earlier_suite_that_is_not_in_the_run_has_no_window(
     suite = suite_of(outcome.run_dir)
     assert suite["status"] == "error"
     assert "suite performance did not run before this one in this run (ran before: none)" in suite["error"]
+
+
+def test_a_window_that_ended_before_the_local_prometheus_started_is_refused(
+    prometheus: PrometheusServer, tmp_path: Path
+) -> None:
+    options = MonitoringOptions.model_validate(
+        {"prometheus": {"start": "local"}, "window": {"start": "2026-01-01T08:00:00+08:00", "end": "2026-01-01T09:00:00+08:00"},
+         "slis": {"p95_latency": P95}}
+    )  # fmt: skip
+    started = LocalPrometheus(
+        url=prometheus.url, scrape_url=f"{prometheus.target_url}/metrics", first_scrape="2026-11-30T01:02:03.123456789Z"
+    )
+    ctx = RunContext(
+        target=TargetHandle(name="demo", base_url=prometheus.target_url, scope=Scope(["127.0.0.1"])),
+        run_dir=tmp_path, raw_dir=tmp_path, base_dir=tmp_path, progress=QuietProgress(), cancel=CancelToken(),
+        redactor=Redactor([]), log=logging.getLogger("test"), companion=started,
+    )  # fmt: skip
+    suite = PreparedSuite(name="slo", kind="monitoring", options=options)
+    with pytest.raises(
+        RunnerSetupError, match=r"ended before the local Prometheus first scraped the target \(2026-11-30T01:02:03"
+    ):
+        MonitoringRunner("monitoring").run(suite, ctx)
+    with pytest.raises(RunnerSetupError, match="needs the run's target up"):
+        MonitoringRunner("monitoring").run(suite, RunContext(**{**ctx.__dict__, "companion": None}))

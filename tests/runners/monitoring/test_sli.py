@@ -59,7 +59,7 @@ def test_several_series_are_named_so_the_query_can_be_fixed() -> None:
 @pytest.mark.parametrize(("over", "expected"), [("max", 3.0), ("min", 1.0), ("avg", 2.0)])
 def test_a_range_is_reduced_over_its_finite_points(over: str, expected: float) -> None:
     points = [[1.0, "1"], [2.0, "NaN"], [3.0, "2"], [4.0, "3"]]
-    reading = read({"resultType": "matrix", "result": [{"metric": {}, "values": points}]}, Sli(query="q", over=over))  # type: ignore[arg-type]
+    reading = read({"resultType": "matrix", "result": [{"metric": {}, "values": points}]}, Sli(query="q", over=over))
     assert (reading.value, reading.points) == (expected, 3)
 
 
