@@ -107,7 +107,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Each SLI is a PromQL query that Prometheus answered with one number over the window below; the "
         "objectives are the suite's acceptance criteria (warning objectives do not decide the verdict).",
     ),
-    "monitoring_sli": ("SLI", "SLI"),
+    "monitoring_sli": ("指标（SLI）", "SLI"),
     "monitoring_query": ("查询（按发送时）", "Query (as sent)"),
     "monitoring_value": ("测得值", "Value"),
     "monitoring_objective": ("目标", "Objective"),
