@@ -10,7 +10,7 @@ import socket
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -145,15 +145,36 @@ def _suite_runs(plan: Plan, selected: set[str], run: RunResult, env: SuiteEnviro
         if needs_target:
             opened = stack.enter_context(open_target(plan.loaded.profile.target, env.rundir.path / "target"))
             env.writer.add_secrets(_credentials(opened.handle))
-            env = replace(env, opened=opened)
+            env = replace(env, opened=opened, companions=_companions(plan, selected, opened, stack))
             run = run.model_copy(update={"target": _target_info(opened, run.target)})
             yield run
         for planned in plan.suites:
-            result, criteria = run_suite(planned, env, selected=planned.suite.name in selected)
+            result, criteria = run_suite(planned, env, selected=planned.suite.name in selected, earlier=run.suites)
             if result.status is not SuiteStatus.SKIPPED:  # the status shown live is the judged one
                 env.progress.end_suite(result.name, result.status.value, headline(result))
             run = run.model_copy(update={"suites": (*run.suites, result), "criteria": (*run.criteria, *criteria)})
             yield run
+
+
+def _companions(plan: Plan, selected: set[str], opened: OpenTarget, stack: ExitStack) -> dict[str, object]:
+    """Start what the selected suites need running as long as the target runs (``RunnerBase.companion``:
+    a local Prometheus scraping it); ``stack`` stops them with the target. One that raises is kept as the
+    exception: its suite becomes ``error`` with it, the others run."""
+    started: dict[str, object] = {}
+    if opened.problem:
+        return started
+    for planned in plan.suites:
+        hook = getattr(planned.runner, "companion", None)
+        if planned.suite.name not in selected or hook is None:
+            continue
+        try:
+            manager = hook(planned.suite.options, opened.handle)
+            if manager is not None:
+                started[planned.suite.name] = stack.enter_context(manager)
+        except Exception as exc:  # a plug-in's bug must not stop the run
+            log.error("suite %s: its companion did not start:\n%s", planned.suite.name, traceback.format_exc())
+            started[planned.suite.name] = exc
+    return started
 
 
 def _credentials(handle: TargetHandle) -> list[str]:
@@ -222,18 +243,24 @@ class SuiteEnvironment:
     writer: EvidenceWriter
     environ: dict[str, str]
     history: RunHistory
+    companions: Mapping[str, object] = field(default_factory=dict)  # by suite: what RunnerBase.companion yielded
 
     def target_handle(self) -> TargetHandle:
         return self.opened.handle if self.opened is not None else self.declared
 
 
 def run_suite(
-    planned: PlannedSuite, env: SuiteEnvironment, *, selected: bool = True
+    planned: PlannedSuite,
+    env: SuiteEnvironment,
+    *,
+    selected: bool = True,
+    earlier: tuple[SuiteResult, ...] = (),
 ) -> tuple[SuiteResult, list[CriterionResult]]:
     """One suite through the pipeline: run by its runner (or ``error``/``skipped`` with the reason), its
     times, ``duration``, artifacts and redaction added, its criteria (or its kind's defaults) judged —
-    baselines from ``env.history`` — and its status ``failed`` where a blocking criterion failed."""
-    result = _run_one(planned, selected, env)
+    baselines from ``env.history`` — and its status ``failed`` where a blocking criterion failed.
+    ``earlier``: the results of the suites that ran before it in the run (``ctx.earlier``)."""
+    result = _run_one(planned, selected, env, earlier)
     criteria = _criteria_for(planned, result, env.history)
     return mark_judged(result, criteria), criteria
 
@@ -243,7 +270,9 @@ def _declared_target(loaded: LoadedProfile) -> TargetHandle:
     return TargetHandle(name=target.name, base_url=target.base_url or "", scope=Scope(target.effective_scope()))
 
 
-def _run_one(planned: PlannedSuite, is_selected: bool, env: SuiteEnvironment) -> SuiteResult:
+def _run_one(
+    planned: PlannedSuite, is_selected: bool, env: SuiteEnvironment, earlier: tuple[SuiteResult, ...] = ()
+) -> SuiteResult:
     suite = planned.suite
     opened, rundir, cancel, progress, writer = env.opened, env.rundir, env.cancel, env.progress, env.writer
     skipped = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.SKIPPED)
@@ -261,7 +290,7 @@ def _run_one(planned: PlannedSuite, is_selected: bool, env: SuiteEnvironment) ->
             name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=str(unusable), notes=(unusable,)
         )
     else:
-        result = _call_runner(planned, env)
+        result = _call_runner(planned, env, earlier)
     finished = datetime.now(UTC)
     raw = rundir.path / "raw" / suite.name
     if raw.is_dir():
@@ -298,9 +327,12 @@ def _target_problem(opened: OpenTarget | None) -> Message | None:
     return message("note.target_stopped_answering", reason=down) if down else None
 
 
-def _call_runner(planned: PlannedSuite, env: SuiteEnvironment) -> SuiteResult:
+def _call_runner(planned: PlannedSuite, env: SuiteEnvironment, earlier: tuple[SuiteResult, ...] = ()) -> SuiteResult:
     suite = planned.suite
     error = SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR)
+    companion = env.companions.get(suite.name)
+    if isinstance(companion, Exception):
+        return error.model_copy(update={"error": f"what the suite needs could not start: {companion!r}"})
     try:
         raw_dir = env.rundir.raw_dir(suite.name)
     except OSError as exc:
@@ -315,6 +347,8 @@ def _call_runner(planned: PlannedSuite, env: SuiteEnvironment) -> SuiteResult:
         redactor=env.writer.redactor,
         log=log.getChild(suite.name),
         environ=env.environ,
+        earlier=earlier,
+        companion=companion,
     )
     try:
         return planned.runner.run(suite, ctx)

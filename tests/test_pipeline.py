@@ -5,11 +5,20 @@ short), one had not (INCOMPLETE, with its partial value in the report)."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
+from pydantic import BaseModel, ConfigDict
+
+from harness.pipeline import execute
+from harness.plan import make_plan
+from harness.profile.loader import load_profile
+from harness.results.model import SuiteResult, SuiteStatus
+from harness.runners.base import PreparedSuite, RunContext, RunnerBase
+from harness.target.handle import TargetHandle
 
 
 def pdftotext(path: Path) -> str:
@@ -58,3 +67,62 @@ def test_suites_cut_short_are_judged_on_what_they_gathered(
     row = next(line for line in report.splitlines() if line.lstrip().startswith("clean") and ">= 100%" in line)
     assert "100 %" in row and "not final" in row  # the partial value, not "—"
     assert "failed (and stopped early)" in report
+
+
+class _Nothing(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Watching(RunnerBase):
+    """A runner with a companion: records when it starts and stops, and what each suite saw."""
+
+    options_model: ClassVar[type[BaseModel]] = _Nothing
+    events: ClassVar[list[str]] = []
+
+    def metric_names(self, options: BaseModel) -> frozenset[str]:
+        return frozenset({"earlier"})
+
+    @contextmanager
+    def _started(self, target: TargetHandle) -> Iterator[str]:
+        self.events.append(f"start {target.base_url}")
+        yield f"companion of {self.kind}"
+        self.events.append("stop")
+
+    def companion(self, options: BaseModel, target: TargetHandle) -> AbstractContextManager[object] | None:
+        if self.kind == "broken":
+            raise RuntimeError("cannot start")
+        return self._started(target)
+
+    def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
+        self.events.append(f"run {suite.name}: {ctx.companion} after {[s.name for s in ctx.earlier]}")
+        assert all(s.started is not None and s.finished is not None for s in ctx.earlier)
+        return SuiteResult(
+            name=suite.name, kind=self.kind, status=SuiteStatus.PASSED, metrics={"earlier": len(ctx.earlier)}
+        )
+
+
+def test_companions_live_as_long_as_the_target_and_suites_see_the_earlier_ones(
+    demo_url: str, write_profile: Callable[..., Path], tmp_path: Path
+) -> None:
+    profile = write_profile(f"""
+        project: {{name: companions}}
+        target: {{base_url: "{demo_url}", scope: [127.0.0.1]}}
+        suites:
+          - {{name: first, kind: watching, criteria: ["earlier == 0"]}}
+          - {{name: second, kind: broken}}
+          - {{name: third, kind: watching, criteria: ["earlier == 2"]}}
+        """)  # fmt: skip
+    _Watching.events.clear()
+    plan = make_plan(load_profile(profile), {"watching": _Watching("watching"), "broken": _Watching("broken")})
+    outcome = execute(
+        plan, selected={"first", "second", "third"}, out_dir=tmp_path / "runs", history=tmp_path / "h.sqlite"
+    )
+    statuses = {s.name: s.status for s in outcome.run.suites}
+    assert statuses == {"first": SuiteStatus.PASSED, "second": SuiteStatus.ERROR, "third": SuiteStatus.PASSED}
+    assert "cannot start" in outcome.run.suites[1].error
+    assert _Watching.events == [
+        f"start {demo_url}", f"start {demo_url}",  # both companions, before the first suite
+        "run first: companion of watching after []",
+        "run third: companion of watching after ['first', 'second']",
+        "stop", "stop",  # with the target, after the last suite
+    ]  # fmt: skip

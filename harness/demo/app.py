@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harness.demo import domain
 from harness.demo.domain import PermitType, Role, RuleViolation, Status
+from harness.demo.metrics import DemoMetrics, MetricsMiddleware
 from harness.demo.portal import portal_router
 from harness.demo.store import Store, User
 from harness.demo.weaknesses import WEAKNESSES
@@ -122,11 +123,18 @@ def _application_json(row: sqlite3.Row, role: Role, old: bool = False) -> dict[s
 
 
 def create_app(
-    db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES), release: str = "new"
+    db_path: Path,
+    weaknesses: frozenset[str] = frozenset(WEAKNESSES),
+    release: str = "new",
+    *,
+    metrics: bool = False,
 ) -> FastAPI:
     """Build the service around a SQLite file; ``weaknesses`` selects the deliberate flaws, ``release`` the
     version ("new": today's service; "old": its predecessor, with due dates as ``2026/01/31`` and the
-    construction fee without the reduced rate beyond 1000 m² — docs/parallel-run.md)."""
+    construction fee without the reduced rate beyond 1000 m² — docs/parallel-run.md).
+
+    ``metrics`` counts and times the requests and serves them at ``/metrics`` (harness/demo/metrics.py).
+    """
     store = Store(db_path)
     old = release == "old"
     service_version = OLD_SERVICE_VERSION if old else SERVICE_VERSION
@@ -141,6 +149,9 @@ def create_app(
         description="行政许可网上申请服务 — demo target of acceptance-harness. Do not deploy.",
     )
     app.state.store = store
+    demo_metrics = DemoMetrics() if metrics else None
+    if demo_metrics is not None:  # added first, so it sits inside the headers middleware: /metrics gets them too
+        app.add_middleware(MetricsMiddleware, metrics=demo_metrics)
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -311,4 +322,6 @@ def create_app(
         return [{"username": u.username, "display_name": u.display_name, "role": u.role.value} for u in store.users()]
 
     app.include_router(portal_router(store, weaknesses))
+    if demo_metrics is not None:
+        demo_metrics.initialise(app.routes)
     return app

@@ -24,12 +24,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--version", choices=("old", "new"), default="new", help="release to serve ('old': the predecessor)"
     )
+    parser.add_argument(
+        "--metrics", action="store_true", help="count and time requests, serve them at /metrics (Prometheus)"
+    )
     args = parser.parse_args(argv)
     weaknesses = frozenset(w for w in args.weaknesses.split(",") if w)
     unknown = weaknesses - set(WEAKNESSES)
     if unknown:
         parser.error(f"unknown weaknesses: {', '.join(sorted(unknown))}")
-    app = create_app(args.db, weaknesses, args.version)
+    app = create_app(args.db, weaknesses, args.version, metrics=args.metrics)
     config = uvicorn.Config(
         app,
         log_level="warning",

@@ -91,6 +91,9 @@ class DemoTarget(Strict):
     # suites (docs/parallel-run.md): due dates as 2026/01/31 and the construction fee without the reduced
     # rate beyond 1000 m²
     version: Literal["old", "new"] = "new"
+    metrics: bool = Field(
+        default=False, description="serve Prometheus metrics at /metrics (request counts, a latency histogram)"
+    )
 
 
 class Target(Strict):

@@ -71,6 +71,11 @@ def _finding_case(parent: etree._Element, suite: SuiteResult, finding: Finding) 
 def _suite_element(parent: etree._Element, suite: SuiteResult, criteria: list[CriterionResult]) -> None:
     cases = suite.cases
     element = etree.SubElement(parent, "testsuite", name=suite.name)
+    measured = sorted(name for name in suite.metrics if name.startswith("sli."))  # a monitoring suite's SLIs
+    if measured:
+        properties = etree.SubElement(element, "properties")
+        for name in measured:
+            etree.SubElement(properties, "property", name=name, value=f"{suite.metrics[name]:.6g}")
     counts = {status: sum(1 for c in cases if c.status is status) for status in CaseStatus}
     if suite.status is SuiteStatus.ERROR:
         # A suite that could not run shows as one errored case, so CI does not report it as green.

@@ -351,6 +351,114 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tries password lists against the target (not a scan)",
     ),
     "skip.security.excluded": ("匹配排除规则 {regex}", "matches exclude {regex!r}"),
+    # --- monitoring (harness/runners/monitoring/) ---
+    "note.monitoring.window": (
+        "SLI 由 Prometheus（{url}）在 {start} 至 {end}（{length}，{source}，两端各加 {padding}）的时间窗口内测得",
+        "SLIs measured by Prometheus at {url} over {start} to {end} ({length}: {source}, {padding} added at "
+        "each end)",
+    ),
+    "note.monitoring.local": (
+        "Prometheus 由本工具在本机启动，自被测系统启动起每 {interval} 抓取 {scrape_url}",
+        "Prometheus started by the harness on this machine, scraping {scrape_url} every {interval} since the "
+        "target started",
+    ),
+    "note.monitoring.not_measured": ("SLI {name} 未测得：{reason}", "SLI {name} not measured: {reason}"),
+    "note.monitoring.warning": ("Prometheus 对 SLI {name} 的警告：{warning}（原文）", "Prometheus warned about SLI {name}: {warning}"),
+    "setup.monitoring.outside_scope": (
+        "Prometheus 地址 {url} 不在被测系统的测试范围（target.scope）内：把它的主机加入 scope，或换用范围内的地址",
+        "Prometheus at {url} is outside the target's scope: add its host to target.scope or use one inside it",
+    ),
+    "setup.monitoring.unreachable": (
+        "无法访问 Prometheus（{url}）：{reason}（原文）；检查 prometheus.url 以及 Prometheus 是否在运行",
+        "Prometheus at {url} did not answer: {reason}; check prometheus.url and that Prometheus runs",
+    ),
+    "setup.monitoring.not_ready": (
+        "Prometheus（{url}）尚未就绪：/-/ready 应答 {answer}（原文）",
+        "Prometheus at {url} is not ready: /-/ready answered {answer}",
+    ),
+    "setup.monitoring.no_binary": (
+        "找不到程序 {binary}：安装 Debian 的 prometheus 软件包（以 root 运行 scripts/setup.sh 即会安装），或在 prometheus.binary 中给出路径",
+        "program {binary} not found: install Debian's prometheus package (scripts/setup.sh does as root) or give "
+        "its path in prometheus.binary",
+    ),
+    "setup.monitoring.local_failed": (
+        "本机 Prometheus 未能启动：{reason}（原文）",
+        "the local Prometheus did not start: {reason}",
+    ),
+    "setup.monitoring.no_local": (
+        "prometheus.start: local 需要被测系统在本次运行中可用（Prometheus 随被测系统一起启动）",
+        "prometheus start: local needs the run's target up: the local Prometheus starts with it",
+    ),
+    "setup.monitoring.scrape_failed": (
+        "Prometheus 无法抓取 {url}：{error}（原文）；被测系统须在该路径提供指标（演示系统：target.demo.metrics: true）",
+        "Prometheus could not scrape {url}: {error}; the target must serve metrics there (the demo does with "
+        "target.demo.metrics: true)",
+    ),
+    "setup.monitoring.no_scrape_after": (
+        "Prometheus 在时间窗口结束后 {seconds:.0f} 秒内未再抓取被测系统，窗口末尾的数据不完整",
+        "Prometheus did not scrape the target within {seconds:.0f} s after the window's end: its last part "
+        "would be missing",
+    ),
+    "setup.monitoring.window": ("无法确定时间窗口：{reason}", "no window to measure over: {reason}"),
+    "setup.monitoring.none_measured": (
+        "{count} 个 SLI 均未测得（{names}），SLO 无法评估；各自的原因见下",
+        "none of the {count} SLIs could be measured ({names}), so the SLOs cannot be judged",
+    ),
+    "setup.monitoring.some_unmeasured": (
+        "{count} 个 SLI 中有 {unmeasured} 个未测得（{names}），SLO 无法完整评估；各自的原因见下",
+        "{unmeasured} of {count} SLIs not measured ({names}), so the SLOs cannot be judged",
+    ),
+    "note.monitoring.clamped": (
+        "时间窗口从本机 Prometheus 首次抓取被测系统的时间 {first} 开始（此前没有数据）",
+        "the window starts at {first}, when the local Prometheus first scraped the target (it has no data before)",
+    ),
+    "monitoring.window_suite_missing": (
+        "套件 {suite} 未在本套件之前运行（之前运行的套件：{ran}）；它必须在 suites 中排在前面并被选中",
+        "suite {suite} did not run before this one in this run (ran before: {ran}); it must come earlier in "
+        "suites and be selected",
+    ),
+    "monitoring.window_suite_not_run": (
+        "套件 {suite} 没有运行（状态 {status}），没有时间窗口",
+        "suite {suite} did not run (status {status}): it has no window",
+    ),
+    "monitoring.window_before_local": (
+        "时间窗口在本机 Prometheus 开始抓取（{first}）之前就已结束，它没有该窗口的数据",
+        "the window ended before the local Prometheus first scraped the target ({first}): it has no data for it",
+    ),
+    "monitoring.window_empty": ("套件 {suites} 的时间窗口为空", "the window of suites {suites} is empty"),
+    "monitoring.empty": (
+        "查询结果为空（没有任何时间序列）：空结果不是数值；若“没有”即表示 0，请在查询中写明 or vector(0)",
+        "the query returned no series: an empty result is not a value (where none means 0, say so: or vector(0))",
+    ),
+    "monitoring.several": (
+        "查询返回 {count} 个时间序列（{labels}），而 SLI 需要一个数值：用 sum、max 或 avg 等聚合为一个",
+        "the query returned {count} series ({labels}) where one number is needed: aggregate them (sum, max, avg)",
+    ),
+    "monitoring.nan": (
+        "查询结果为 NaN（窗口内没有数据，例如没有请求时的速率或 0/0）",
+        "the query returned NaN (no data in the window, e.g. a rate of no requests, or 0/0)",
+    ),
+    "monitoring.infinite": (
+        "查询结果为 {value}（例如分位数落在直方图最高的有限桶之上）",
+        "the query returned {value} (e.g. the quantile lies above the histogram's highest finite bucket)",
+    ),
+    "monitoring.range_vector": (
+        "查询返回的是区间向量：用 rate()、avg_over_time() 等函数包裹，或设置 over 在窗口内逐步求值",
+        "the query returns a range vector: wrap it in rate(), avg_over_time() or similar, or set over",
+    ),
+    "monitoring.no_finite_points": (
+        "窗口内的 {points} 个取值都不是有限数值",
+        "none of the {points} values in the window is a finite number",
+    ),
+    "monitoring.string_result": ("查询返回的是字符串，不是数值", "the query returned a string, not a number"),
+    "monitoring.not_a_number": ("查询返回的取值不是数值", "the query returned a value that is not a number"),
+    "monitoring.unexpected_answer": ("Prometheus 的应答类型 {kind} 无法用作 SLI", "Prometheus answered a {kind}, not a value"),
+    "monitoring.query_error": (
+        "Prometheus 拒绝了该查询（HTTP {status}，{type}）：{error}（原文）",
+        "Prometheus refused the query (HTTP {status}, {type}): {error}",
+    ),
+    "monitoring.request_failed": ("查询请求失败：{reason}（原文）", "the query request failed: {reason}"),
+    "monitoring.cancelled": ("运行被取消，未查询", "not queried: the run was cancelled"),
     # --- importers (harness/results/importers/) ---
     "note.import.skipped_files": (
         "所给目录中有 {count} 个文件不是 {what} 格式，未读取：{examples}",

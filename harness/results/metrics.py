@@ -21,7 +21,7 @@ class Dimension(StrEnum):
     COUNT = "count"  # plain number
 
 
-_TIME = re.compile(r"^(p\d{1,2}(\.\d+)?|avg|average|mean|min|max|median)$|(^|_)(duration|time)$")
+_TIME = re.compile(r"^(p\d{1,2}(\.\d+)?|avg|average|mean|min|max|median)$|(^|_)(duration|time|latency)$")
 _RATIO = re.compile(r"(^|_)(rate|ratio|coverage)$")
 _RATE = re.compile(r"(^|_)rps$|_per_s$")
 
@@ -123,6 +123,7 @@ _HEADLINE = (
     "uat.passed", "uat.failed", "uat.blocked", "uat.pending",
     "coverage",
 )  # fmt: skip
+_SLI_COUNTS = ("sli.measured", "sli.unmeasured")
 _ALWAYS = ("alerts.critical", "alerts.high")  # a security suite's headline never leaves these out
 
 
@@ -141,6 +142,9 @@ def headline(suite: SuiteResult) -> str:
         names = [name for name in _HEADLINE if name in metrics][:5]
         names += [name for name in _ALWAYS if name in metrics and name not in names]
         parts = [f"{name} {format_metric(name, metrics[name])}" for name in _HEADLINE if name in names]
+        if not parts:  # a monitoring suite: its SLIs
+            slis = [name for name in sorted(metrics) if name.startswith("sli.") and name not in _SLI_COUNTS][:4]
+            parts = [f"{name} {format_metric(name, metrics[name])}" for name in slis]
     text = ", ".join(parts)
     if suite.error:
         first = suite.error.splitlines()[0]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar, runtime_checkable
@@ -66,6 +67,8 @@ class RunContext:
     redactor: Redactor
     log: logging.Logger
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)  # for subprocesses
+    earlier: tuple[SuiteResult, ...] = ()  # the suites that ran before this one in the run (their times: windows)
+    companion: object | None = None  # what the runner's ``companion`` yielded for this suite, if it has one
 
 
 @dataclass(frozen=True)
@@ -140,3 +143,11 @@ class RunnerBase:
 
     def preflight(self, options: BaseModel, context: PreflightContext) -> Sequence[OptionIssue]:
         return ()
+
+    def companion(self, options: BaseModel, target: TargetHandle) -> AbstractContextManager[object] | None:
+        """Optional (not part of :class:`Runner`, so runners written before it still fit): something the suite
+        needs running for as long as the target runs — entered right after the target is up (before the
+        first suite), left when it stops; what it yields reaches ``run`` as ``ctx.companion``. E.g. a local
+        Prometheus scraping the target, so the suite sees what earlier suites did to it. A problem it can
+        describe is yielded, not raised (``run`` then raises ``RunnerSetupError`` with it). None: nothing."""
+        return None

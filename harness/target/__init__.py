@@ -48,6 +48,7 @@ def open_target(target: Target, workdir: Path) -> Iterator[OpenTarget]:
                         demo_weaknesses(target.demo.weaknesses),
                         target.startup_timeout,
                         target.demo.version,
+                        metrics=target.demo.metrics,
                     )
                 )
             except HarnessError as exc:

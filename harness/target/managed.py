@@ -44,12 +44,18 @@ def demo_database(workdir: Path) -> Path:
 
 @contextmanager
 def demo_target(
-    workdir: Path, weaknesses: tuple[str, ...], startup_timeout: float = 30.0, version: str = "new"
+    workdir: Path,
+    weaknesses: tuple[str, ...],
+    startup_timeout: float = 30.0,
+    version: str = "new",
+    *,
+    metrics: bool = False,
 ) -> Iterator[str]:
     """Serve the demo on 127.0.0.1 with a fresh SQLite database in ``workdir``; yields its base URL.
 
     ``version`` picks the release ("new": today's service; "old": its predecessor, see
     :data:`harness.demo.domain.VERSIONS`). The database is :func:`demo_database` of ``workdir``.
+    ``metrics``: the demo also serves Prometheus metrics at ``/metrics``.
 
     The listening socket is bound here and inherited by the server, so the port is known before the
     server starts and no other process can take it in between.
@@ -72,6 +78,8 @@ def demo_target(
     ]  # fmt: skip
     if version != "new":
         argv += ["--version", version]
+    if metrics:
+        argv.append("--metrics")
     with log_path.open("wb") as log, listener:
         child = ChildProcess(argv, stdout=log, stderr=log, pass_fds=[listener.fileno()])
         listener.close()  # the child holds its own copy

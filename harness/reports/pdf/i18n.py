@@ -100,6 +100,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_security": ("安全测试", "Security"),
     "kind_uat": ("用户验收测试", "UAT"),
     "kind_import": ("导入结果", "Imported"),
+    # --- monitoring (harness/reports/pdf/sections/monitoring.py) ---
+    "kind_monitoring": ("监控 SLO", "Monitoring SLOs"),
+    "monitoring_intro": (
+        "每个 SLI 是一条 PromQL 查询，在下述时间窗口内由 Prometheus 求得一个数值；目标即本套件的验收标准（“警告”级目标不影响结论）。",
+        "Each SLI is a PromQL query that Prometheus answered with one number over the window below; the "
+        "objectives are the suite's acceptance criteria (warning objectives do not decide the verdict).",
+    ),
+    "monitoring_sli": ("指标（SLI）", "SLI"),
+    "monitoring_query": ("查询（按发送时）", "Query (as sent)"),
+    "monitoring_value": ("测得值", "Value"),
+    "monitoring_objective": ("目标", "Objective"),
+    "monitoring_outcome": ("结果", "Outcome"),
+    "monitoring_not_measured": ("未测得：", "not measured: "),
+    "monitoring_no_objective": ("无目标", "no objective"),
+    "monitoring_window": ("时间窗口：{start} 至 {end}（{source}）", "Window: {start} to {end} ({source})"),
     "status_passed": ("通过", "passed"),
     "status_failed": ("失败", "failed"),
     "status_error": ("无法执行", "error"),

@@ -12,7 +12,10 @@ from harness.reports.pdf.styles import AMBER, RED, STATUS_COLOURS, coloured, dat
 from harness.results.metrics import format_metric
 from harness.results.model import CaseStatus, Message, SuiteResult, SuiteStatus
 
-ERROR_NOTES = frozenset({"note.target_unavailable", "note.target_stopped_answering"})  # messages that say why a suite could not run
+ERROR_NOTES = frozenset(
+    {"note.target_unavailable", "note.target_stopped_answering"}
+    | {"setup.monitoring.some_unmeasured", "setup.monitoring.none_measured"}
+)  # messages that say why a suite could not run
 MAX_FAILURES = 200  # beyond this the PDF points to junit.xml / run.json instead of growing without end
 MAX_DETAIL_LINES = 30
 _COUNTED = frozenset({"tests", "passed", "failed", "errors", "skipped", "duration"})  # shown as counts already
