@@ -22,6 +22,7 @@ from harness.errors import RunnerSetupError
 from harness.processes import ChildProcess
 from harness.profile.paths import PathSpec
 from harness.results.importers.junit import parse_junit
+from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS, case_metrics
 from harness.results.model import CaseStatus, StopRecord, SuiteResult, SuiteStatus, ToolInfo
 from harness.runners.base import PreparedSuite, RunContext, RunnerBase
@@ -69,7 +70,7 @@ class PytestRunner(RunnerBase):
         paths = [ctx.base_dir / p for p in options.paths]
         missing = [str(p) for p in paths if not Path(str(p).split("::")[0]).exists()]  # node ids too
         if missing:
-            raise RunnerSetupError(f"test path not found: {', '.join(missing)}")
+            raise RunnerSetupError(message("setup.pytest.paths_missing", paths=", ".join(missing)))
         junit = ctx.raw_dir / "junit.xml"
         coverage_file = ctx.raw_dir / "coverage.json"
         argv = self._argv(options, paths, ctx.raw_dir, junit, coverage_file)

@@ -62,13 +62,13 @@ class AccessControlRunner(RunnerBase):
         try:
             options = effective(suite.options_as(AccessOptions))
         except ProfileError as exc:
-            raise RunnerSetupError(f"bad access matrix:\n{exc}") from None
+            raise RunnerSetupError(message("setup.access.bad_matrix", detail=str(exc))) from None
         target = ctx.target
         if not target.base_url:
-            raise RunnerSetupError("the access-control suite needs the target's base_url")
+            raise RunnerSetupError(message("setup.access.no_base_url"))
         down = unreachable_reason(target.base_url, min(target.timeout, 5.0))
         if down:
-            raise RunnerSetupError(down)
+            raise RunnerSetupError(message("setup.any.unreachable", detail=down))
         secrets = [s.get_secret_value() for s in _secrets(options)]
         with ExitStack() as stack:
             sessions: dict[str, ScopedSession] = {
@@ -80,7 +80,7 @@ class AccessControlRunner(RunnerBase):
                 try:
                     headers = auth_headers(role.auth, target.base_url, target.scope, target.timeout, target.verify_tls)
                 except HarnessError as exc:
-                    raise RunnerSetupError(f"login as role {name!r} failed: {exc}") from None
+                    raise RunnerSetupError(message("setup.access.login_failed", role=name, detail=str(exc))) from None
                 secrets += [v for v in headers.values()] + [v.split(" ", 1)[-1] for v in headers.values()]
                 sessions[name] = stack.enter_context(
                     ScopedSession(target.base_url, target.scope, target.timeout, headers, target.verify_tls)
@@ -162,15 +162,16 @@ def _setup(options: AccessOptions, sessions: Mapping[str, ScopedSession]) -> dic
         try:
             response = sessions[step.role].request(step.method.upper(), path, json=step.body)
         except (requests.RequestException, ScopeError) as exc:
-            raise RunnerSetupError(f"{where} failed: {type(exc).__name__}") from None
+            raise RunnerSetupError(message("setup.access.step_failed", step=where, error=type(exc).__name__)) from None
         if not 200 <= response.status_code < 300:
-            raise RunnerSetupError(f"{where} answered HTTP {response.status_code}: fix the step's body or role")
+            raise RunnerSetupError(message("setup.access.step_status", step=where, status=response.status_code))
         try:
             payload: Any = response.json()
             for variable, field in step.save.items():
                 variables[variable] = str(payload[field])
         except (ValueError, KeyError, TypeError):
-            raise RunnerSetupError(f"{where}: the answer has no JSON field for {sorted(step.save.values())}") from None
+            fields = str(sorted(step.save.values()))
+            raise RunnerSetupError(message("setup.access.step_no_field", step=where, fields=fields)) from None
     return variables
 
 
