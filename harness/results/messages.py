@@ -599,6 +599,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ZAP at {url} is not on this machine, so it cannot use the harness's scope proxy: set zap.scope_proxy: false "
         "to rely on ZAP's context and excludes alone",
     ),
+    "error.security.no_operation_requested": (
+        "API 扫描未请求 OpenAPI 文档 {count} 个接口中的任何一个：请检查被测系统是否在其 base URL 下提供这些接口，以及 exclude 是否把它们排除了",
+        "the API scan requested none of the {count} operations of the OpenAPI document: check that the target "
+        "serves them under its base URL and that exclude does not drop them",
+    ),
+    "error.security.no_operations": (
+        "OpenAPI 文档中没有任何接口：没有可扫描的内容",
+        "the OpenAPI document has no operations: nothing to scan",
+    ),
+    "error.security.nothing_found": (
+        "扫描在 {url} 没有发现任何 URL（{requests} 个请求得到应答）：被测系统没有应答，或所有页面都被排除；扫描不到任何内容不能算作通过",
+        "the scan found no URL at {url} ({requests} requests answered): the target did not answer or every page "
+        "was excluded; a scan of nothing is not a pass",
+    ),
+    "error.access.nothing_tested": (
+        "访问控制矩阵中没有任何单元格能够判定（所有应答均无法判定，或矩阵未给出预期）",
+        "no cell of the access matrix could be tested (every answer was inconclusive or unlisted)",
+    ),
+    "error.locust.all_refused": (
+        "被测系统拒绝了所有连接：没有任何请求到达被测系统（它是否在运行？）",
+        "the target refused every connection: no request reached it (is it running?)",
+    ),
+    "error.locust.no_request": (
+        "负载测试没有发出任何请求：请检查 locustfile 中的任务",
+        "the test made no request: check the locustfile's tasks",
+    ),
     "setup.zap.proxy_unreached": (
         "{url} 上的 ZAP 未能连到 harness 在 127.0.0.1:{port} 的范围代理（ZAP 是否运行在容器中？）：请设置 "
         "zap.scope_proxy: false，仅依靠 ZAP 的上下文与排除规则",

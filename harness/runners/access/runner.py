@@ -16,7 +16,7 @@ from harness.errors import HarnessError, ProfileError, RunnerSetupError, ScopeEr
 from harness.redaction import Redactor
 from harness.results.findings import ALERT_METRICS
 from harness.results.messages import message, policy_message
-from harness.results.model import StopRecord, SuiteResult, SuiteStatus, ToolInfo
+from harness.results.model import Message, StopRecord, SuiteResult, SuiteStatus, ToolInfo
 from harness.runners.access.matrix import (
     ANONYMOUS,
     AccessOptions,
@@ -102,12 +102,14 @@ class AccessControlRunner(RunnerBase):
         cancelled = len(calls) < len(planned)
         tested = int(result.metrics["access.cells_tested"])
         error = ""
+        nothing: Message | None = None
         if cancelled:
             status = SuiteStatus.INCOMPLETE
             error = "cancelled before every cell was called"
         elif tested == 0:
             status = SuiteStatus.ERROR
-            error = "no cell of the access matrix could be tested (every answer was inconclusive or unlisted)"
+            nothing = message("error.access.nothing_tested")
+            error = str(nothing)
         elif result.metrics["alerts.fail"] or result.metrics["access.unexpected_denials"]:
             # the runner's own judgement; the pipeline then applies the suite's criteria
             status = SuiteStatus.FAILED
@@ -123,6 +125,7 @@ class AccessControlRunner(RunnerBase):
                 tested=tested,
             ),
             policy_message(options.fail_on, None),
+            *([nothing] if nothing is not None else []),  # why the suite is an error, in every report language
         ]
         return SuiteResult(
             name=suite.name,

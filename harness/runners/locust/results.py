@@ -177,6 +177,12 @@ def build_result(facts: RunFacts, out: Outputs, end: SessionEnd, live: LiveState
     return result.model_copy(update=_status(result, end, live))
 
 
+def _error(result: SuiteResult, why: Message) -> dict[str, object]:
+    """An error status saying why: the English text as the error, the message among the notes (for every
+    report language)."""
+    return {"status": SuiteStatus.ERROR, "error": str(why), "notes": (*result.notes, why)}
+
+
 def _status(result: SuiteResult, end: SessionEnd, live: LiveState) -> dict[str, object]:
     metrics = result.metrics
     requests, failures = metrics.get("requests", 0.0), metrics.get("failures", 0.0)
@@ -190,12 +196,9 @@ def _status(result: SuiteResult, end: SessionEnd, live: LiveState) -> dict[str, 
     if end.cancelled:
         return {"status": SuiteStatus.INCOMPLETE, "error": f"stopped: {end.stopped}"}
     if requests and failures >= requests and all(any(r in f.message for r in _REFUSED) for f in result.failures):
-        return {
-            "status": SuiteStatus.ERROR,
-            "error": "the target refused every connection: no request reached it (is it running?)",
-        }
+        return _error(result, message("error.locust.all_refused"))
     if not requests:
-        return {"status": SuiteStatus.ERROR, "error": "the test made no request: check the locustfile's tasks"}
+        return _error(result, message("error.locust.no_request"))
     if result.abort is not None or failures:
         return {"status": SuiteStatus.FAILED}
     return {"status": SuiteStatus.PASSED}

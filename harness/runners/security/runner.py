@@ -85,7 +85,7 @@ class SecurityRunner(RunnerBase):
         plan_coverage(plan, outcome)
         engine.scan(plan, ctx, outcome)
         coverage = outcome.coverage.freeze()
-        problem = "" if outcome.incomplete else coverage_problem(plan, coverage)
+        uncovered = None if outcome.incomplete else coverage_problem(plan, coverage)
         tool = outcome.tool
         label = f"{tool.name} {tool.version}".strip()
         findings = [f.model_copy(update={"source": label}) for f in rules.apply(outcome.findings.findings())]
@@ -94,7 +94,7 @@ class SecurityRunner(RunnerBase):
         metrics = {**alert_metrics(findings), **coverage_metrics(coverage)}
         if outcome.incomplete:
             status = SuiteStatus.INCOMPLETE
-        elif problem:
+        elif uncovered is not None:
             status = SuiteStatus.ERROR
         else:
             status = SuiteStatus.FAILED if metrics["alerts.fail"] else SuiteStatus.PASSED
@@ -103,6 +103,7 @@ class SecurityRunner(RunnerBase):
             message(f"note.security.scan.{options.mode}", url=plan.target_url, engine=label),
             policy_message(options.fail_on, default_action),
             *outcome.notes,
+            *([uncovered] if uncovered is not None else []),  # why the suite is an error, in every report language
         ]
         return SuiteResult(
             name=suite.name,
@@ -111,7 +112,7 @@ class SecurityRunner(RunnerBase):
             tool=tool,
             findings=tuple(findings),
             metrics=metrics,
-            error=outcome.incomplete or problem,
+            error=outcome.incomplete or str(uncovered or ""),
             notes=tuple(notes),
             stopped=outcome.stopped,
             coverage=coverage,
