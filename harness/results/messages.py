@@ -446,7 +446,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "访问控制套件需要被测系统的 base_url",
         "the access-control suite needs the target's base_url",
     ),
-    "setup.access.login_failed": ("以角色 {role} 登录失败：{detail}（原文）", "login as role {role!r} failed: {detail}"),
+    "setup.access.login_failed": (
+        "以角色 {role} 登录失败：{detail}（原文）",
+        "login as role {role!r} failed: {detail}",
+    ),
     "setup.access.step_failed": ("准备步骤 {step} 失败：{error}", "{step} failed: {error}"),
     "setup.access.step_status": (
         "准备步骤 {step} 返回 HTTP {status}：请修正该步骤的请求体或角色",
@@ -457,7 +460,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{step}: the answer has no JSON field for {fields}",
     ),
     "setup.uat.unusable": ("验收清单或结果表无法使用：{detail}（原文）", "{detail}"),
-    "setup.import.no_match": ("没有文件匹配 {pattern}（相对于 {base}）", "no file matches {pattern!r} (relative to {base})"),
+    "setup.import.no_match": (
+        "没有文件匹配 {pattern}（相对于 {base}）",
+        "no file matches {pattern!r} (relative to {base})",
+    ),
     "setup.import.malformed": ("结果文件 {file} 第 {line} 行：{reason}（原文）", "{file}:{line}: {reason}"),
     "setup.import.malformed_file": ("结果文件无法读取：{problem}（原文）", "{problem}"),
     "setup.import.unknown_format": (
@@ -502,7 +508,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "setup.openapi.paths_not_mapping": ("{where}：paths 不是映射", "{where}: 'paths' is not a mapping"),
     "setup.openapi.out_of_scope": ("OpenAPI 文档的地址不在测试范围内：{detail}（原文）", "OpenAPI document: {detail}"),
-    "setup.openapi.fetch_failed": ("无法获取 OpenAPI 文档 {url}：{error}", "cannot fetch the OpenAPI document {url}: {error}"),
+    "setup.openapi.fetch_failed": (
+        "无法获取 OpenAPI 文档 {url}：{error}",
+        "cannot fetch the OpenAPI document {url}: {error}",
+    ),
     "setup.openapi.fetch_status": (
         "无法获取 OpenAPI 文档 {url}：HTTP {status}",
         "cannot fetch the OpenAPI document {url}: HTTP {status}",
@@ -511,7 +520,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "OpenAPI 文档 {url} 大于 {limit} MiB",
         "the OpenAPI document {url} is larger than {limit} MiB",
     ),
-    "setup.openapi.redirects": ("OpenAPI 文档 {url} 重定向超过 5 次", "the OpenAPI document {url} redirects more than 5 times"),
+    "setup.openapi.redirects": (
+        "OpenAPI 文档 {url} 重定向超过 5 次",
+        "the OpenAPI document {url} redirects more than 5 times",
+    ),
     "setup.wapiti.missing": (
         "未安装 wapiti：请运行 `make setup`（会将 wapiti3 安装到 .venv/tools/wapiti），或设置 options.wapiti.executable",
         "wapiti is not installed: run `make setup` (it installs wapiti3 into .venv/tools/wapiti) or set "
@@ -526,7 +538,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} is not wapiti's Python script (its first line is {first!r}): point options.wapiti.executable at the "
         "'wapiti' script pip installed",
     ),
-    "setup.wapiti.no_report": ("wapiti 已退出，但未写出报告：\n{log}（工具原文）", "wapiti exited and wrote no report:\n{log}"),
+    "setup.wapiti.no_report": (
+        "wapiti 已退出，但未写出报告：\n{log}（工具原文）",
+        "wapiti exited and wrote no report:\n{log}",
+    ),
     "setup.wapiti.bad_report": (
         "{path}：不是 wapiti 的 JSON 报告：{detail}（原文）",
         "{path}: not a wapiti JSON report: {detail}",
@@ -543,8 +558,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未安装 ZAP：请提供 --api-url，或将 zap.sh 加入 PATH / 设置 $ZAP_HOME",
         "ZAP is not installed: give --api-url or put zap.sh on PATH / set $ZAP_HOME",
     ),
-    "setup.zap.exited": ("ZAP 在启动过程中退出（退出码 {code}）：\n{log}（工具原文）", "ZAP exited with code {code} while starting:\n{log}"),
-    "setup.zap.start_cancelled": ("ZAP 已在 {url} 启动，但运行被取消", "ZAP started at {url} but the run was cancelled"),
+    "setup.zap.exited": (
+        "ZAP 在启动过程中退出（退出码 {code}）：\n{log}（工具原文）",
+        "ZAP exited with code {code} while starting:\n{log}",
+    ),
+    "setup.zap.start_cancelled": (
+        "ZAP 已在 {url} 启动，但运行被取消",
+        "ZAP started at {url} but the run was cancelled",
+    ),
     "setup.zap.no_answer": (
         "ZAP 已在 {url} 启动，但其 API 在 {timeout:g} 秒内没有应答",
         "ZAP started at {url} but its API did not answer within {timeout:g}s",
@@ -625,6 +646,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "负载测试没有发出任何请求：请检查 locustfile 中的任务",
         "the test made no request: check the locustfile's tasks",
     ),
+    "error.pytest.interrupted": (
+        "pytest 被中断（通常是收集测试用例时出错）（退出码 {code}）",
+        "pytest was interrupted (usually by errors during collection) (exit code {code})",
+    ),
+    "error.pytest.internal": ("pytest 内部出错（退出码 {code}）", "pytest had an internal error (exit code {code})"),
+    "error.pytest.usage": ("pytest 的调用方式有误（退出码 {code}）", "pytest was called wrongly (exit code {code})"),
+    "error.pytest.no_tests": (
+        "pytest 没有收集到任何测试用例（退出码 {code}）",
+        "pytest collected no tests (exit code {code})",
+    ),
+    "error.pytest.exit": ("pytest 以退出码 {code} 退出", "pytest exited with code {code}"),
+    "error.pytest.output": ("{why}\n{output}（工具原文）", "{why}\n{output}"),
     "setup.zap.proxy_unreached": (
         "{url} 上的 ZAP 未能连到 harness 在 127.0.0.1:{port} 的范围代理（ZAP 是否运行在容器中？）：请设置 "
         "zap.scope_proxy: false，仅依靠 ZAP 的上下文与排除规则",
