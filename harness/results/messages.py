@@ -657,7 +657,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "pytest collected no tests (exit code {code})",
     ),
     "error.pytest.exit": ("pytest 以退出码 {code} 退出", "pytest exited with code {code}"),
-    "error.pytest.output": ("{why}\n{output}（工具原文）", "{why}\n{output}"),
+    "error.locust.exited_early": (
+        "Locust 在测试开始前以退出码 {code} 退出",
+        "Locust exited with code {code} before the test started",
+    ),
+    "error.locust.ended_early": (
+        "Locust 在测试开始前被 {signal} 信号结束",
+        "Locust was ended by {signal} before the test started",
+    ),
+    "error.locust.not_started": ("Locust 未能开始测试", "Locust did not start the test"),
+    "error.locust.killed_early": ("Locust 未能开始测试：{detail}（原文）", "Locust did not start the test: {detail}"),
+    "error.any.tool_output": ("{why}\n{output}（工具原文）", "{why}\n{output}"),
     "setup.zap.proxy_unreached": (
         "{url} 上的 ZAP 未能连到 harness 在 127.0.0.1:{port} 的范围代理（ZAP 是否运行在容器中？）：请设置 "
         "zap.scope_proxy: false，仅依靠 ZAP 的上下文与排除规则",

@@ -194,7 +194,7 @@ class PytestRunner(RunnerBase):
                 why = message("error.pytest.exit", code=str(code))
             output = _error_lines(log_path)
             error = f"{why}\n{output}".strip()
-            notes = (message("error.pytest.output", why=why, output=output) if output else why,)  # for the report
+            notes = (message("error.any.tool_output", why=why, output=output) if output else why,)  # for the report
         else:
             bad = any(c.status in (CaseStatus.FAILED, CaseStatus.ERROR) for c in cases)
             status = SuiteStatus.FAILED if bad or code == 1 else SuiteStatus.PASSED
