@@ -16,7 +16,7 @@ from pathlib import Path
 
 from harness import __version__
 from harness.cancel import CancelToken, cancel_on_signals
-from harness.errors import HarnessError, RunDirectoryError, RunnerSetupError
+from harness.errors import HarnessError, RunDirectoryError, RunnerSetupError, Sentence
 from harness.gates import decide_verdict, judge, mark_judged
 from harness.history import HistoryLocation, RunHistory, history_location
 from harness.plan import Plan, PlannedSuite
@@ -332,7 +332,7 @@ def _call_runner(planned: PlannedSuite, env: SuiteEnvironment) -> SuiteResult:
         return could_not_run(error, message("setup.any.crashed", detail=repr(exc)))
 
 
-def could_not_run(error: SuiteResult, reason: object) -> SuiteResult:
+def could_not_run(error: SuiteResult, reason: Sentence | str) -> SuiteResult:
     """``error`` (a suite with status error) saying why: ``error`` is the English text; a catalogue message
     is also kept as a note, so every report language can render it (a plug-in's plain words are kept as they
     are)."""
