@@ -24,6 +24,7 @@ A failing test is data (a TestCase with status failed), never an exception.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 
 class HarnessError(Exception):
@@ -64,8 +65,29 @@ class TargetError(HarnessError):
     """Raised when the target system cannot be started, reached or authenticated against."""
 
 
+class Sentence(Protocol):
+    """A sentence from the harness's message catalogue (``harness.results.model.Message``): a key the report
+    renders in its language; ``str()`` is the English text. Declared here so this module imports nothing."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
 class RunnerSetupError(HarnessError):
-    """Raised by a runner whose suite cannot run at all; the pipeline records the suite as `error`."""
+    """Raised by a runner whose suite cannot run at all; the pipeline records the suite as `error`.
+
+    The harness's runners raise it with a catalogue message, ``RunnerSetupError(message("setup.…", …))``,
+    which the pipeline carries into the suite's result so every report language can say why; ``str(exc)`` is
+    the English text (what the CLI prints). A plain string (a plug-in's own words) still works: the report
+    shows it as written.
+    """
+
+    def __init__(self, reason: Sentence | str) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 class ZapError(HarnessError):

@@ -32,7 +32,8 @@ from harness.progress import QuietProgress
 from harness.redaction import Redactor
 from harness.reports.pdf import is_signed
 from harness.results.importers import Importer
-from harness.results.model import ProfileInfo, ProjectInfo, ReportMeta, RunResult, SuiteResult, SuiteStatus
+from harness.results.messages import error_reason, message
+from harness.results.model import Message, ProfileInfo, ProjectInfo, ReportMeta, RunResult, SuiteResult, SuiteStatus
 from harness.results.rundir import RAW_DIR, RunDirectory, new_run_id
 from harness.results.severity import FailOn
 from harness.runners.base import PreflightContext, PreparedSuite
@@ -162,7 +163,7 @@ def import_into(
         )
         result, criteria = run_suite(planned, env)
         if result.status is SuiteStatus.ERROR:  # the runner could not read the files: nothing changes
-            raise RunnerSetupError(result.error or f"the {request.importer.format} import failed")
+            raise RunnerSetupError(_why_not(result, request.importer.format))
         raw = rundir.path / RAW_DIR / request.suite
         if raw.exists():
             shutil.rmtree(raw)
@@ -185,6 +186,13 @@ def import_into(
     run = writer.finish(run)
     problems = writer.all_problems + recorder.finish(run, rundir.path)
     return ImportOutcome(run, rundir.path, result, tuple(problems))
+
+
+def _why_not(result: SuiteResult, format_name: str) -> Message:
+    """Why the import runner could not read the files: its catalogue reason, else its error as written."""
+    if result.error:
+        return error_reason(result.notes) or message("setup.import.error", detail=result.error)
+    return message("setup.import.failed", format=format_name)
 
 
 def _check_allowed(rundir: RunDirectory, run: RunResult, request: ImportRequest) -> None:

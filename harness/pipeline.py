@@ -16,7 +16,7 @@ from pathlib import Path
 
 from harness import __version__
 from harness.cancel import CancelToken, cancel_on_signals
-from harness.errors import HarnessError, RunDirectoryError, RunnerSetupError
+from harness.errors import HarnessError, RunDirectoryError, RunnerSetupError, Sentence
 from harness.gates import decide_verdict, judge, mark_judged
 from harness.history import HistoryLocation, RunHistory, history_location
 from harness.plan import Plan, PlannedSuite
@@ -49,7 +49,7 @@ from harness.runners.base import RunContext
 from harness.stages.runtime import judged_record, opening_record
 from harness.target import OpenTarget, TargetHandle, open_target
 from harness.target.connect import unreachable_reason
-from harness.writer import EvidenceWriter, os_problem, redacted_model
+from harness.writer import EvidenceWriter, redacted_model
 
 log = logging.getLogger("harness")
 
@@ -286,9 +286,7 @@ def _run_one(
     progress.begin_suite(suite.name, suite.kind)
     unusable = _target_problem(opened) if needs_target else None
     if unusable is not None:
-        result = SuiteResult(
-            name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR, error=str(unusable), notes=(unusable,)
-        )
+        result = could_not_run(SuiteResult(name=suite.name, kind=suite.kind, status=SuiteStatus.ERROR), unusable)
     else:
         result = _call_runner(planned, env, earlier)
     finished = datetime.now(UTC)
@@ -336,7 +334,7 @@ def _call_runner(planned: PlannedSuite, env: SuiteEnvironment, earlier: tuple[Su
     try:
         raw_dir = env.rundir.raw_dir(suite.name)
     except OSError as exc:
-        return error.model_copy(update={"error": os_problem(f"raw/{suite.name}/", exc)})
+        return could_not_run(error, message("setup.any.raw_dir", path=f"raw/{suite.name}/", detail=_os_words(exc)))
     ctx = RunContext(
         target=env.target_handle(),
         run_dir=env.rundir.path,
@@ -353,14 +351,32 @@ def _call_runner(planned: PlannedSuite, env: SuiteEnvironment, earlier: tuple[Su
     try:
         return planned.runner.run(suite, ctx)
     except RunnerSetupError as exc:
-        return error.model_copy(update={"error": str(exc)})
+        return could_not_run(error, exc.reason)
     except OSError as exc:  # the disk the raw files go to refused (full, read-only)
         log.error("suite %s: %s", suite.name, exc)
-        where = f" ({exc.filename})" if exc.filename else ""
-        return error.model_copy(update={"error": f"cannot write the suite's files{where}: {exc.strerror or exc}"})
+        detail = _os_words(exc)
+        return could_not_run(
+            error,
+            message("setup.any.cannot_write_file", file=str(exc.filename), detail=detail)
+            if exc.filename
+            else message("setup.any.cannot_write", detail=detail),
+        )
     except Exception as exc:  # a runner bug must not cost the other suites their results
         log.error("runner %s crashed:\n%s", suite.kind, traceback.format_exc())
-        return error.model_copy(update={"error": f"runner crashed: {exc!r}"})
+        return could_not_run(error, message("setup.any.crashed", detail=repr(exc)))
+
+
+def could_not_run(error: SuiteResult, reason: Sentence | str) -> SuiteResult:
+    """``error`` (a suite with status error) saying why: ``error`` is the English text; a catalogue message
+    is also kept as a note, so every report language can render it (a plug-in's plain words are kept as they
+    are)."""
+    if isinstance(reason, Message):
+        return error.model_copy(update={"error": str(reason), "notes": (*error.notes, reason)})
+    return error.model_copy(update={"error": str(reason)})
+
+
+def _os_words(exc: OSError) -> str:
+    return str(exc.strerror or exc)
 
 
 def _artifacts(rundir: RunDirectory, raw: Path) -> tuple[Artifact, ...]:

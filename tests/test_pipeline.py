@@ -1,9 +1,11 @@
 """The pipeline's judgement of suites cut short, with real pytest runs stopped by their suite timeout:
 one had already failed a test (its default criterion is broken for good: FAIL, and it says it was cut
-short), one had not (INCOMPLETE, with its partial value in the report)."""
+short), one had not (INCOMPLETE, with its partial value in the report). And suites that could not start:
+the reason a runner gave as a catalogue message is in the report's language."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -13,11 +15,14 @@ from typing import Any, ClassVar
 import pytest
 from pydantic import BaseModel, ConfigDict
 
+from harness.errors import RunnerSetupError
 from harness.pipeline import execute
-from harness.plan import make_plan
+from harness.plan import load_plan, make_plan, select
 from harness.profile.loader import load_profile
-from harness.results.model import SuiteResult, SuiteStatus
+from harness.results.messages import error_reason
+from harness.results.model import RunResult, SuiteResult, SuiteStatus, Verdict
 from harness.runners.base import PreparedSuite, RunContext, RunnerBase
+from harness.runners.registry import load_runners
 from harness.target.handle import TargetHandle
 
 
@@ -126,3 +131,71 @@ def test_companions_live_as_long_as_the_target_and_suites_see_the_earlier_ones(
         "run third: companion of watching after ['first', 'second']",
         "stop", "stop",  # with the target, after the last suite
     ]  # fmt: skip
+class _PluginOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _PlainWordsRunner(RunnerBase):
+    """A third-party runner that cannot start and says so in its own (English) words."""
+
+    options_model: ClassVar[type[BaseModel]] = _PluginOptions
+
+    def needs_target(self, options: BaseModel) -> bool:
+        return False
+
+    def metric_names(self, options: BaseModel) -> frozenset[str]:
+        return frozenset({"duration"})
+
+    def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
+        raise RunnerSetupError("the vendor service is down: start it before the run")
+
+
+@pytest.fixture(scope="module")
+def could_not_start(tmp_path_factory: pytest.TempPathFactory, demo_url: str) -> tuple[RunResult, Path]:
+    """A zh-CN run of three suites that cannot start: a security suite whose wapiti command does not exist,
+    a load test whose locustfile is gone by the time it runs, a plug-in's suite raising plain words."""
+    base = tmp_path_factory.mktemp("could-not-start")
+    locustfile = base / "locustfile.py"
+    locustfile.write_text("from locust import HttpUser, task\n", encoding="utf-8")
+    profile = base / "profile.yaml"
+    profile.write_text(
+        f"""
+project: {{name: 无法启动的套件}}
+target: {{base_url: "{demo_url}", scope: [127.0.0.1]}}
+suites:
+  - {{name: scan, kind: security, options: {{engine: wapiti, wapiti: {{executable: "{base}/no-such-wapiti"}}}}}}
+  - {{name: load, kind: performance, options: {{locustfile: locustfile.py, users: 1, run_time: 5s}}}}
+  - {{name: vendor, kind: vendor-check}}
+report: {{language: zh-CN}}
+""",
+        encoding="utf-8",
+    )
+    plan = load_plan(profile, {**load_runners(), "vendor-check": _PlainWordsRunner("vendor-check")})
+    locustfile.unlink()  # valid when the profile was loaded, gone when the suite starts
+    outcome = execute(plan, selected=select(plan, ()), out_dir=base / "runs", history=base / "history.sqlite")
+    return outcome.run, outcome.run_dir
+
+
+@pytest.mark.slow
+def test_a_suite_that_could_not_start_says_why_in_the_reports_language(
+    could_not_start: tuple[RunResult, Path],
+) -> None:
+    run, run_dir = could_not_start
+    assert run.verdict is Verdict.INCOMPLETE
+    suites = {s.name: s for s in run.suites}
+    assert all(s.status is SuiteStatus.ERROR for s in suites.values())
+    # run.json, summary.json, JUnit and the CLI keep the English text; the message rides along as a note
+    scan, load, vendor = suites["scan"], suites["load"], suites["vendor"]
+    assert scan.error.startswith("wapiti is not installed: run `make setup`")
+    assert load.error == f"locustfile not found: {run_dir.parent.parent / 'locustfile.py'}"
+    assert vendor.error == "the vendor service is down: start it before the run"
+    reasons = [error_reason(s.notes) for s in (scan, load)]
+    assert [r.key if r else None for r in reasons] == ["setup.wapiti.missing", "setup.locust.locustfile_missing"]
+    assert error_reason(vendor.notes) is None
+    text = re.sub(r"\s+", "", pdftotext(run_dir / "report.pdf"))
+    wapiti = "未安装wapiti：请运行`makesetup`（会将wapiti3安装到.venv/tools/wapiti），或设置options.wapiti.executable"
+    assert wapiti in text and wapiti + "（原文）" not in text
+    missing = "找不到locustfile：" + str(run_dir.parent.parent / "locustfile.py")
+    assert missing in text and missing + "（原文）" not in text
+    assert "wapiti is not installed" not in text and "locustfile not found" not in text
+    assert "thevendorserviceisdown:startitbeforetherun（原文）" in text  # a plug-in's own words, marked

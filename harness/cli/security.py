@@ -13,6 +13,7 @@ from harness.cancel import CancelToken
 from harness.cli.main import ExitCode, HarnessCommand, app, fail, stderr, stdout
 from harness.errors import HarnessError, RunnerSetupError
 from harness.profile.environment import process_environment
+from harness.results.messages import message
 from harness.results.model import RuleAction
 from harness.runners.security.rules import generate_rules_file
 from harness.runners.security.zap_api import ZapApi, ZapError, ZapUnavailable
@@ -61,7 +62,7 @@ def rules(
             else:
                 command = find_zap(None, environ)
                 if command is None:
-                    raise RunnerSetupError("ZAP is not installed: give --api-url or put zap.sh on PATH / set $ZAP_HOME")
+                    raise RunnerSetupError(message("setup.zap.missing_cli"))
                 log = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="harness-zap-"))) / "zap.log"
                 daemon = stack.enter_context(
                     started_zap(command, log, startup_timeout=180, cancel=CancelToken(), environ=environ)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import asdict
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from harness.cli.main import ExitCode, HarnessCommand, app, fail, print_json, stderr, stdout
 from harness.errors import HarnessError
@@ -25,7 +25,6 @@ if TYPE_CHECKING:  # pyHanko takes half a second to import: only the signing com
     from rich.table import Table
 
     from harness.signing import SignOutcome, VerificationReport
-    from harness.signing.verify import SignatureReport
 
 PASSWORD_ENV = "HARNESS_KEY_PASSWORD"
 
@@ -46,11 +45,6 @@ def _quiet_pyhanko() -> None:
         logger = logging.getLogger(name)
         logger.addHandler(logging.NullHandler())
         logger.propagate = False
-
-
-def _short(digest: str) -> str:
-    pairs = [digest[i : i + 2].upper() for i in range(0, len(digest), 2)]
-    return ":".join(pairs[:4]) + "…" + ":".join(pairs[-4:]) if len(pairs) > 8 else ":".join(pairs)
 
 
 def _level(outcome: SignOutcome) -> str:
@@ -135,94 +129,48 @@ def sign(
     )
 
 
-def _time(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M:%S %z}" if moment else "—"
+_COLOURS = {"ok": "green", "bad": "red", "warn": "yellow", "partial": "yellow"}
 
 
-def _yes(value: bool, signed: bool) -> str:
-    if not signed:
-        return "—"
-    return "[green]yes[/]" if value else "[red]NO[/]"
-
-
-def _rows(entry: SignatureReport) -> list[str]:
-    signed = entry.signed
-    issuer = f"{entry.issuer_subject}\nSHA-256 {_short(entry.issuer_sha256)}" if entry.issuer_sha256 else "—"
-    stamp = f"{_time(entry.timestamp)}\nby {entry.timestamp_authority}" if entry.timestamp else "—"
-    kind = ("certification" if entry.certification else "approval") if signed else "[yellow]not signed[/]"
-    return [
-        f"{entry.expected_signer or '—'}\n{entry.expected_certificate or '—'}",
-        kind,
-        f"{entry.subject}\nSHA-256 {_short(entry.certificate_sha256)}" if signed else "—",
-        issuer if signed else "—",
-        _time(entry.signing_time),
-        stamp,
-        entry.revocation or "—",
-        _yes(entry.intact, signed),
-        _yes(entry.trusted, signed),
-        _yes(entry.bound, signed),
-        _yes(entry.covers_whole_file, signed),
-        "; ".join(entry.changes) or "—",
-    ]
-
-
-_ROW_NAMES = (
-    "expected signer",
-    "signature",
-    "actual signer",
-    "issuing CA",
-    "signing time",
-    "time-stamp",
-    "revocation",
-    "intact",
-    "trusted",
-    "bound to party",
-    "covers whole file",
-    "after it",
-)
+def _markup(lines: tuple[str, ...] | list[str], state: str) -> str:
+    text = escape("\n".join(lines))
+    return f"[{_COLOURS[state]}]{text}[/]" if state in _COLOURS else text
 
 
 def _table(result: VerificationReport) -> Table:
     from rich.table import Table  # only the printed report needs it, not --json
 
+    from harness.signing.table import verification_columns, verification_rows
+
     table = Table(title=f"{result.path} — {result.revisions} revisions", title_justify="left", show_lines=True)
     table.add_column("", style="bold", no_wrap=True)
-    columns = []
-    for entry in result.signatures:
-        head = entry.party or f"{entry.field} (not a party field)"
-        table.add_column(head if entry.ok or not entry.signed else f"[red]{head}[/]", overflow="fold")
-        columns.append(_rows(entry))
-    for index, name in enumerate(_ROW_NAMES):
-        table.add_row(name, *(column[index] for column in columns))
+    columns = verification_columns(result)
+    for column in columns:
+        table.add_column(_markup([column.head], "bad" if column.state == "bad" else ""), overflow="fold")
+    for name, cells in verification_rows(columns):
+        table.add_row(name, *(_markup(cell.lines, cell.state) for cell in cells))
     return table
 
 
 def _print_report(result: VerificationReport) -> None:
+    from harness.signing.table import bottom_line_state, evidence_line, problem_lines
+
     # a table a person reads: the terminal's width, or a wide one in logs, where nothing wraps it again
     console = stdout if stdout.is_terminal else Console(width=220, highlight=False)
     console.print(_table(result))
-    for entry in result.signatures:
-        for problem in entry.problems:
-            stdout.print(f"[red]FAIL[/] {entry.party or entry.field}: {problem}", soft_wrap=True)
-    evidence = result.evidence
-    line = (
-        f"evidence: {len(evidence.attachments)} attachments checked against their descriptions and manifest.json"
-        f" ({evidence.manifest_files} files listed), {len([a for a in evidence.attachments if not a.ok])} mismatching"
-    )
-    if evidence.checked_in_run_dir:
-        line += f"; {evidence.checked_in_run_dir} files of the run directory compared with the manifest"
-    stdout.print(line, soft_wrap=True, markup=False)
-    for attachment in evidence.attachments:
-        for problem in attachment.problems:
-            stdout.print(f"[red]FAIL[/] attachment {attachment.name}: {problem}", soft_wrap=True)
-    for problem in (*result.problems, *evidence.problems):
-        stdout.print(f"[red]FAIL[/] {problem}", soft_wrap=True)
-    for note in (*result.notes, *evidence.notes):
+    signatures = sum(len(entry.problems) for entry in result.signatures)
+    problems = problem_lines(result)
+    for problem in problems[:signatures]:  # a party's signature first, as the table shows them
+        stdout.print(f"[red]FAIL[/] {escape(problem)}", soft_wrap=True)
+    stdout.print(evidence_line(result), soft_wrap=True, markup=False)
+    for problem in problems[signatures:]:
+        stdout.print(f"[red]FAIL[/] {escape(problem)}", soft_wrap=True)
+    for note in (*result.notes, *result.evidence.notes):
         stdout.print(f"note: {note}", soft_wrap=True, markup=False)
     anchors = "; ".join(result.trust_anchors) or "none (--trust CA.pem)"
     stdout.print(f"trusted: {anchors}", soft_wrap=True, markup=False)
-    colour = "green" if result.ok and not result.bottom_line.startswith("PARTIAL") else "yellow" if result.ok else "red"
-    stdout.print(f"[bold {colour}]{result.bottom_line}[/]", soft_wrap=True)
+    colour = _COLOURS[bottom_line_state(result)]
+    stdout.print(f"[bold {colour}]{escape(result.bottom_line)}[/]", soft_wrap=True)
 
 
 def _as_json(result: VerificationReport) -> dict[str, object]:

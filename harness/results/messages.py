@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from harness.results.model import Message, StopRecord, Text
 
@@ -563,6 +563,271 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "被测系统在运行过程中停止响应：{reason}（原文）",
         "target stopped answering: {reason}",
     ),
+    # --- setup-messages: why a suite could not run (RunnerSetupError, harness/runners/, harness/pipeline.py);
+    # a parameter marked （原文） is a lower layer's or a tool's own text, kept as it was written ---
+    "setup.any.raw_dir": ("无法创建该套件的文件目录 {path}：{detail}（系统原文）", "cannot write {path}: {detail}"),
+    "setup.any.cannot_write": (
+        "无法写入该套件的文件：{detail}（系统原文）",
+        "cannot write the suite's files: {detail}",
+    ),
+    "setup.any.cannot_write_file": (
+        "无法写入该套件的文件 {file}：{detail}（系统原文）",
+        "cannot write the suite's files ({file}): {detail}",
+    ),
+    "setup.any.crashed": ("运行器内部出错：{detail}（原文）", "runner crashed: {detail}"),
+    "setup.any.out_of_scope": ("地址不在测试范围内：{detail}（原文）", "{detail}"),
+    "setup.any.unreachable": ("无法连接被测系统：{detail}（原文）", "{detail}"),
+    "setup.any.rules_missing": ("找不到规则文件：{path}", "rule file not found: {path}"),
+    "setup.any.bad_rules": ("规则文件有误：\n{detail}（原文）", "bad rule file:\n{detail}"),
+    "setup.pytest.paths_missing": ("找不到测试路径：{paths}", "test path not found: {paths}"),
+    "setup.locust.locustfile_missing": ("找不到 locustfile：{path}", "locustfile not found: {path}"),
+    "setup.locust.no_host": (
+        "没有可施加负载的地址：被测系统没有 base_url，该套件也未指定 host",
+        "no host to load: the target has no base_url and the suite gives no host",
+    ),
+    "setup.locust.refused": (
+        "被测系统拒绝连接，未施加任何负载：{detail}（原文）",
+        "the target refuses connections, no load was sent: {detail}",
+    ),
+    "setup.locust.abort_not_live": (
+        "验收标准 {criterion} 中的 {name} 不在 Locust 的实时统计中，因此该中止标准永远不会触发；请改用以下之一：{values}"
+        '（也可按接口使用，例如 endpoint("GET /x").p95）',
+        "{criterion!r}: {name} is not in Locust's live statistics, so this abort criterion could never trigger; use "
+        'one of {values} (also per endpoint, e.g. endpoint("GET /x").p95)',
+    ),
+    "setup.access.bad_matrix": ("访问控制矩阵有误：\n{detail}（原文）", "bad access matrix:\n{detail}"),
+    "setup.access.no_base_url": (
+        "访问控制套件需要被测系统的 base_url",
+        "the access-control suite needs the target's base_url",
+    ),
+    "setup.access.login_failed": (
+        "以角色 {role} 登录失败：{detail}（原文）",
+        "login as role {role!r} failed: {detail}",
+    ),
+    "setup.access.step_failed": ("准备步骤 {step} 失败：{error}", "{step} failed: {error}"),
+    "setup.access.step_status": (
+        "准备步骤 {step} 返回 HTTP {status}：请修正该步骤的请求体或角色",
+        "{step} answered HTTP {status}: fix the step's body or role",
+    ),
+    "setup.access.step_no_field": (
+        "准备步骤 {step}：应答中没有所需的 JSON 字段 {fields}",
+        "{step}: the answer has no JSON field for {fields}",
+    ),
+    "setup.uat.unusable": ("验收清单或结果表无法使用：{detail}（原文）", "{detail}"),
+    "setup.import.no_match": (
+        "没有文件匹配 {pattern}（相对于 {base}）",
+        "no file matches {pattern!r} (relative to {base})",
+    ),
+    "setup.import.malformed": ("结果文件 {file} 第 {line} 行：{reason}（原文）", "{file}:{line}: {reason}"),
+    "setup.import.malformed_file": ("结果文件无法读取：{problem}（原文）", "{problem}"),
+    "setup.import.unknown_format": (
+        "未知的导入格式 {format}；已知格式：{known}",
+        "unknown import format {format!r}; known: {known}",
+    ),
+    "setup.import.findings_options": (
+        "fail_on、rules 与 rules_file 只适用于含安全发现项的格式，不适用于 {format}",
+        "fail_on, rules and rules_file apply to security formats (findings), not to {format!r}",
+    ),
+    "setup.import.error": ("导入失败：{detail}（原文）", "{detail}"),
+    "setup.import.failed": ("{format} 导入失败", "the {format} import failed"),
+    "setup.security.unknown_engine": (
+        "未知的扫描引擎 {engine}；已注册：auto, {registered}",
+        "unknown scan engine {engine!r}; registered: auto, {registered}",
+    ),
+    "setup.security.unknown_engine_hint": (
+        "未知的扫描引擎 {engine}（是否想用 {close}？）；已注册：auto, {registered}",
+        "unknown scan engine {engine!r} (did you mean {close!r}?); registered: auto, {registered}",
+    ),
+    "setup.security.no_engine": (
+        "没有可用的扫描引擎：请安装 ZAP（zap.sh 在 PATH 中或设置 $ZAP_HOME）、提供 zap.api_url，或运行 `make setup` 安装 wapiti",
+        "no scan engine available: install ZAP (zap.sh on PATH or $ZAP_HOME), give zap.api_url, or run `make setup` "
+        "to install wapiti",
+    ),
+    "setup.security.auth_env_missing": (
+        "环境变量 {variable}（auth.value_env）未设置",
+        "environment variable {variable} (auth.value_env) is not set",
+    ),
+    "setup.openapi.file_missing": ("找不到 OpenAPI 文件：{path}", "OpenAPI file not found: {path}"),
+    "setup.openapi.unreadable_file": (
+        "{path}：无法读取该 OpenAPI 文档：{detail}（系统原文）",
+        "{path}: cannot read the OpenAPI document: {detail}",
+    ),
+    "setup.openapi.not_readable": (
+        "{where}：不是可读取的 OpenAPI 文档：{detail}（原文）",
+        "{where}: not a readable OpenAPI document: {detail}",
+    ),
+    "setup.openapi.not_openapi": (
+        "{where}：不是 OpenAPI 文档（没有 openapi 或 swagger 字段）",
+        "{where}: not an OpenAPI document (no 'openapi' or 'swagger' field)",
+    ),
+    "setup.openapi.paths_not_mapping": ("{where}：paths 不是映射", "{where}: 'paths' is not a mapping"),
+    "setup.openapi.out_of_scope": ("OpenAPI 文档的地址不在测试范围内：{detail}（原文）", "OpenAPI document: {detail}"),
+    "setup.openapi.fetch_failed": (
+        "无法获取 OpenAPI 文档 {url}：{error}",
+        "cannot fetch the OpenAPI document {url}: {error}",
+    ),
+    "setup.openapi.fetch_status": (
+        "无法获取 OpenAPI 文档 {url}：HTTP {status}",
+        "cannot fetch the OpenAPI document {url}: HTTP {status}",
+    ),
+    "setup.openapi.too_large": (
+        "OpenAPI 文档 {url} 大于 {limit} MiB",
+        "the OpenAPI document {url} is larger than {limit} MiB",
+    ),
+    "setup.openapi.redirects": (
+        "OpenAPI 文档 {url} 重定向超过 5 次",
+        "the OpenAPI document {url} redirects more than 5 times",
+    ),
+    "setup.wapiti.missing": (
+        "未安装 wapiti：请运行 `make setup`（会将 wapiti3 安装到 .venv/tools/wapiti），或设置 options.wapiti.executable",
+        "wapiti is not installed: run `make setup` (it installs wapiti3 into .venv/tools/wapiti) or set "
+        "options.wapiti.executable",
+    ),
+    "setup.wapiti.unreadable": (
+        "无法读取 wapiti 命令 {path}：{detail}（系统原文）",
+        "cannot read the wapiti command {path}: {detail}",
+    ),
+    "setup.wapiti.not_python": (
+        "{path} 不是 wapiti 的 Python 脚本（其第一行为 {first}）：请将 options.wapiti.executable 指向 pip 安装的 wapiti 脚本",
+        "{path} is not wapiti's Python script (its first line is {first!r}): point options.wapiti.executable at the "
+        "'wapiti' script pip installed",
+    ),
+    "setup.wapiti.no_report": (
+        "wapiti 已退出，但未写出报告：\n{log}（工具原文）",
+        "wapiti exited and wrote no report:\n{log}",
+    ),
+    "setup.wapiti.bad_report": (
+        "{path}：不是 wapiti 的 JSON 报告：{detail}（原文）",
+        "{path}: not a wapiti JSON report: {detail}",
+    ),
+    "setup.wapiti.no_classifications": (
+        "{path}：不是 wapiti 的 JSON 报告（没有 classifications）",
+        "{path}: not a wapiti JSON report (no 'classifications')",
+    ),
+    "setup.zap.missing": (
+        "未安装 ZAP：请将 zap.sh 加入 PATH、设置 $ZAP_HOME 或 zap.home，或提供 zap.api_url",
+        "ZAP is not installed: put zap.sh on PATH, set $ZAP_HOME or zap.home, or give zap.api_url",
+    ),
+    "setup.zap.missing_cli": (
+        "未安装 ZAP：请提供 --api-url，或将 zap.sh 加入 PATH / 设置 $ZAP_HOME",
+        "ZAP is not installed: give --api-url or put zap.sh on PATH / set $ZAP_HOME",
+    ),
+    "setup.zap.exited": (
+        "ZAP 在启动过程中退出（退出码 {code}）：\n{log}（工具原文）",
+        "ZAP exited with code {code} while starting:\n{log}",
+    ),
+    "setup.zap.start_cancelled": (
+        "ZAP 已在 {url} 启动，但运行被取消",
+        "ZAP started at {url} but the run was cancelled",
+    ),
+    "setup.zap.no_answer": (
+        "ZAP 已在 {url} 启动，但其 API 在 {timeout:g} 秒内没有应答",
+        "ZAP started at {url} but its API did not answer within {timeout:g}s",
+    ),
+    "setup.zap.api_failed": ("ZAP 调用失败：{detail}（原文）", "{detail}"),
+    "setup.zap.closed_unknown": (
+        "{url} 上的 ZAP API 在调用 {call} 时未应答就关闭了连接：API 密钥被拒绝（密钥错误时 ZAP 会静默关闭连接），"
+        "或在该地址监听的不是 ZAP；请检查 ${env}（zap.api_key_env）中的密钥和 zap.api_url",
+        "ZAP API at {url} closed the connection without a reply to {call}: the API key was refused (ZAP closes "
+        "silently on a wrong key) or something other than ZAP listens there; check the key in ${env} "
+        "(zap.api_key_env) and zap.api_url",
+    ),
+    "setup.zap.key_closed": (
+        "API 密钥被拒绝：{url} 上的 ZAP API（ZAP {version}）在带密钥的调用 {call} 上关闭了连接，而不带密钥时能够应答；"
+        "请检查 ${env}（zap.api_key_env）是否为该守护进程的 api.key",
+        "the API key was refused: ZAP API at {url} (ZAP {version}) closed the connection on {call}, a call with the "
+        "key, while it answers without one; check that ${env} (zap.api_key_env) holds the daemon's api.key",
+    ),
+    "setup.zap.key_refused": (
+        "API 密钥被拒绝：{url} 上的 ZAP API 返回 bad_api_key；请检查 ${env}（zap.api_key_env）是否为该守护进程的 api.key",
+        "the API key was refused: ZAP API at {url} answered bad_api_key; check that ${env} (zap.api_key_env) holds "
+        "the daemon's api.key",
+    ),
+    "setup.zap.addon_missing": (
+        "{url} 上的 ZAP {version} 没有 {addon} 插件，而{purpose}需要它：请安装（zap.sh -cmd -addoninstall {addon}）"
+        "或修改该套件的选项",
+        "ZAP {version} at {url} has no {addon} add-on, needed for {purpose}: install it (zap.sh -cmd -addoninstall "
+        "{addon}) or change the suite's options",
+    ),
+    "setup.zap.purpose.spider": ("爬虫", "the spider"),
+    "setup.zap.purpose.pscan": ("被动扫描", "passive scan"),
+    "setup.zap.purpose.ajax_spider": ("AJAX 爬虫（zap.ajax_spider）", "the AJAX spider (zap.ajax_spider)"),
+    "setup.zap.purpose.openapi": ("OpenAPI 导入（mode: api）", "OpenAPI import (mode: api)"),
+    "setup.zap.no_policy": (
+        "{url} 上的 ZAP 没有扫描策略 {policy}；现有策略：{names}",
+        "ZAP at {url} has no scan policy {policy!r}; it has: {names}",
+    ),
+    "setup.zap.header_unscoped": (
+        "{url} 上的 ZAP {version} 无法把认证请求头限定于被测系统：其替换器插件不支持 url（需要 replacer 11 / ZAP 2.12+），"
+        "且{why}；请升级 ZAP，或不带请求头认证扫描（删除 auth，设置 use_target_auth: false）",
+        "ZAP {version} at {url} cannot limit an auth header to the target: its replacer add-on has no url (needs "
+        "replacer 11 / ZAP 2.12+) and {why}; upgrade ZAP, or scan without header auth (remove auth, set "
+        "use_target_auth: false)",
+    ),
+    "setup.zap.why.https": (
+        "被测系统使用 HTTPS（代理无法在 TLS 内添加请求头）",
+        "the target is HTTPS (the proxy cannot add headers inside TLS)",
+    ),
+    "setup.zap.why.proxy_off": ("zap.scope_proxy 已关闭", "zap.scope_proxy is off"),
+    "setup.zap.remote_proxy": (
+        "{url} 上的 ZAP 不在本机，无法使用 harness 的范围代理：请设置 zap.scope_proxy: false，仅依靠 ZAP 的上下文与排除规则",
+        "ZAP at {url} is not on this machine, so it cannot use the harness's scope proxy: set zap.scope_proxy: false "
+        "to rely on ZAP's context and excludes alone",
+    ),
+    "error.security.no_operation_requested": (
+        "API 扫描未请求 OpenAPI 文档 {count} 个接口中的任何一个：请检查被测系统是否在其 base URL 下提供这些接口，以及 exclude 是否把它们排除了",
+        "the API scan requested none of the {count} operations of the OpenAPI document: check that the target "
+        "serves them under its base URL and that exclude does not drop them",
+    ),
+    "error.security.no_operations": (
+        "OpenAPI 文档中没有任何接口：没有可扫描的内容",
+        "the OpenAPI document has no operations: nothing to scan",
+    ),
+    "error.security.nothing_found": (
+        "扫描在 {url} 没有发现任何 URL（{requests} 个请求得到应答）：被测系统没有应答，或所有页面都被排除；扫描不到任何内容不能算作通过",
+        "the scan found no URL at {url} ({requests} requests answered): the target did not answer or every page "
+        "was excluded; a scan of nothing is not a pass",
+    ),
+    "error.access.nothing_tested": (
+        "访问控制矩阵中没有任何单元格能够判定（所有应答均无法判定，或矩阵未给出预期）",
+        "no cell of the access matrix could be tested (every answer was inconclusive or unlisted)",
+    ),
+    "error.locust.all_refused": (
+        "被测系统拒绝了所有连接：没有任何请求到达被测系统（它是否在运行？）",
+        "the target refused every connection: no request reached it (is it running?)",
+    ),
+    "error.locust.no_request": (
+        "负载测试没有发出任何请求：请检查 locustfile 中的任务",
+        "the test made no request: check the locustfile's tasks",
+    ),
+    "error.pytest.interrupted": (
+        "pytest 被中断（通常是收集测试用例时出错）（退出码 {code}）",
+        "pytest was interrupted (usually by errors during collection) (exit code {code})",
+    ),
+    "error.pytest.internal": ("pytest 内部出错（退出码 {code}）", "pytest had an internal error (exit code {code})"),
+    "error.pytest.usage": ("pytest 的调用方式有误（退出码 {code}）", "pytest was called wrongly (exit code {code})"),
+    "error.pytest.no_tests": (
+        "pytest 没有收集到任何测试用例（退出码 {code}）",
+        "pytest collected no tests (exit code {code})",
+    ),
+    "error.pytest.exit": ("pytest 以退出码 {code} 退出", "pytest exited with code {code}"),
+    "error.locust.exited_early": (
+        "Locust 在测试开始前以退出码 {code} 退出",
+        "Locust exited with code {code} before the test started",
+    ),
+    "error.locust.ended_early": (
+        "Locust 在测试开始前被 {signal} 信号结束",
+        "Locust was ended by {signal} before the test started",
+    ),
+    "error.locust.not_started": ("Locust 未能开始测试", "Locust did not start the test"),
+    "error.locust.killed_early": ("Locust 未能开始测试：{detail}（原文）", "Locust did not start the test: {detail}"),
+    "error.any.tool_output": ("{why}\n{output}（工具原文）", "{why}\n{output}"),
+    "setup.zap.proxy_unreached": (
+        "{url} 上的 ZAP 未能连到 harness 在 127.0.0.1:{port} 的范围代理（ZAP 是否运行在容器中？）：请设置 "
+        "zap.scope_proxy: false，仅依靠 ZAP 的上下文与排除规则",
+        "ZAP at {url} did not reach the harness's scope proxy on 127.0.0.1:{port} (ZAP in a container?): set "
+        "zap.scope_proxy: false to rely on ZAP's context and excludes alone",
+    ),
 }
 
 _SIGNAL = re.compile(r"^(SIG[A-Z0-9]+) received$")
@@ -636,6 +901,21 @@ def stop_message(stop: StopRecord, fallback: str = "") -> Message:
     else:  # the runner said only that it stopped: its words are the reason
         return message("stop.story.other", when=when, detail=detail or "?")
     return message("stop.story", when=when, why=why)
+
+
+ERROR_REASONS = frozenset({"note.target_missing", "note.target_unavailable", "note.target_stopped_answering"})
+"""Keys of notes that say why a suite could not run, besides every ``setup.*`` and ``error.*`` key."""
+
+
+def is_error_reason(text: Text) -> bool:
+    """True for a note that says why a suite could not run (its ``error`` in catalogue words)."""
+    return isinstance(text, Message) and (text.key in ERROR_REASONS or text.key.startswith(("setup.", "error.")))
+
+
+def error_reason(notes: Iterable[Text]) -> Message | None:
+    """The note of an ``error`` suite that says why it could not run, in words every report language can render
+    (None when the suite's error is a plug-in's or a tool's own text)."""
+    return next((n for n in notes if isinstance(n, Message) and is_error_reason(n)), None)
 
 
 def catalogue_problems(extra: Mapping[str, tuple[str, str]] | None = None) -> list[str]:

@@ -9,6 +9,7 @@ every import gets its kind's default criteria when it lists none (harness/criter
 from __future__ import annotations
 
 import glob
+import re
 import shutil
 from pathlib import Path
 from typing import Annotated, ClassVar
@@ -21,7 +22,7 @@ from harness.profile.paths import PathSpec
 from harness.results.findings import alert_metrics, sort_findings
 from harness.results.importers import Importer, load_importers
 from harness.results.messages import message, policy_message
-from harness.results.model import SuiteResult, SuiteStatus
+from harness.results.model import Message, SuiteResult, SuiteStatus
 from harness.results.severity import FailOn, describe_policy, severity_actions
 from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, RunContext, RunnerBase
 from harness.runners.security.rules import RuleConfig, from_mapping, parse_rules_file
@@ -75,11 +76,11 @@ def import_rules(fail_on: FailOn | None, rules: dict[str, str], rules_file: Path
     if rules_file is None:
         return mapping
     if not rules_file.is_file():
-        raise RunnerSetupError(f"rule file not found: {rules_file}")
+        raise RunnerSetupError(message("setup.any.rules_missing", path=str(rules_file)))
     try:
         return parse_rules_file(rules_file, actions).merged(mapping)
     except ProfileError as exc:
-        raise RunnerSetupError(f"bad rule file:\n{exc}") from None
+        raise RunnerSetupError(message("setup.any.bad_rules", detail=str(exc))) from None
 
 
 def judge_findings(result: SuiteResult, rules: RuleConfig, fail_on: FailOn | None = None) -> SuiteResult:
@@ -115,7 +116,7 @@ def expand(patterns: list[str], base_dir: Path) -> list[Path]:
         absolute = pattern if Path(pattern).is_absolute() else str(base_dir / pattern)
         matches = sorted(Path(p).resolve() for p in glob.glob(absolute, recursive=True) if Path(p).exists())
         if not matches:
-            raise RunnerSetupError(f"no file matches {pattern!r} (relative to {base_dir})")
+            raise RunnerSetupError(message("setup.import.no_match", pattern=pattern, base=str(base_dir)))
         found.extend(m for m in matches if m not in found)
     return found
 
@@ -140,9 +141,23 @@ def import_sources(importer: Importer, sources: list[Path], raw_dir: Path, suite
         problem = str(exc)
         for source, copy in zip(sources, copies, strict=True):
             problem = problem.replace(str(copy), str(source))
-        raise RunnerSetupError(problem) from None
+        raise RunnerSetupError(malformed(problem, sources)) from None
     notes = (*result.notes, message("note.import.sources", files=", ".join(str(s) for s in sources)))
     return result.model_copy(update={"notes": notes})
+
+
+_LOCATED = re.compile(r"(?P<file>.+?):(?P<line>\d+): (?P<reason>.*)", re.S)
+
+
+def malformed(problem: str, sources: list[Path]) -> Message:
+    """An importer's ``FILE:LINE: reason`` about one of the user's files as a message: the file, the line and
+    the importer's words are its parameters (any other wording is kept whole)."""
+    located = _LOCATED.fullmatch(problem)
+    if located and any(located["file"].startswith(str(source)) for source in sources):
+        return message(
+            "setup.import.malformed", file=located["file"], line=int(located["line"]), reason=located["reason"]
+        )
+    return message("setup.import.malformed_file", problem=problem)
 
 
 class ImportRunner(RunnerBase):
@@ -162,9 +177,8 @@ class ImportRunner(RunnerBase):
     def importer(self, options: ImportOptions) -> Importer:
         found = self.importers.get(options.format)
         if found is None:
-            raise RunnerSetupError(
-                f"unknown import format {options.format!r}; known: {', '.join(sorted(self.importers))}"
-            )
+            known = ", ".join(sorted(self.importers))
+            raise RunnerSetupError(message("setup.import.unknown_format", format=options.format, known=known))
         return found
 
     def needs_target(self, options: BaseModel) -> bool:
@@ -211,9 +225,7 @@ class ImportRunner(RunnerBase):
         options = suite.options_as(ImportOptions)
         importer = self.importer(options)
         if options.judges_findings and not is_security_format(importer):
-            raise RunnerSetupError(
-                f"fail_on, rules and rules_file apply to security formats (findings), not to {options.format!r}"
-            )
+            raise RunnerSetupError(message("setup.import.findings_options", format=options.format))
         rules = None
         if is_security_format(importer):
             rules_file = ctx.base_dir / options.rules_file if options.rules_file else None

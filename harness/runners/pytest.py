@@ -22,19 +22,15 @@ from harness.errors import RunnerSetupError
 from harness.processes import ChildProcess
 from harness.profile.paths import PathSpec
 from harness.results.importers.junit import parse_junit
+from harness.results.messages import message
 from harness.results.metrics import CASE_METRICS, case_metrics
-from harness.results.model import CaseStatus, StopRecord, SuiteResult, SuiteStatus, ToolInfo
+from harness.results.model import CaseStatus, Message, StopRecord, SuiteResult, SuiteStatus, ToolInfo
 from harness.runners.base import PreparedSuite, RunContext, RunnerBase
 
 PLUGIN = "harness.runners.pytest_plugin"
 
 # pytest's exit codes (pytest.ExitCode) that mean the suite itself could not run properly
-_SETUP_FAILURES = {
-    2: "was interrupted (usually by errors during collection)",
-    3: "had an internal error",
-    4: "was called wrongly",
-    5: "collected no tests",
-}
+_SETUP_FAILURES = {2: "interrupted", 3: "internal", 4: "usage", 5: "no_tests"}  # error.pytest.* by exit code
 
 
 class PytestOptions(BaseModel):
@@ -69,7 +65,7 @@ class PytestRunner(RunnerBase):
         paths = [ctx.base_dir / p for p in options.paths]
         missing = [str(p) for p in paths if not Path(str(p).split("::")[0]).exists()]  # node ids too
         if missing:
-            raise RunnerSetupError(f"test path not found: {', '.join(missing)}")
+            raise RunnerSetupError(message("setup.pytest.paths_missing", paths=", ".join(missing)))
         junit = ctx.raw_dir / "junit.xml"
         coverage_file = ctx.raw_dir / "coverage.json"
         argv = self._argv(options, paths, ctx.raw_dir, junit, coverage_file)
@@ -186,15 +182,19 @@ class PytestRunner(RunnerBase):
             if "percent_covered" in totals:
                 metrics["coverage"] = float(totals["percent_covered"]) / 100
         error = ""
+        notes: tuple[Message, ...] = ()
         if stopped:
             status = SuiteStatus.INCOMPLETE
             error = f"stopped: {stopped}"
-        elif code in _SETUP_FAILURES:
-            status = SuiteStatus.ERROR
-            error = f"pytest {_SETUP_FAILURES[code]} (exit code {code})\n{_error_lines(log_path)}".strip()
         elif code not in (0, 1):
             status = SuiteStatus.ERROR
-            error = f"pytest exited with code {code}\n{_error_lines(log_path)}".strip()
+            if code is not None and code in _SETUP_FAILURES:
+                why = message(f"error.pytest.{_SETUP_FAILURES[code]}", code=code)
+            else:
+                why = message("error.pytest.exit", code=str(code))
+            output = _error_lines(log_path)
+            error = f"{why}\n{output}".strip()
+            notes = (message("error.any.tool_output", why=why, output=output) if output else why,)  # for the report
         else:
             bad = any(c.status in (CaseStatus.FAILED, CaseStatus.ERROR) for c in cases)
             status = SuiteStatus.FAILED if bad or code == 1 else SuiteStatus.PASSED
@@ -206,6 +206,7 @@ class PytestRunner(RunnerBase):
             cases=cases,
             metrics=metrics,
             error=error,
+            notes=notes,
         )
 
 

@@ -105,7 +105,7 @@ class UatRunner(RunnerBase):
             checklist = load_checklist(paths.checklist)
             results = load_results(paths.results)
         except HarnessError as exc:
-            raise RunnerSetupError(str(exc)) from None
+            raise RunnerSetupError(message("setup.uat.unusable", detail=str(exc))) from None
         shutil.copyfile(paths.checklist, ctx.raw_dir / paths.checklist.name)
         if paths.results.is_file():
             shutil.copyfile(paths.results, ctx.raw_dir / paths.results.name)

@@ -83,6 +83,81 @@ message("note.target_unavailable", reason="a parameter")
     assert plain_text_notes(source) == [2, 3, 4, 5, 6]
 
 
+def message_makers(package: Path = PACKAGE) -> set[str]:
+    """``message`` and every function of the harness declared to return a Message (or ``Message | None``)."""
+    makers = {"message"}
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.returns is not None:
+                makers.update({node.name} if ast.unparse(node.returns) in ("Message", "Message | None") else ())
+    return makers
+
+
+def plain_setup_errors(source: str, makers: set[str]) -> list[int]:
+    """Lines where a RunnerSetupError is given anything but a catalogue message: a string, an f-string, ``str(exc)``,
+    a variable ever assigned one, a call of a function not declared to return a Message."""
+    tree = ast.parse(source)
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and isinstance(node.target, ast.Name):
+            assigned.setdefault(node.target.id, []).append(node.value or ast.Constant(""))
+
+    def is_message(node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            return name in makers
+        if isinstance(node, ast.IfExp):
+            return is_message(node.body, seen) and is_message(node.orelse, seen)
+        if isinstance(node, ast.BoolOp):
+            return all(is_message(value, seen) for value in node.values)
+        if isinstance(node, ast.Name) and node.id not in seen and node.id in assigned:
+            return all(is_message(value, seen | {node.id}) for value in assigned[node.id])
+        return False
+
+    lines = []
+    for node in ast.walk(tree):
+        raising = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "RunnerSetupError"
+        if raising and (len(node.args) != 1 or node.keywords or not is_message(node.args[0])):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_every_runner_setup_error_of_the_harness_is_a_catalogue_message() -> None:
+    """A suite that cannot start says why in the report's language: no RunnerSetupError in plain English."""
+    makers = message_makers()
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for line in plain_setup_errors(path.read_text(), makers)
+    ]
+    assert found == []
+
+
+def test_the_source_check_finds_each_way_of_raising_a_plain_setup_error() -> None:
+    source = """
+raise RunnerSetupError("wapiti is not installed")
+raise RunnerSetupError(f"locustfile not found: {path}")
+raise RunnerSetupError(str(exc)) from None
+problem = f"bad rule file: {exc}"
+raise RunnerSetupError(problem)
+raise RunnerSetupError(reason or "the import failed")
+raise RunnerSetupError(self._describe(what))
+raise RunnerSetupError(message("setup.wapiti.missing"))
+raise RunnerSetupError(message("setup.a") if cancelled else message("setup.b", url=url))
+found = message("setup.zap.missing")
+raise RunnerSetupError(found)
+raise RunnerSetupError(error_reason(notes) or message("setup.import.failed", format=name))
+raise RunnerSetupError(self._key_refused(what))
+"""
+    assert plain_setup_errors(source, {"message", "error_reason", "_key_refused"}) == [2, 3, 4, 6, 7, 8]
+    assert {"message", "error_reason", "_key_refused", "malformed"} <= message_makers()
+
+
 def test_engine_and_importer_notes_read_in_both_languages() -> None:
     assert catalogue_problems() == []
     note = message("note.security.proxy_refused", count=3, examples="GET http://127.0.0.2/")

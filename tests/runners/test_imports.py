@@ -15,8 +15,9 @@ import pytest
 
 from harness.results.importers.jtl import DEFAULT_COLUMN_SETS
 from harness.results.importers.nessus import NessusImporter
+from harness.results.messages import render
 from harness.results.model import Risk, RuleAction
-from harness.runners.imports import ImportOptions, import_defaults, import_rules, judge_findings
+from harness.runners.imports import ImportOptions, import_defaults, import_rules, judge_findings, malformed
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "security"
 T0 = 1_700_000_000_000
@@ -105,3 +106,14 @@ def test_harness_import_of_a_critical_nessus_finding_fails_unless_the_threshold_
     wrong = run_cli("import", str(DATA / "scan.nessus"), "--format", "junit", "--suite", "x", "--new",
                     "--out", str(tmp_path / "c"), "--fail-on", "high")  # fmt: skip
     assert wrong.code == 2 and "security formats" in wrong.stderr
+
+
+def test_a_malformed_file_keeps_the_users_file_line_and_the_importers_words(tmp_path: Path) -> None:
+    source = tmp_path / "results" / "junit.xml"
+    located = malformed(f"{source}:17: malformed XML: mismatched tag", [source])
+    assert located.key == "setup.import.malformed"
+    assert located.params == {"file": str(source), "line": 17, "reason": "malformed XML: mismatched tag"}
+    assert str(located) == f"{source}:17: malformed XML: mismatched tag"  # the CLI's words are unchanged
+    assert render(located, "zh-CN") == f"结果文件 {source} 第 17 行：malformed XML: mismatched tag（原文）"
+    other = malformed("allure-results: no result file", [source])  # no FILE:LINE of a source: kept whole
+    assert other.key == "setup.import.malformed_file" and str(other) == "allure-results: no result file"

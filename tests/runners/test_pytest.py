@@ -77,6 +77,11 @@ def test_a_suite_that_cannot_start_is_an_error_and_the_run_goes_on(tmp_path, wri
     assert "collection" in suites["broken"]["error"]
     assert "no_such_module_anywhere" in suites["broken"]["error"]
     assert suites["good"]["status"] == "passed"
+    # the reason, for the report in its language: pytest's words stay a parameter (shown as the tool's own)
+    run = json.loads((Path(str(result.json()["run_dir"])) / "run.json").read_text(encoding="utf-8"))
+    (note,) = next(s for s in run["suites"] if s["name"] == "broken")["notes"]
+    assert note["key"] == "error.any.tool_output" and note["params"]["why"]["key"] == "error.pytest.interrupted"
+    assert "no_such_module_anywhere" in note["params"]["output"]
 
 
 def test_a_suite_over_its_time_limit_is_stopped_and_keeps_what_ran(tmp_path, write_profile, run_cli) -> None:  # type: ignore[no-untyped-def]

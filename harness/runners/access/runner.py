@@ -16,7 +16,7 @@ from harness.errors import HarnessError, ProfileError, RunnerSetupError, ScopeEr
 from harness.redaction import Redactor
 from harness.results.findings import ALERT_METRICS
 from harness.results.messages import message, policy_message
-from harness.results.model import StopRecord, SuiteResult, SuiteStatus, ToolInfo
+from harness.results.model import Message, StopRecord, SuiteResult, SuiteStatus, ToolInfo
 from harness.runners.access.matrix import (
     ANONYMOUS,
     AccessOptions,
@@ -62,13 +62,13 @@ class AccessControlRunner(RunnerBase):
         try:
             options = effective(suite.options_as(AccessOptions))
         except ProfileError as exc:
-            raise RunnerSetupError(f"bad access matrix:\n{exc}") from None
+            raise RunnerSetupError(message("setup.access.bad_matrix", detail=str(exc))) from None
         target = ctx.target
         if not target.base_url:
-            raise RunnerSetupError("the access-control suite needs the target's base_url")
+            raise RunnerSetupError(message("setup.access.no_base_url"))
         down = unreachable_reason(target.base_url, min(target.timeout, 5.0))
         if down:
-            raise RunnerSetupError(down)
+            raise RunnerSetupError(message("setup.any.unreachable", detail=down))
         secrets = [s.get_secret_value() for s in _secrets(options)]
         with ExitStack() as stack:
             sessions: dict[str, ScopedSession] = {
@@ -80,7 +80,7 @@ class AccessControlRunner(RunnerBase):
                 try:
                     headers = auth_headers(role.auth, target.base_url, target.scope, target.timeout, target.verify_tls)
                 except HarnessError as exc:
-                    raise RunnerSetupError(f"login as role {name!r} failed: {exc}") from None
+                    raise RunnerSetupError(message("setup.access.login_failed", role=name, detail=str(exc))) from None
                 secrets += [v for v in headers.values()] + [v.split(" ", 1)[-1] for v in headers.values()]
                 sessions[name] = stack.enter_context(
                     ScopedSession(target.base_url, target.scope, target.timeout, headers, target.verify_tls)
@@ -102,12 +102,14 @@ class AccessControlRunner(RunnerBase):
         cancelled = len(calls) < len(planned)
         tested = int(result.metrics["access.cells_tested"])
         error = ""
+        nothing: Message | None = None
         if cancelled:
             status = SuiteStatus.INCOMPLETE
             error = "cancelled before every cell was called"
         elif tested == 0:
             status = SuiteStatus.ERROR
-            error = "no cell of the access matrix could be tested (every answer was inconclusive or unlisted)"
+            nothing = message("error.access.nothing_tested")
+            error = str(nothing)
         elif result.metrics["alerts.fail"] or result.metrics["access.unexpected_denials"]:
             # the runner's own judgement; the pipeline then applies the suite's criteria
             status = SuiteStatus.FAILED
@@ -123,6 +125,7 @@ class AccessControlRunner(RunnerBase):
                 tested=tested,
             ),
             policy_message(options.fail_on, None),
+            *([nothing] if nothing is not None else []),  # why the suite is an error, in every report language
         ]
         return SuiteResult(
             name=suite.name,
@@ -162,15 +165,16 @@ def _setup(options: AccessOptions, sessions: Mapping[str, ScopedSession]) -> dic
         try:
             response = sessions[step.role].request(step.method.upper(), path, json=step.body)
         except (requests.RequestException, ScopeError) as exc:
-            raise RunnerSetupError(f"{where} failed: {type(exc).__name__}") from None
+            raise RunnerSetupError(message("setup.access.step_failed", step=where, error=type(exc).__name__)) from None
         if not 200 <= response.status_code < 300:
-            raise RunnerSetupError(f"{where} answered HTTP {response.status_code}: fix the step's body or role")
+            raise RunnerSetupError(message("setup.access.step_status", step=where, status=response.status_code))
         try:
             payload: Any = response.json()
             for variable, field in step.save.items():
                 variables[variable] = str(payload[field])
         except (ValueError, KeyError, TypeError):
-            raise RunnerSetupError(f"{where}: the answer has no JSON field for {sorted(step.save.values())}") from None
+            fields = str(sorted(step.save.values()))
+            raise RunnerSetupError(message("setup.access.step_no_field", step=where, fields=fields)) from None
     return variables
 
 

@@ -52,13 +52,19 @@ def locust_errors(paths: list[Path]) -> str:
     return "\n".join(unique[:MAX_ERROR_LINES])
 
 
-def _exit_text(code: int) -> str:
-    if code < 0:
+def _not_started(end: SessionEnd) -> Message:
+    """Why Locust ended before the test started: killed, ended by a signal, or its exit code."""
+    if end.killed:
+        return message("error.locust.killed_early", detail=end.killed)
+    if end.code is None:
+        return message("error.locust.not_started")
+    if end.code < 0:
         try:
-            return f"was ended by {signal.Signals(-code).name}"
+            name = signal.Signals(-end.code).name
         except ValueError:
-            return f"was ended by signal {-code}"
-    return f"exited with code {code}"
+            name = f"signal {-end.code}"
+        return message("error.locust.ended_early", signal=name)
+    return message("error.locust.exited_early", code=end.code)
 
 
 def time_weighted_users(points: Sequence[TimePoint]) -> float | None:
@@ -116,11 +122,10 @@ def build_result(facts: RunFacts, out: Outputs, end: SessionEnd, live: LiveState
     if not live.started:
         if end.cancelled:
             return base.model_copy(update={"status": SuiteStatus.INCOMPLETE, "error": f"stopped: {end.stopped}"})
-        why = f"Locust {_exit_text(end.code)}" if end.code is not None else "Locust did not start the test"
-        if end.killed:
-            why = f"Locust did not start the test: {end.killed}"
+        why = _not_started(end)
         details = locust_errors(logs)
-        return base.model_copy(update={"error": f"{why} before the test started\n{details}".strip()})
+        reason = message("error.any.tool_output", why=why, output=details) if details else why
+        return base.model_copy(update={"error": f"{why}\n{details}".strip(), "notes": (*base.notes, reason)})
     files = out.csv_files()
     try:
         parsed = read_locust_csv(files) if "stats" in files else None
@@ -177,6 +182,12 @@ def build_result(facts: RunFacts, out: Outputs, end: SessionEnd, live: LiveState
     return result.model_copy(update=_status(result, end, live))
 
 
+def _error(result: SuiteResult, why: Message) -> dict[str, object]:
+    """An error status saying why: the English text as the error, the message among the notes (for every
+    report language)."""
+    return {"status": SuiteStatus.ERROR, "error": str(why), "notes": (*result.notes, why)}
+
+
 def _status(result: SuiteResult, end: SessionEnd, live: LiveState) -> dict[str, object]:
     metrics = result.metrics
     requests, failures = metrics.get("requests", 0.0), metrics.get("failures", 0.0)
@@ -190,12 +201,9 @@ def _status(result: SuiteResult, end: SessionEnd, live: LiveState) -> dict[str, 
     if end.cancelled:
         return {"status": SuiteStatus.INCOMPLETE, "error": f"stopped: {end.stopped}"}
     if requests and failures >= requests and all(any(r in f.message for r in _REFUSED) for f in result.failures):
-        return {
-            "status": SuiteStatus.ERROR,
-            "error": "the target refused every connection: no request reached it (is it running?)",
-        }
+        return _error(result, message("error.locust.all_refused"))
     if not requests:
-        return {"status": SuiteStatus.ERROR, "error": "the test made no request: check the locustfile's tasks"}
+        return _error(result, message("error.locust.no_request"))
     if result.abort is not None or failures:
         return {"status": SuiteStatus.FAILED}
     return {"status": SuiteStatus.PASSED}

@@ -66,17 +66,17 @@ class LocustRunner(RunnerBase):
         check_watchable(suite.criteria)
         locustfile = (ctx.base_dir / options.locustfile).resolve()
         if not locustfile.is_file():
-            raise RunnerSetupError(f"locustfile not found: {locustfile}")
+            raise RunnerSetupError(message("setup.locust.locustfile_missing", path=str(locustfile)))
         host = (options.host or ctx.target.base_url).rstrip("/")
         if not host:
-            raise RunnerSetupError("no host to load: the target has no base_url and the suite gives no host")
+            raise RunnerSetupError(message("setup.locust.no_host"))
         try:
             ctx.target.scope.check_url(host)
         except ScopeError as exc:
-            raise RunnerSetupError(str(exc)) from None
+            raise RunnerSetupError(message("setup.any.out_of_scope", detail=str(exc))) from None
         refused = unreachable_reason(host, min(ctx.target.timeout, 5.0))
         if refused:
-            raise RunnerSetupError(f"the target refuses connections, no load was sent: {refused}")
+            raise RunnerSetupError(message("setup.locust.refused", detail=refused))
 
         out = Outputs(ctx.raw_dir)
         port = None
@@ -167,7 +167,10 @@ def check_watchable(criteria: tuple[Criterion, ...]) -> None:
             endpoint = reference.segments[0].name == "endpoint" and len(reference.segments) == 2 and name in LIVE_VALUES
             if not (plain or endpoint):
                 raise RunnerSetupError(
-                    f"{criterion.text!r}: {reference.dotted} is not in Locust's live statistics, so this abort "
-                    f"criterion could never trigger; use one of {', '.join(sorted(LIVE_VALUES))} "
-                    '(also per endpoint, e.g. endpoint("GET /x").p95)'
+                    message(
+                        "setup.locust.abort_not_live",
+                        criterion=criterion.text,
+                        name=reference.dotted,
+                        values=", ".join(sorted(LIVE_VALUES)),
+                    )
                 )

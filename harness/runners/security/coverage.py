@@ -4,7 +4,7 @@ the ``scan.*`` metrics criteria such as ``scan.urls >= 20`` read."""
 from __future__ import annotations
 
 from harness.results.messages import message
-from harness.results.model import ScanCoverage, SkippedItem
+from harness.results.model import Message, ScanCoverage, SkippedItem
 from harness.runners.security.engine import ScanOutcome, ScanPlan
 from harness.runners.security.scan_plan import excluded_operations
 
@@ -25,21 +25,15 @@ def plan_coverage(plan: ScanPlan, outcome: ScanOutcome) -> None:
         )
 
 
-def coverage_problem(plan: ScanPlan, coverage: ScanCoverage) -> str:
-    """Why a scan that ran to its end covered nothing worth a verdict ("" when it covered something)."""
+def coverage_problem(plan: ScanPlan, coverage: ScanCoverage) -> Message | None:
+    """Why a scan that ran to its end covered nothing worth a verdict (None when it covered something)."""
     if plan.mode == "api" and plan.operations and coverage.operations_scanned == 0:
-        return (
-            f"the API scan requested none of the {len(plan.operations)} operations of the OpenAPI document: "
-            "check that the target serves them under its base URL and that exclude does not drop them"
-        )
+        return message("error.security.no_operation_requested", count=len(plan.operations))
     if plan.mode == "api" and not plan.operations:
-        return "the OpenAPI document has no operations: nothing to scan"
+        return message("error.security.no_operations")
     if coverage.urls_found == 0 or coverage.requests == 0:
-        return (
-            f"the scan found no URL at {plan.target_url} ({coverage.requests or 0} requests answered): the "
-            "target did not answer or every page was excluded; a scan of nothing is not a pass"
-        )
-    return ""
+        return message("error.security.nothing_found", url=plan.target_url, requests=coverage.requests or 0)
+    return None
 
 
 def coverage_metrics(coverage: ScanCoverage) -> dict[str, float]:

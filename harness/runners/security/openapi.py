@@ -40,11 +40,11 @@ def read_spec(text: str, where: str) -> dict[str, Any]:
     try:
         document = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise RunnerSetupError(f"{where}: not a readable OpenAPI document: {exc}") from None
+        raise RunnerSetupError(message("setup.openapi.not_readable", where=where, detail=str(exc))) from None
     if not isinstance(document, dict) or not ("openapi" in document or "swagger" in document):
-        raise RunnerSetupError(f"{where}: not an OpenAPI document (no 'openapi' or 'swagger' field)")
+        raise RunnerSetupError(message("setup.openapi.not_openapi", where=where))
     if not isinstance(document.get("paths") or {}, dict):
-        raise RunnerSetupError(f"{where}: 'paths' is not a mapping")
+        raise RunnerSetupError(message("setup.openapi.paths_not_mapping", where=where))
     return document
 
 
@@ -58,23 +58,23 @@ def fetch_spec(url: str, scope: Scope, headers: dict[str, str], timeout: float) 
         try:
             scope.check_url(url)
         except ScopeError as exc:
-            raise RunnerSetupError(f"OpenAPI document: {exc}") from None
+            raise RunnerSetupError(message("setup.openapi.out_of_scope", detail=str(exc))) from None
         try:
             response = requests.get(url, headers=headers, timeout=timeout, allow_redirects=False, stream=True)
         except requests.RequestException as exc:
-            raise RunnerSetupError(f"cannot fetch the OpenAPI document {url}: {type(exc).__name__}") from None
+            raise RunnerSetupError(message("setup.openapi.fetch_failed", url=url, error=type(exc).__name__)) from None
         with response:
             if response.is_redirect and response.headers.get("Location"):
                 url = urljoin(url, response.headers["Location"])
                 headers = {}  # credentials go to the first URL only
                 continue
             if response.status_code != 200:
-                raise RunnerSetupError(f"cannot fetch the OpenAPI document {url}: HTTP {response.status_code}")
+                raise RunnerSetupError(message("setup.openapi.fetch_status", url=url, status=response.status_code))
             body = response.raw.read(MAX_SPEC_BYTES + 1, decode_content=True)
         if len(body) > MAX_SPEC_BYTES:
-            raise RunnerSetupError(f"the OpenAPI document {url} is larger than {MAX_SPEC_BYTES // 2**20} MiB")
+            raise RunnerSetupError(message("setup.openapi.too_large", url=url, limit=MAX_SPEC_BYTES // 2**20))
         return str(body.decode(response.encoding or "utf-8", errors="replace"))
-    raise RunnerSetupError(f"the OpenAPI document {url} redirects more than 5 times")
+    raise RunnerSetupError(message("setup.openapi.redirects", url=url))
 
 
 def _server_path(url: str) -> str:

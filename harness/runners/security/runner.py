@@ -14,7 +14,7 @@ from harness.plugins import SCAN_ENGINES, load_plugins
 from harness.results.findings import ALERT_METRICS, FindingSet, alert_metrics, sort_findings
 from harness.results.messages import message, policy_message
 from harness.results.metrics import SCAN_METRICS
-from harness.results.model import SuiteResult, SuiteStatus, ToolInfo
+from harness.results.model import Message, SuiteResult, SuiteStatus, ToolInfo
 from harness.results.severity import describe_policy
 from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, RunContext, RunnerBase
 from harness.runners.security.coverage import coverage_metrics, coverage_problem, plan_coverage
@@ -65,14 +65,16 @@ class SecurityRunner(RunnerBase):
         one is reported by the options' PathSpec)."""
         assert isinstance(options, SecurityOptions)
         problem = self._unknown_engine(options.engine)
-        return ([(("engine",), problem)] if problem else []) + _rule_file_issues(options, context.base_dir)
+        return ([(("engine",), str(problem))] if problem else []) + _rule_file_issues(options, context.base_dir)
 
-    def _unknown_engine(self, name: str) -> str:
+    def _unknown_engine(self, name: str) -> Message | None:
         if name == "auto" or name in self.engines:
-            return ""
+            return None
         close = difflib.get_close_matches(name, list(self.engines), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"unknown scan engine {name!r}{hint}; registered: auto, {', '.join(sorted(self.engines))}"
+        registered = ", ".join(sorted(self.engines))
+        if close:
+            return message("setup.security.unknown_engine_hint", engine=name, close=close[0], registered=registered)
+        return message("setup.security.unknown_engine", engine=name, registered=registered)
 
     def run(self, suite: PreparedSuite, ctx: RunContext) -> SuiteResult:
         options = suite.options_as(SecurityOptions)
@@ -83,7 +85,7 @@ class SecurityRunner(RunnerBase):
         plan_coverage(plan, outcome)
         engine.scan(plan, ctx, outcome)
         coverage = outcome.coverage.freeze()
-        problem = "" if outcome.incomplete else coverage_problem(plan, coverage)
+        uncovered = None if outcome.incomplete else coverage_problem(plan, coverage)
         tool = outcome.tool
         label = f"{tool.name} {tool.version}".strip()
         findings = [f.model_copy(update={"source": label}) for f in rules.apply(outcome.findings.findings())]
@@ -92,7 +94,7 @@ class SecurityRunner(RunnerBase):
         metrics = {**alert_metrics(findings), **coverage_metrics(coverage)}
         if outcome.incomplete:
             status = SuiteStatus.INCOMPLETE
-        elif problem:
+        elif uncovered is not None:
             status = SuiteStatus.ERROR
         else:
             status = SuiteStatus.FAILED if metrics["alerts.fail"] else SuiteStatus.PASSED
@@ -101,6 +103,7 @@ class SecurityRunner(RunnerBase):
             message(f"note.security.scan.{options.mode}", url=plan.target_url, engine=label),
             policy_message(options.fail_on, default_action),
             *outcome.notes,
+            *([uncovered] if uncovered is not None else []),  # why the suite is an error, in every report language
         ]
         return SuiteResult(
             name=suite.name,
@@ -109,7 +112,7 @@ class SecurityRunner(RunnerBase):
             tool=tool,
             findings=tuple(findings),
             metrics=metrics,
-            error=outcome.incomplete or problem,
+            error=outcome.incomplete or str(uncovered or ""),
             notes=tuple(notes),
             stopped=outcome.stopped,
             coverage=coverage,
@@ -124,7 +127,7 @@ class SecurityRunner(RunnerBase):
             RunnerSetupError: the engine is not registered, or ``auto`` and no engine is available.
         """
         problem = self._unknown_engine(options.engine)
-        if problem:
+        if problem is not None:
             raise RunnerSetupError(problem)
         if options.engine != "auto":
             return self.engines[options.engine]
@@ -133,10 +136,7 @@ class SecurityRunner(RunnerBase):
         for name in order:
             if self.engines[name].available(options, ctx):
                 return self.engines[name]
-        raise RunnerSetupError(
-            "no scan engine available: install ZAP (zap.sh on PATH or $ZAP_HOME), give zap.api_url, "
-            "or run `make setup` to install wapiti"
-        )
+        raise RunnerSetupError(message("setup.security.no_engine"))
 
 
 def rule_config(options: SecurityOptions, base_dir: Path) -> RuleConfig:
@@ -150,11 +150,11 @@ def rule_config(options: SecurityOptions, base_dir: Path) -> RuleConfig:
         return mapping
     path = base_dir / options.rules_file
     if not path.is_file():
-        raise RunnerSetupError(f"rule file not found: {path}")
+        raise RunnerSetupError(message("setup.any.rules_missing", path=str(path)))
     try:
         return parse_rules_file(path, options.unlisted_actions).merged(mapping)
     except ProfileError as exc:
-        raise RunnerSetupError(f"bad rule file:\n{exc}") from None
+        raise RunnerSetupError(message("setup.any.bad_rules", detail=str(exc))) from None
 
 
 def _rule_file_issues(options: SecurityOptions, base_dir: Path) -> list[OptionIssue]:

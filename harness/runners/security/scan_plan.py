@@ -8,6 +8,7 @@ from dataclasses import replace
 from urllib.parse import urljoin
 
 from harness.errors import RunnerSetupError, ScopeError
+from harness.results.messages import message
 from harness.runners.base import RunContext
 from harness.runners.security.engine import ScanPlan
 from harness.runners.security.openapi import fetch_spec, operations, read_spec, retarget, write_copy
@@ -28,12 +29,12 @@ def scan_plan(suite: str, options: SecurityOptions, ctx: RunContext) -> ScanPlan
     try:
         ctx.target.scope.check_url(target_url)
     except ScopeError as exc:
-        raise RunnerSetupError(str(exc)) from None
+        raise RunnerSetupError(message("setup.any.out_of_scope", detail=str(exc))) from None
     headers: dict[str, str] = {}
     if options.auth is not None:
         value = ctx.environ.get(options.auth.value_env)
         if not value:
-            raise RunnerSetupError(f"environment variable {options.auth.value_env} (auth.value_env) is not set")
+            raise RunnerSetupError(message("setup.security.auth_env_missing", variable=options.auth.value_env))
         headers[options.auth.header] = value
     elif options.use_target_auth:
         headers.update(ctx.target.headers)
@@ -62,7 +63,7 @@ def _with_openapi(plan: ScanPlan, openapi: str, ctx: RunContext) -> ScanPlan:
         try:
             ctx.target.scope.check_url(openapi)
         except ScopeError as exc:
-            raise RunnerSetupError(str(exc)) from None
+            raise RunnerSetupError(message("setup.any.out_of_scope", detail=str(exc))) from None
         openapi_url = openapi
         same_origin = openapi.startswith(base + "/")
         text = fetch_spec(openapi, ctx.target.scope, dict(plan.headers) if same_origin else {}, ctx.target.timeout)
@@ -70,11 +71,11 @@ def _with_openapi(plan: ScanPlan, openapi: str, ctx: RunContext) -> ScanPlan:
     else:
         source = (ctx.base_dir / openapi.removeprefix("file://").removeprefix("file:")).resolve()
         if not source.is_file():
-            raise RunnerSetupError(f"OpenAPI file not found: {source}")
+            raise RunnerSetupError(message("setup.openapi.file_missing", path=str(source)))
         try:
             text = source.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise RunnerSetupError(f"{source}: cannot read the OpenAPI document: {exc}") from None
+            raise RunnerSetupError(message("setup.openapi.unreadable_file", path=str(source), detail=str(exc))) from None
         where = str(source)
     document, replaced = retarget(read_spec(text, where), base)
     copy = write_copy(document, ctx.raw_dir / "openapi-target.json")

@@ -75,16 +75,13 @@ def wapiti_python(executable: str) -> str:
         with open(executable, "rb") as handle:
             first = handle.readline(512).decode("utf-8", "replace").strip()
     except OSError as exc:
-        raise RunnerSetupError(f"cannot read the wapiti command {executable}: {exc}") from None
+        raise RunnerSetupError(message("setup.wapiti.unreadable", path=executable, detail=str(exc))) from None
     words = first.removeprefix("#!").split()
     if first.startswith("#!") and words:
         candidate = shutil.which(words[1]) if Path(words[0]).name == "env" and len(words) > 1 else words[0]
         if candidate and "python" in Path(candidate).name and os.access(candidate, os.X_OK):
             return candidate
-    raise RunnerSetupError(
-        f"{executable} is not wapiti's Python script (its first line is {first[:80]!r}): point "
-        "options.wapiti.executable at the 'wapiti' script pip installed"
-    )
+    raise RunnerSetupError(message("setup.wapiti.not_python", path=executable, first=first[:80]))
 
 
 def wapiti_version(executable: str) -> str:
@@ -148,10 +145,7 @@ class WapitiEngine:
     def scan(self, plan: ScanPlan, ctx: RunContext, outcome: ScanOutcome) -> None:
         executable = find_wapiti(plan.options, dict(ctx.environ))
         if executable is None:
-            raise RunnerSetupError(
-                "wapiti is not installed: run `make setup` (it installs wapiti3 into .venv/tools/wapiti) "
-                "or set options.wapiti.executable"
-            )
+            raise RunnerSetupError(message("setup.wapiti.missing"))
         python = wapiti_python(executable)
         outcome.tool = ToolInfo(name="wapiti", version=wapiti_version(executable))
         outcome.coverage.rules_refused = [SkippedItem(name=m, reason=message(why)) for m, why in WAPITI_REFUSED.items()]
@@ -197,7 +191,7 @@ class WapitiEngine:
             self._caps(plan, log_path, outcome)
         elif not outcome.incomplete:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-1500:]
-            raise RunnerSetupError(f"wapiti exited and wrote no report:\n{tail}")
+            raise RunnerSetupError(message("setup.wapiti.no_report", log=tail))
         else:
             outcome.notes.append(message("note.wapiti.no_report"))
 

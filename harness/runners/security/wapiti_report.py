@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from harness.errors import RunnerSetupError
 from harness.results.findings import RuleInfo
+from harness.results.messages import message
 from harness.results.model import Instance, Risk
 from harness.runners.security.engine import ScanOutcome
 
@@ -47,9 +48,9 @@ def read_report(path: Path, outcome: ScanOutcome) -> None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise RunnerSetupError(f"{path}: not a wapiti JSON report: {exc}") from None
+        raise RunnerSetupError(message("setup.wapiti.bad_report", path=str(path), detail=str(exc))) from None
     if not isinstance(data, dict) or not isinstance(data.get("classifications"), dict):
-        raise RunnerSetupError(f"{path}: not a wapiti JSON report (no 'classifications')")
+        raise RunnerSetupError(message("setup.wapiti.no_classifications", path=str(path)))
     classifications: dict[str, Any] = data["classifications"]
     base = str(data.get("infos", {}).get("target", "")).rstrip("/")
     for section in _SECTIONS:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from harness.errors import RunnerSetupError
 from harness.results.findings import zap_api_alert
 from harness.results.messages import message
-from harness.results.model import ToolInfo
+from harness.results.model import Message, ToolInfo
 from harness.runners.base import RunContext
 from harness.runners.security.engine import Deadline, ScanOutcome, ScanPlan
 from harness.runners.security.options import SecurityOptions
@@ -71,9 +71,7 @@ class ZapEngine:
             return
         command = find_zap(zap.home, ctx.environ)
         if command is None:
-            raise RunnerSetupError(
-                "ZAP is not installed: put zap.sh on PATH, set $ZAP_HOME or zap.home, or give zap.api_url"
-            )
+            raise RunnerSetupError(message("setup.zap.missing"))
         with started_zap(
             command,
             ctx.raw_dir / "zap-daemon.log",
@@ -127,11 +125,11 @@ class ZapScan:
         except ZapUnavailable as exc:
             if exc.closed:
                 raise RunnerSetupError(self._key_refused(what)) from None
-            raise RunnerSetupError(str(exc)) from None
+            raise RunnerSetupError(message("setup.zap.api_failed", detail=str(exc))) from None
         except ZapError as exc:
             if exc.code == "bad_api_key":
                 raise RunnerSetupError(self._key_refused(what, answered=True)) from None
-            raise RunnerSetupError(str(exc)) from None
+            raise RunnerSetupError(message("setup.zap.api_failed", detail=str(exc))) from None
 
     def scan_call(self, what: str, function: Callable[[], T]) -> T:
         """A call once scanning started: a dead ZAP stops the scan, keeping what was gathered."""
@@ -142,23 +140,14 @@ class ZapScan:
         except ZapError as exc:
             raise ScanStopped(str(exc)) from None
 
-    def _key_refused(self, what: str, answered: bool = False) -> str:
-        env = self.zap.api_key_env
+    def _key_refused(self, what: str, answered: bool = False) -> Message:
+        env, url = self.zap.api_key_env, self.api.url
         if answered:
-            how = "answered bad_api_key"
-        else:
-            version = self.version or self.api.version_without_key()
-            if version is None:
-                return (
-                    f"ZAP API at {self.api.url} closed the connection without a reply to {what}: the API key "
-                    f"was refused (ZAP closes silently on a wrong key) or something other than ZAP listens there; "
-                    f"check the key in ${env} (zap.api_key_env) and zap.api_url"
-                )
-            how = f"(ZAP {version}) closed the connection on {what}, a call with the key, while it answers without one"
-        return (
-            f"the API key was refused: ZAP API at {self.api.url} {how}; check that ${env} (zap.api_key_env) "
-            "holds the daemon's api.key"
-        )
+            return message("setup.zap.key_refused", url=url, env=env)
+        version = self.version or self.api.version_without_key()
+        if version is None:
+            return message("setup.zap.closed_unknown", url=url, call=what, env=env)
+        return message("setup.zap.key_closed", url=url, version=version, call=what, env=env)
 
     # -- the scan ----------------------------------------------------------------------------------
     def run(self) -> None:
@@ -209,17 +198,16 @@ class ZapScan:
 
     def check_addons(self) -> None:
         """Refuse before any change when an add-on the mode needs is missing (answers no_implementor)."""
-        needed = [("spider/view/scans", "spider", "the spider"), ("pscan/view/recordsToScan", "pscan", "passive scan")]
+        needed = [("spider/view/scans", "spider", "spider"), ("pscan/view/recordsToScan", "pscan", "pscan")]
         if self.zap.ajax_spider:
-            needed.append(("ajaxSpider/view/status", "spiderAjax", "the AJAX spider (zap.ajax_spider)"))
+            needed.append(("ajaxSpider/view/status", "spiderAjax", "ajax_spider"))
         if self.plan.mode == "api":
-            needed.append(("openapi/view/importUrl", "openapi", "OpenAPI import (mode: api)"))
+            needed.append(("openapi/view/importUrl", "openapi", "openapi"))
         for path, addon, purpose in needed:
             if self._has(path) is False:
-                raise RunnerSetupError(
-                    f"ZAP {self.version} at {self.api.url} has no {addon} add-on, needed for {purpose}: "
-                    f"install it (zap.sh -cmd -addoninstall {addon}) or change the suite's options"
-                )
+                why = message(f"setup.zap.purpose.{purpose}")
+                found = message("setup.zap.addon_missing", version=self.version, url=self.api.url, addon=addon, purpose=why)
+                raise RunnerSetupError(found)
         self.reports_addon = bool(self._has("reports/view/templates"))
 
     def _has(self, path: str) -> bool | None:
@@ -231,7 +219,7 @@ class ZapScan:
         except ZapUnavailable as exc:
             if exc.closed:
                 raise RunnerSetupError(self._key_refused(path)) from None
-            raise RunnerSetupError(str(exc)) from None
+            raise RunnerSetupError(message("setup.zap.api_failed", detail=str(exc))) from None
         return True
 
     def prepare(self) -> None:
@@ -276,7 +264,9 @@ class ZapScan:
             names = self.setup_call("ascan/view/scanPolicyNames", lambda: self.client.ascan.scan_policy_names)
             if self.zap.policy not in (names if isinstance(names, list) else []):
                 raise RunnerSetupError(
-                    f"ZAP at {self.api.url} has no scan policy {self.zap.policy!r}; it has: {', '.join(map(str, names))}"
+                    message(
+                        "setup.zap.no_policy", url=self.api.url, policy=self.zap.policy, names=", ".join(map(str, names))
+                    )
                 )
         legacy_auth = self._header_auth()
         if self.zap.scope_proxy:
@@ -346,20 +336,12 @@ class ZapScan:
                 message("note.zap.header_by_proxy", version=self.version, origin=origin_of(self.plan.base_url))
             )
             return headers
-        why = "the target is HTTPS (the proxy cannot add headers inside TLS)" if self.zap.scope_proxy else (
-            "zap.scope_proxy is off")  # fmt: skip
-        raise RunnerSetupError(
-            f"ZAP {self.version} at {self.api.url} cannot limit an auth header to the target: its replacer add-on "
-            f"has no url (needs replacer 11 / ZAP 2.12+) and {why}; upgrade ZAP, or scan without header auth "
-            "(remove auth, set use_target_auth: false)"
-        )
+        why = message("setup.zap.why.https" if self.zap.scope_proxy else "setup.zap.why.proxy_off")
+        raise RunnerSetupError(message("setup.zap.header_unscoped", version=self.version, url=self.api.url, why=why))
 
     def _route_through_proxy(self, inject: dict[str, str]) -> None:
         if not self.local:
-            raise RunnerSetupError(
-                f"ZAP at {self.api.url} is not on this machine, so it cannot use the harness's scope proxy: set "
-                "zap.scope_proxy: false to rely on ZAP's context and excludes alone"
-            )
+            raise RunnerSetupError(message("setup.zap.remote_proxy", url=self.api.url))
         self.proxy = ScopeProxy(
             self.ctx.target.scope, self.plan.base_url, inject=inject, credential_names=self.plan.headers,
             exclude=self.plan.exclude,
@@ -395,10 +377,7 @@ class ZapScan:
         before_count = self.proxy.requests
         self.setup_call("core/action/accessUrl", lambda: self.client.core.access_url(self.plan.target_url))
         if self.proxy.requests == before_count:
-            raise RunnerSetupError(
-                f"ZAP at {self.api.url} did not reach the harness's scope proxy on 127.0.0.1:{port} (ZAP in a "
-                "container?): set zap.scope_proxy: false to rely on ZAP's context and excludes alone"
-            )
+            raise RunnerSetupError(message("setup.zap.proxy_unreached", url=self.api.url, port=port))
 
     def _proxy_notes(self) -> None:
         proxy = self.proxy

@@ -25,6 +25,7 @@ from pathlib import Path
 from harness.cancel import CancelToken
 from harness.errors import RunnerSetupError
 from harness.processes import ChildProcess
+from harness.results.messages import message
 from harness.runners.security.zap_api import ZapApi, ZapError, ZapUnavailable
 
 SCRIPTS = ("zap.sh", "zap.bat")
@@ -109,13 +110,16 @@ def _wait_for_api(api: ZapApi, child: ChildProcess, timeout: float, cancel: Canc
     while time.monotonic() < deadline and not cancel.cancelled:
         if child.returncode is not None:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-1500:]
-            raise RunnerSetupError(f"ZAP exited with code {child.returncode} while starting:\n{tail}")
+            raise RunnerSetupError(message("setup.zap.exited", code=child.returncode, log=tail))
         try:
             return str(api.call("core/view/version", lambda: api.client.core.version))
         except (ZapUnavailable, ZapError):
             time.sleep(0.5)
-    reason = "the run was cancelled" if cancel.cancelled else f"its API did not answer within {timeout:g}s"
-    raise RunnerSetupError(f"ZAP started at {api.url} but {reason}")
+    raise RunnerSetupError(
+        message("setup.zap.start_cancelled", url=api.url)
+        if cancel.cancelled
+        else message("setup.zap.no_answer", url=api.url, timeout=timeout)
+    )
 
 
 def _shutdown(api_url: str, key: str, child: ChildProcess, grace: float = 30.0) -> None:

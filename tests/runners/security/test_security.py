@@ -3,6 +3,7 @@ is an error; coverage metrics exist only for what the engine measured."""
 
 from __future__ import annotations
 
+from harness.results.messages import render
 from harness.results.model import ScanCoverage
 from harness.runners.security import (
     SCAN_METRICS,
@@ -30,14 +31,15 @@ def plan(mode: str = "full", **options: object) -> ScanPlan:
 def test_a_scan_that_reached_nothing_is_an_error() -> None:
     assert "found no URL" in coverage_problem(plan(), ScanCoverage(urls_found=0, requests=0))
     assert "0 requests answered" in coverage_problem(plan(), ScanCoverage(urls_found=1, requests=0))
-    assert coverage_problem(plan(), ScanCoverage(urls_found=12, requests=340)) == ""
-    assert coverage_problem(plan(), ScanCoverage()) == ""  # the engine said nothing: not judged here
+    assert coverage_problem(plan(), ScanCoverage(urls_found=12, requests=340)) is None
+    assert coverage_problem(plan(), ScanCoverage()) is None  # the engine said nothing: not judged here
 
 
 def test_an_api_scan_of_no_operation_is_an_error() -> None:
     problem = coverage_problem(plan("api"), ScanCoverage(urls_found=3, requests=9, operations_scanned=0))
-    assert "none of the 2 operations" in problem
-    assert coverage_problem(plan("api"), ScanCoverage(urls_found=3, requests=9, operations_scanned=1)) == ""
+    assert problem is not None and "none of the 2 operations" in problem
+    assert render(problem, "zh-CN").startswith("API 扫描未请求 OpenAPI 文档 2 个接口中的任何一个")
+    assert coverage_problem(plan("api"), ScanCoverage(urls_found=3, requests=9, operations_scanned=1)) is None
 
 
 def test_operations_matching_exclude_are_skipped_by_name() -> None:

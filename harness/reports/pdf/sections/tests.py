@@ -9,13 +9,10 @@ from harness.gates import is_partial
 from harness.gates.verdict import suite_stop
 from harness.reports.pdf.context import ReportContext
 from harness.reports.pdf.styles import AMBER, RED, STATUS_COLOURS, coloured, data_table, text
+from harness.results.messages import error_reason
 from harness.results.metrics import format_metric
-from harness.results.model import CaseStatus, Message, SuiteResult, SuiteStatus
+from harness.results.model import CaseStatus, SuiteResult, SuiteStatus
 
-ERROR_NOTES = frozenset(
-    {"note.target_unavailable", "note.target_stopped_answering"}
-    | {"setup.monitoring.some_unmeasured", "setup.monitoring.none_measured"}
-)  # messages that say why a suite could not run
 MAX_FAILURES = 200  # beyond this the PDF points to junit.xml / run.json instead of growing without end
 MAX_DETAIL_LINES = 30
 _COUNTED = frozenset({"tests", "passed", "failed", "errors", "skipped", "duration"})  # shown as counts already
@@ -37,7 +34,7 @@ def suite_heading(suite: SuiteResult, ctx: ReportContext) -> list[Flowable]:
     if suite.status is SuiteStatus.ERROR:
         # "could not run": nothing was measured; the harness's reason in words of this language if it left
         # one as a message, else the error as written (the harness's or the tool's own words)
-        reason = next((n for n in notes if isinstance(n, Message) and n.key in ERROR_NOTES), None)
+        reason = error_reason(notes)
         why = t.text(reason) if reason is not None else t.foreign(suite.error)
         notes = [n for n in notes if n is not reason]
         flowables.append(Paragraph(coloured(t("suite_error"), AMBER) + text(why), s.body))
