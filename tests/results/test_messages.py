@@ -84,12 +84,21 @@ message("note.target_unavailable", reason="a parameter")
 
 
 def message_makers(package: Path = PACKAGE) -> set[str]:
-    """``message`` and every function of the harness declared to return a Message (or ``Message | None``)."""
+    """``message``, every function of the harness declared to return a Message (or ``Message | None``) and every
+    class field declared to hold one (``problem: Message | None``)."""
     makers = {"message"}
+    declared = ("Message", "Message | None")
     for path in package.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.FunctionDef) and node.returns is not None:
-                makers.update({node.name} if ast.unparse(node.returns) in ("Message", "Message | None") else ())
+                makers.update({node.name} if ast.unparse(node.returns) in declared else ())
+            elif isinstance(node, ast.ClassDef):
+                makers.update(
+                    field.target.id
+                    for field in node.body
+                    if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)
+                    and ast.unparse(field.annotation) in declared
+                )  # fmt: skip
     return makers
 
 
@@ -111,6 +120,8 @@ def plain_setup_errors(source: str, makers: set[str]) -> list[int]:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             return name in makers
+        if isinstance(node, ast.Attribute):  # a field declared to hold a Message
+            return node.attr in makers
         if isinstance(node, ast.IfExp):
             return is_message(node.body, seen) and is_message(node.orelse, seen)
         if isinstance(node, ast.BoolOp):
@@ -153,9 +164,12 @@ found = message("setup.zap.missing")
 raise RunnerSetupError(found)
 raise RunnerSetupError(error_reason(notes) or message("setup.import.failed", format=name))
 raise RunnerSetupError(self._key_refused(what))
+raise RunnerSetupError(ctx.companion.problem)
+raise RunnerSetupError(ctx.companion.reason)
 """
-    assert plain_setup_errors(source, {"message", "error_reason", "_key_refused"}) == [2, 3, 4, 6, 7, 8]
-    assert {"message", "error_reason", "_key_refused", "malformed"} <= message_makers()
+    makers = {"message", "error_reason", "_key_refused", "problem"}
+    assert plain_setup_errors(source, makers) == [2, 3, 4, 6, 7, 8, 16]
+    assert {"message", "error_reason", "_key_refused", "malformed", "problem"} <= message_makers()
 
 
 def test_engine_and_importer_notes_read_in_both_languages() -> None:
