@@ -121,6 +121,8 @@ _HEADLINE = (
     "requests", "rps", "p95", "error_rate",
     "alerts.critical", "alerts.high", "alerts.medium", "alerts.fail",
     "uat.passed", "uat.failed", "uat.blocked", "uat.pending",
+    "parallel.requests", "parallel.mismatches", "data.mismatched_tables",
+    "canary.score", "canary.failed_metrics",
     "coverage",
 )  # fmt: skip
 _SLI_COUNTS = ("sli.measured", "sli.unmeasured")
