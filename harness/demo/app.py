@@ -6,6 +6,7 @@ expected to find them. None of them lets anything leave 127.0.0.1.
 
 # No `from __future__ import annotations`: FastAPI must evaluate the route signatures, which use
 # aliases defined inside create_app.
+import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -25,6 +26,7 @@ from harness.demo.weaknesses import WEAKNESSES
 
 SERVICE_NAME = "permit-service"
 SERVICE_VERSION = "1.4.2"
+FAST_PATHS = frozenset({"/health", "/version"})  # never delayed by added_latency: readiness checks stay quick
 
 
 SECURITY_HEADERS = {
@@ -117,8 +119,14 @@ def _application_json(row: sqlite3.Row, role: Role) -> dict[str, object]:
     }
 
 
-def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)) -> FastAPI:
-    """Build the service around a SQLite file; ``weaknesses`` selects the deliberate flaws."""
+def create_app(
+    db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES), added_latency: float = 0.0
+) -> FastAPI:
+    """Build the service around a SQLite file; ``weaknesses`` selects the deliberate flaws.
+
+    ``added_latency`` (seconds) delays every answer but those of /health and /version: a release that is
+    measurably slower, for the canary suites' demos and tests (docs/canary.md).
+    """
     store = Store(db_path)
     app = FastAPI(
         title="Permit application service (demo)",
@@ -126,6 +134,14 @@ def create_app(db_path: Path, weaknesses: frozenset[str] = frozenset(WEAKNESSES)
         description="行政许可网上申请服务 — demo target of acceptance-harness. Do not deploy.",
     )
     app.state.store = store
+
+    if added_latency > 0:
+
+        @app.middleware("http")
+        async def slower(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+            if request.url.path not in FAST_PATHS:
+                await asyncio.sleep(added_latency)
+            return await call_next(request)
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -43,7 +43,12 @@ def open_target(target: Target, workdir: Path) -> Iterator[OpenTarget]:
             version_path = version_path or "/version"
             try:
                 base_url = stack.enter_context(
-                    demo_target(workdir, demo_weaknesses(target.demo.weaknesses), target.startup_timeout)
+                    demo_target(
+                        workdir,
+                        demo_weaknesses(target.demo.weaknesses),
+                        target.startup_timeout,
+                        added_latency_ms=target.demo.added_latency_ms,
+                    )
                 )
             except HarnessError as exc:
                 problem = str(exc)

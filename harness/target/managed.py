@@ -38,8 +38,12 @@ def unknown_weaknesses(chosen: list[str] | str) -> list[tuple[int, str]]:
 
 
 @contextmanager
-def demo_target(workdir: Path, weaknesses: tuple[str, ...], startup_timeout: float = 30.0) -> Iterator[str]:
+def demo_target(
+    workdir: Path, weaknesses: tuple[str, ...], startup_timeout: float = 30.0, *, added_latency_ms: float = 0.0
+) -> Iterator[str]:
     """Serve the demo on 127.0.0.1 with a fresh SQLite database in ``workdir``; yields its base URL.
+
+    ``added_latency_ms`` makes every API answer that much slower (a regressed release for canary suites).
 
     The listening socket is bound here and inherited by the server, so the port is known before the
     server starts and no other process can take it in between.
@@ -60,6 +64,8 @@ def demo_target(workdir: Path, weaknesses: tuple[str, ...], startup_timeout: flo
         "--db", str(workdir / "demo.sqlite"),
         "--weaknesses", ",".join(weaknesses),
     ]  # fmt: skip
+    if added_latency_ms:
+        argv += ["--added-latency-ms", f"{added_latency_ms:g}"]
     with log_path.open("wb") as log, listener:
         child = ChildProcess(argv, stdout=log, stderr=log, pass_fds=[listener.fileno()])
         listener.close()  # the child holds its own copy

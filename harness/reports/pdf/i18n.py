@@ -100,6 +100,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_security": ("安全测试", "Security"),
     "kind_uat": ("用户验收测试", "UAT"),
     "kind_import": ("导入结果", "Imported"),
+    "kind_canary": ("灰度发布", "Canary"),
     "status_passed": ("通过", "passed"),
     "status_failed": ("失败", "failed"),
     "status_error": ("无法执行", "error"),
