@@ -17,6 +17,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from harness.demo import domain
 from harness.demo.domain import PermitType, Role, RuleViolation, Status
@@ -95,6 +96,24 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
+class Slower:
+    """Pure ASGI middleware that waits ``delay`` seconds before the app answers (but not on FAST_PATHS).
+
+    Not an ``@app.middleware("http")`` function: those run through Starlette's BaseHTTPMiddleware, whose own
+    cost (a task group and a stream per request) is several milliseconds on a busy machine — the demo would
+    be slower than it was asked to be.
+    """
+
+    def __init__(self, app: ASGIApp, delay: float) -> None:
+        self.app = app
+        self.delay = delay
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] not in FAST_PATHS:
+            await asyncio.sleep(self.delay)
+        await self.app(scope, receive, send)
+
+
 def _application_json(row: sqlite3.Row, role: Role) -> dict[str, object]:
     status = Status(row["status"])
     return {
@@ -136,12 +155,7 @@ def create_app(
     app.state.store = store
 
     if added_latency > 0:
-
-        @app.middleware("http")
-        async def slower(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-            if request.url.path not in FAST_PATHS:
-                await asyncio.sleep(added_latency)
-            return await call_next(request)
+        app.add_middleware(Slower, delay=added_latency)
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

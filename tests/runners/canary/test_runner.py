@@ -76,6 +76,10 @@ def test_a_healthy_canary_passes_and_every_export_shows_the_statistics(
     options:
       canary: {{base_url: "{canary}"}}
       load: {LOAD}
+      # two identical instances on a machine shared with CPU hogs: their medians were measured up to 16 %
+      # apart (and "significantly" so); a fail at 1.5x keeps this test from flaking, the defaults are
+      # exercised by the regression test below
+      metrics: {{latency: {{marginal_ratio: 1.25, fail_ratio: 1.5}}}}
 """,
         )
     )
@@ -84,6 +88,7 @@ def test_a_healthy_canary_passes_and_every_export_shows_the_statistics(
     assert result.code == 0, (suite.get("error"), [c["message"] for c in suite["cases"]])
     m = suite["metrics"]
     assert m["canary.score"] >= 80 and m["canary.failed_metrics"] == 0 and m["canary.unjudged_metrics"] == 0
+    assert {c["properties"]["classification"] for c in suite["cases"]} <= {"pass", "marginal"}
     assert [c["name"] for c in suite["cases"]] == ["latency", "error_rate", "throughput"]
     # the baseline is the profile's target; both served the same paced load
     assert m["canary.latency.baseline.samples"] >= 100 and m["canary.latency.canary.samples"] >= 100
