@@ -127,12 +127,12 @@ def judge_latency(
                      options.min_samples)  # fmt: skip
     if not _enough(b, c, options.min_samples):
         return base
+    b_median, c_median = base.baseline.centre or 0.0, base.canary.centre or 0.0
+    if b_median <= 0:  # no ratio to take (a response time of 0 is a clock problem, not a fast server)
+        return _decided(base, Classification.NOT_JUDGED, Why.NO_BASELINE, None, None, None)
     test = _test(c, b, "greater")
     if test is None:
         return _decided(base, Classification.PASS, Why.IDENTICAL, 1.0, 1.0, 0.0)
-    b_median, c_median = base.baseline.centre or 0.0, base.canary.centre or 0.0
-    if b_median <= 0:
-        return _decided(base, Classification.NOT_JUDGED, Why.NO_BASELINE, test.p_value, None, test.cliffs_delta)
     ratio = c_median / b_median
     if test.p_value >= alpha:
         return _decided(base, Classification.PASS, Why.NOT_SIGNIFICANT, test.p_value, ratio, test.cliffs_delta)
@@ -146,8 +146,7 @@ def judge_error_rate(
 ) -> Judgement:
     """Outcomes of requests (1 failed, 0 succeeded); the canary is worse when more of them failed.
 
-    On 0/1 values the rank-sum test is the two-proportion test (ties corrected), without its normal
-    assumption for small counts being any worse than the U test's own.
+    On 0/1 values the rank-sum test (with its correction for ties) compares the two proportions.
     """
     b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
     base = Judgement("error_rate", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b, rate=True), _side(c, rate=True),
@@ -173,12 +172,12 @@ def judge_throughput(
                      options.min_samples)  # fmt: skip
     if not _enough(b, c, options.min_samples):
         return base
+    b_median, c_median = base.baseline.centre or 0.0, base.canary.centre or 0.0
+    if b_median <= 0:  # the baseline served nothing in most seconds: no standard to hold the canary to
+        return _decided(base, Classification.NOT_JUDGED, Why.NO_BASELINE, None, None, None)
     test = _test(c, b, "less")
     if test is None:
         return _decided(base, Classification.PASS, Why.IDENTICAL, 1.0, 1.0, 0.0)
-    b_median, c_median = base.baseline.centre or 0.0, base.canary.centre or 0.0
-    if b_median <= 0:
-        return _decided(base, Classification.NOT_JUDGED, Why.NO_BASELINE, test.p_value, None, test.cliffs_delta)
     ratio = c_median / b_median
     if test.p_value >= alpha:
         return _decided(base, Classification.PASS, Why.NOT_SIGNIFICANT, test.p_value, ratio, test.cliffs_delta)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from harness.errors import RunnerSetupError, ScopeError
 from harness.profile.model import Target
+from harness.profile.scope import shown
 from harness.results.messages import message
 from harness.results.model import StopRecord, SuiteResult, SuiteStatus, Text, ToolInfo
 from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, RunContext, RunnerBase
@@ -75,7 +76,7 @@ class CanaryRunner(RunnerBase):
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="harness-canary-")))
             handles = {role: _deployment(role, getattr(options, role), ctx, workdir, stack) for role in ROLES}
             if handles["baseline"].base_url.rstrip("/") == handles["canary"].base_url.rstrip("/"):
-                raise RunnerSetupError(message("setup.canary.same", url=handles["canary"].base_url))
+                raise RunnerSetupError(message("setup.canary.same", url=shown(handles["canary"].base_url)))
             runs = run_both(
                 handles, options.load, locustfile, ctx.raw_dir, ctx.target.scope, ctx.environ, ctx.cancel,
                 ctx.progress, suite.timeout,
@@ -89,7 +90,7 @@ class CanaryRunner(RunnerBase):
         load = options.load
         notes_: list[Text] = [
             message(
-                "note.canary.load", baseline=runs["baseline"].handle.base_url, canary=runs["canary"].handle.base_url,
+                "note.canary.load", baseline=shown(runs["baseline"].handle.base_url), canary=shown(runs["canary"].handle.base_url),
                 users=load.users, run_time=load.run_time, warmup=load.effective_warmup,
             )
         ]  # fmt: skip
@@ -166,7 +167,7 @@ def _stopped(runs: dict[str, SideRun]) -> StopRecord | None:
             return StopRecord(cause="cancelled", detail=run.end.stopped, elapsed=run.end.elapsed)
     for run in runs.values():
         if run.end.killed:
-            return StopRecord(cause="tool-died", detail=f"{run.role}: {run.end.killed}", elapsed=run.end.elapsed)
+            return StopRecord(cause="other", detail=f"{run.role}: {run.end.killed}", elapsed=run.end.elapsed)
     return None
 
 

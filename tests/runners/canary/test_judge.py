@@ -50,13 +50,16 @@ def test_significant_but_small_differences_are_not_regressions() -> None:
     assert j.p_value < 1e-6 and (j.classification, j.why) == (Classification.PASS, Why.SMALL)
     # 1 ms -> 1.6 ms is +60 %, but under min_difference (5 ms): nobody waits for it
     tiny = judge_latency(latencies(8, 500, 0.001), latencies(9, 500, 0.0016), LatencyOptions(), ALPHA)
-    assert tiny.p_value < 1e-6 and tiny.effect > 1.5 and (tiny.classification, tiny.why) == (
-        Classification.PASS,
-        Why.TRIVIAL,
+    assert (
+        tiny.p_value < 1e-6
+        and tiny.effect > 1.5
+        and (tiny.classification, tiny.why)
+        == (
+            Classification.PASS,
+            Why.TRIVIAL,
+        )
     )
-    strict = judge_latency(
-        latencies(8, 500, 0.001), latencies(9, 500, 0.0016), LatencyOptions(min_difference=0), ALPHA
-    )
+    strict = judge_latency(latencies(8, 500, 0.001), latencies(9, 500, 0.0016), LatencyOptions(min_difference=0), ALPHA)
     assert strict.classification is Classification.FAIL
 
 

@@ -60,6 +60,8 @@ suites:
 
 LOAD = "{locustfile: {repo}/suites/canary/locustfile.py, users: 4, spawn_rate: 4, run_time: 12s}"
 """10 whole seconds after the 1 s warm-up: the throughput's minimum (min_samples: 10)."""
+BOUNDED = LOAD[:-1] + ", max_samples: 200}"
+"""The same load, keeping 200 requests per side for the tests (each side sends more)."""
 SHORT = "{locustfile: {repo}/suites/canary/locustfile.py, users: 2, spawn_rate: 2, run_time: 4s}"
 
 
@@ -125,7 +127,7 @@ def test_a_canary_200ms_slower_fails_and_unreachable_or_unjudged_canaries_say_wh
     options:
       baseline: {{base_url: "{baseline}"}}
       canary: {{start: demo, demo: {{weaknesses: none, added_latency_ms: 200}}}}
-      load: {LOAD}
+      load: {BOUNDED}
   - name: down
     kind: canary
     options: {{canary: {{base_url: "http://127.0.0.1:{closed}"}}, load: {LOAD}}}
@@ -150,6 +152,13 @@ def test_a_canary_200ms_slower_fails_and_unreachable_or_unjudged_canaries_say_wh
     # a user paced at 0.1 s cannot keep the pace when each answer takes 0.2 s: half the throughput or less
     assert cases["throughput"]["status"] == "failed" and m["canary.throughput.ratio"] < 0.7
     assert m["canary.score"] < 80 and m["canary.failed_metrics"] == 2
+    # memory stays bounded: 200 requests kept of each side's (a uniform sample), the per-second counts exact
+    for role in ("baseline", "canary"):
+        samples = json.loads((run_dir / f"raw/release/{role}/samples.json").read_text())
+        assert len(samples["samples"]) == 200 < samples["requests"] == sum(c for _, c, _ in samples["seconds"])
+    assert 150 <= m["canary.latency.baseline.samples"] <= 200  # the 200 kept, minus the warm-up's
+    notes = [n if isinstance(n, str) else n["text"] for n in suite["notes"]]
+    assert "baseline: more than 200 requests; the tests use a uniform random sample of 200 of them" in notes
     reasons = result.json()["verdict_reasons"]
     assert any(r.startswith("release: canary.score >= 80 failed") for r in reasons), reasons
     junit = etree.parse(str(run_dir / "junit.xml"))
@@ -199,5 +208,3 @@ def test_a_canary_outside_the_scope_is_refused_before_anything_runs(
     assert "profile.yaml:" in checked.stdout + checked.stderr
     ran = run_cli("run", str(profile), "--json", "--quiet")
     assert ran.code == 2 and "outside target.scope" in ran.stdout + ran.stderr
-
-
