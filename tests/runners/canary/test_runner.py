@@ -48,11 +48,14 @@ def run(run_cli: Callable[..., Any], profile: Path, tmp_path: Path) -> tuple[Any
     return result, run_dir, {s["name"]: s for s in run_json["suites"]}
 
 
+LOGIN = "{type: login, url: /api/auth/token, username: officer, password: demo-officer-pw}"
+
+
 def profile_text(baseline: str, suites: str, language: str = "zh-CN") -> str:
     return f"""
 project: {{name: 灰度发布测试}}
 report: {{language: {language}}}
-target: {{base_url: "{baseline}", scope: [127.0.0.1, localhost]}}
+target: {{base_url: "{baseline}", scope: [127.0.0.1, localhost], auth: {LOGIN}}}
 suites:
 {suites}
 """
@@ -76,7 +79,7 @@ def test_a_healthy_canary_passes_and_every_export_shows_the_statistics(
   - name: release
     kind: canary
     options:
-      canary: {{base_url: "{canary}"}}
+      canary: {{base_url: "{canary}", auth: {LOGIN}}}
       load: {LOAD}
       # two identical instances on a machine shared with CPU hogs: their medians were measured up to 16 %
       # apart (and "significantly" so); a fail at 1.5x keeps this test from flaking, the defaults are
@@ -111,6 +114,11 @@ def test_a_healthy_canary_passes_and_every_export_shows_the_statistics(
     text = "\n".join(page.extract_text() for page in PdfReader(run_dir / "report.pdf").pages)
     assert "灰度发布" in text and "Mann-Whitney" in text and "响应时间" in text and "吞吐量" in text
     assert f"评分 {m['canary.score']:g} / 100" in text
+    # both sides logged in (the locustfile lists applications with the deployment's token); no secret is kept
+    stats = (run_dir / "raw/release/canary/locust_stats.csv").read_text()
+    assert "/api/applications" in stats
+    for path in run_dir.rglob("*"):
+        assert not path.is_file() or b"demo-officer-pw" not in path.read_bytes(), path
 
 
 def test_a_canary_200ms_slower_fails_and_unreachable_or_unjudged_canaries_say_why(
