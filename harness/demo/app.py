@@ -6,6 +6,7 @@ expected to find them. None of them lets anything leave 127.0.0.1.
 
 # No `from __future__ import annotations`: FastAPI must evaluate the route signatures, which use
 # aliases defined inside create_app.
+import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -16,6 +17,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from harness.demo import domain
 from harness.demo.domain import PermitType, Role, RuleViolation, Status
@@ -27,6 +29,7 @@ from harness.demo.weaknesses import WEAKNESSES
 SERVICE_NAME = "permit-service"
 SERVICE_VERSION = "1.4.2"
 OLD_SERVICE_VERSION = "1.3.9"  # the predecessor served by ``--version old`` (parallel-run demos)
+FAST_PATHS = frozenset({"/health", "/version"})  # never delayed by added_latency: readiness checks stay quick
 
 
 SECURITY_HEADERS = {
@@ -95,6 +98,24 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
+class Slower:
+    """Pure ASGI middleware that waits ``delay`` seconds before the app answers (but not on FAST_PATHS).
+
+    Not an ``@app.middleware("http")`` function: those run through Starlette's BaseHTTPMiddleware, whose own
+    cost (a task group and a stream per request) is several milliseconds on a busy machine — the demo would
+    be slower than it was asked to be.
+    """
+
+    def __init__(self, app: ASGIApp, delay: float) -> None:
+        self.app = app
+        self.delay = delay
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] not in FAST_PATHS:
+            await asyncio.sleep(self.delay)
+        await self.app(scope, receive, send)
+
+
 def _application_json(row: sqlite3.Row, role: Role, old: bool = False) -> dict[str, object]:
     status = Status(row["status"])
     shown: dict[str, object] = {
@@ -128,12 +149,15 @@ def create_app(
     release: str = "new",
     *,
     metrics: bool = False,
+    added_latency: float = 0.0,
 ) -> FastAPI:
     """Build the service around a SQLite file; ``weaknesses`` selects the deliberate flaws, ``release`` the
     version ("new": today's service; "old": its predecessor, with due dates as ``2026/01/31`` and the
     construction fee without the reduced rate beyond 1000 m² — docs/parallel-run.md).
 
     ``metrics`` counts and times the requests and serves them at ``/metrics`` (harness/demo/metrics.py).
+    ``added_latency`` (seconds) delays every answer but those of /health and /version: a release that is
+    measurably slower, for the canary suites' demos and tests (docs/canary.md).
     """
     store = Store(db_path)
     old = release == "old"
@@ -149,8 +173,10 @@ def create_app(
         description="行政许可网上申请服务 — demo target of acceptance-harness. Do not deploy.",
     )
     app.state.store = store
+    if added_latency > 0:  # innermost: the metrics below time the slower answers as a client sees them
+        app.add_middleware(Slower, delay=added_latency)
     demo_metrics = DemoMetrics() if metrics else None
-    if demo_metrics is not None:  # added first, so it sits inside the headers middleware: /metrics gets them too
+    if demo_metrics is not None:  # added before the headers middleware, so inside it: /metrics gets them too
         app.add_middleware(MetricsMiddleware, metrics=demo_metrics)
 
     @app.middleware("http")

@@ -27,12 +27,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--metrics", action="store_true", help="count and time requests, serve them at /metrics (Prometheus)"
     )
+    parser.add_argument(
+        "--added-latency-ms",
+        type=float,
+        default=0.0,
+        help="wait this long before answering each API request (a slower release; /health and /version stay fast)",
+    )
     args = parser.parse_args(argv)
+    if not 0 <= args.added_latency_ms <= 10_000:
+        parser.error("--added-latency-ms must be between 0 and 10000")
     weaknesses = frozenset(w for w in args.weaknesses.split(",") if w)
     unknown = weaknesses - set(WEAKNESSES)
     if unknown:
         parser.error(f"unknown weaknesses: {', '.join(sorted(unknown))}")
-    app = create_app(args.db, weaknesses, args.version, metrics=args.metrics)
+    app = create_app(
+        args.db, weaknesses, args.version, metrics=args.metrics, added_latency=args.added_latency_ms / 1000
+    )
     config = uvicorn.Config(
         app,
         log_level="warning",

@@ -94,6 +94,13 @@ class DemoTarget(Strict):
     metrics: bool = Field(
         default=False, description="serve Prometheus metrics at /metrics (request counts, a latency histogram)"
     )
+    added_latency_ms: float = Field(
+        default=0.0,
+        ge=0,
+        le=10_000,
+        description="milliseconds the demo waits before answering each API request (a slower release, "
+        "for canary suites); /health and /version stay fast",
+    )
 
 
 class Target(Strict):

@@ -459,6 +459,124 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "monitoring.request_failed": ("查询请求失败：{reason}（原文）", "the query request failed: {reason}"),
     "monitoring.cancelled": ("运行被取消，未查询", "not queried: the run was cancelled"),
+    # --- canary: a release judged against its baseline by statistics (harness/runners/canary/) ---
+    "setup.canary.no_baseline": (
+        "灰度发布套件未指定 baseline，而配置文件的被测系统没有可用地址：请在套件的 options 中写出 baseline",
+        "the canary suite names no baseline and the profile's target has no base_url: give options.baseline",
+    ),
+    "setup.canary.unreachable": (
+        "{role} 部署不可用：{reason}（原文）；请确认其已启动且地址正确",
+        "the {role} deployment is unusable: {reason}; check that it is running and its address is right",
+    ),
+    "setup.canary.out_of_scope": (
+        "{role} 部署的地址不在配置文件的测试范围（target.scope）内：{detail}（原文）；请把该主机加入 target.scope",
+        "the {role} deployment is outside the profile's target.scope: {detail}; add its host to target.scope",
+    ),
+    "setup.canary.same": (
+        "baseline 与 canary 指向同一地址 {url}：灰度发布须比较两个不同的部署",
+        "baseline and canary are the same deployment ({url}): a canary must be compared with another one",
+    ),
+    "setup.canary.locustfile": ("找不到 locustfile：{path}", "locustfile not found: {path}"),
+    "setup.canary.load_failed": (
+        "对 {role} 部署的负载未能完成，无从比较：{detail}（原文）",
+        "the load on the {role} deployment failed, so there is nothing to compare: {detail}",
+    ),
+    "setup.canary.no_samples": (
+        "Locust 未记录 {role} 部署的逐请求样本：{detail}（原文）",
+        "Locust recorded no per-request samples of the {role} deployment: {detail}",
+    ),
+    "note.canary.load": (
+        "同时对 baseline {baseline} 与 canary {canary} 施加相同负载：各 {users} 个并发用户，持续 {run_time:g} 秒，"
+        "前 {warmup:g} 秒为预热，不计入比较",
+        "the same load on baseline {baseline} and canary {canary} at once: {users} users each for {run_time:g} s; "
+        "the first {warmup:g} s are warm-up, left out of the comparison",
+    ),
+    "note.canary.requests": (
+        "{role}：共 {requests} 个请求，其中 {failures} 个失败",
+        "{role}: {requests} requests, {failures} failed",
+    ),
+    "note.canary.sampled": (
+        "{role}：请求数超过 {limit}，统计检验使用其中均匀随机抽取的 {limit} 个请求",
+        "{role}: more than {limit} requests; the tests use a uniform random sample of {limit} of them",
+    ),
+    "note.canary.method": (
+        "判定方法：每个指标做单侧 Mann-Whitney U 检验（显著性水平 α = {alpha:g}），显著且效应量超过阈值才判为退化；"
+        "评分 = 各指标得分（通过 100、临界 50、失败 0）的加权平均",
+        "method: a one-sided Mann-Whitney U test per metric (significance level α = {alpha:g}); a metric regressed "
+        "only when the difference is significant and its effect size passes the threshold; the score is the "
+        "weighted mean of the metrics' points (pass 100, marginal 50, fail 0)",
+    ),
+    "note.canary.not_judged": (
+        "指标 {metric} 未判定：{why}",
+        "metric {metric} was not judged: {why}",
+    ),
+    "note.canary.no_score": (
+        "{unjudged} 个指标（共 {total} 个）未判定，不足以给出评分：相关验收标准无法评估",
+        "{unjudged} of {total} metrics were not judged, too many for a score: criteria on it cannot be evaluated",
+    ),
+    "canary.metric.latency": ("响应时间", "latency"),
+    "canary.metric.error_rate": ("错误率", "error rate"),
+    "canary.metric.throughput": ("吞吐量", "throughput"),
+    "canary.class.pass": ("通过", "pass"),
+    "canary.class.marginal": ("临界", "marginal"),
+    "canary.class.fail": ("失败", "fail"),
+    "canary.class.not_judged": ("未判定", "not judged"),
+    "canary.why.too_few": (
+        "样本不足（baseline {baseline} 个、canary {canary} 个，每侧至少需要 {needed} 个）",
+        "too few samples (baseline {baseline}, canary {canary}; at least {needed} needed on each side)",
+    ),
+    "canary.why.no_baseline": ("baseline 的中位数为 0，无法计算比值", "the baseline's median is 0: no ratio to take"),
+    "canary.why.identical": ("两侧数值完全相同", "every value is the same on both sides"),
+    "canary.why.not_significant": (
+        "差异不显著（p ≥ α）：没有证据表明 canary 更差",
+        "not significant (p ≥ α): no evidence that the canary is worse",
+    ),
+    "canary.why.trivial": (
+        "差异显著，但中位数之差小于 min_difference，可忽略",
+        "significant, but the medians differ by less than min_difference",
+    ),
+    "canary.why.small": (
+        "差异显著，但效应量未达临界阈值",
+        "significant, but the effect is below the marginal threshold",
+    ),
+    "canary.why.marginal": (
+        "差异显著，效应量介于临界阈值与失败阈值之间",
+        "significant, with an effect between the marginal and the fail threshold",
+    ),
+    "canary.why.large": ("差异显著，效应量超过失败阈值", "significant, with an effect beyond the fail threshold"),
+    "canary.effect.ratio": ("中位数之比 {value}", "median ratio {value}"),
+    "canary.effect.increase": ("错误率变化 {value}", "error rate change {value}"),
+    "canary.threshold.latency": (
+        "临界 ≥ {marginal}，失败 ≥ {fail}，且差值 ≥ {difference}",
+        "marginal ≥ {marginal}, fail ≥ {fail}, and a difference ≥ {difference}",
+    ),
+    "canary.threshold.error_rate": ("临界 ≥ +{marginal}，失败 ≥ +{fail}", "marginal ≥ +{marginal}, fail ≥ +{fail}"),
+    "canary.threshold.throughput": ("临界 ≤ {marginal}，失败 ≤ {fail}", "marginal ≤ {marginal}, fail ≤ {fail}"),
+    "canary.case.judged": (
+        "{classification}：{why}；p 值 {p_value}，{effect}",
+        "{classification}: {why}; p-value {p_value}, {effect}",
+    ),
+    "canary.case.not_judged": ("{classification}：{why}", "{classification}: {why}"),
+    "canary.pdf.score": (
+        "评分 {score} / 100：{passed} 个指标通过、{marginal} 个临界、{failed} 个失败、{unjudged} 个未判定",
+        "score {score} / 100: {passed} metric(s) pass, {marginal} marginal, {failed} fail, {unjudged} not judged",
+    ),
+    "canary.pdf.metric": ("指标", "Metric"),
+    "canary.pdf.baseline": ("baseline（中位数 · P95 · 样本数）", "Baseline (median · p95 · n)"),
+    "canary.pdf.canary": ("canary（中位数 · P95 · 样本数）", "Canary (median · p95 · n)"),
+    "canary.pdf.test": ("p 值 · Cliff's δ", "p-value · Cliff's δ"),
+    "canary.pdf.effect": ("效应量（阈值）", "Effect (thresholds)"),
+    "canary.pdf.classification": ("判定", "Classification"),
+    "canary.pdf.rate": ("错误率 {rate} · 样本数 {n}", "error rate {rate} · n {n}"),
+    "canary.pdf.per_second": ("{value}/秒", "{value}/s"),
+    "canary.pdf.legend": (
+        "样本：响应时间为成功请求的逐请求耗时；错误率为逐请求的成败；吞吐量为每整秒完成的请求数。检验假设各样本相互独立"
+        "（负载下相邻请求并非完全独立，p 值因而偏乐观，效应量阈值用于防止把微小差异判为退化）。",
+        "samples: latency is each successful request's response time; error rate each request's outcome; "
+        "throughput the requests completed in each whole second. The test assumes independent samples (under "
+        "load, neighbouring requests are not quite independent, so p-values are optimistic; the effect "
+        "thresholds keep trivial differences from counting as regressions).",
+    ),
     # --- importers (harness/results/importers/) ---
     "note.import.skipped_files": (
         "所给目录中有 {count} 个文件不是 {what} 格式，未读取：{examples}",

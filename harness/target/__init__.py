@@ -49,6 +49,7 @@ def open_target(target: Target, workdir: Path) -> Iterator[OpenTarget]:
                         target.startup_timeout,
                         target.demo.version,
                         metrics=target.demo.metrics,
+                        added_latency_ms=target.demo.added_latency_ms,
                     )
                 )
             except HarnessError as exc:

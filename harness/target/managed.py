@@ -50,12 +50,14 @@ def demo_target(
     version: str = "new",
     *,
     metrics: bool = False,
+    added_latency_ms: float = 0.0,
 ) -> Iterator[str]:
     """Serve the demo on 127.0.0.1 with a fresh SQLite database in ``workdir``; yields its base URL.
 
     ``version`` picks the release ("new": today's service; "old": its predecessor, see
     :data:`harness.demo.domain.VERSIONS`). The database is :func:`demo_database` of ``workdir``.
-    ``metrics``: the demo also serves Prometheus metrics at ``/metrics``.
+    ``metrics``: the demo also serves Prometheus metrics at ``/metrics``. ``added_latency_ms`` makes every
+    API answer that much slower (a regressed release for canary suites).
 
     The listening socket is bound here and inherited by the server, so the port is known before the
     server starts and no other process can take it in between.
@@ -80,6 +82,8 @@ def demo_target(
         argv += ["--version", version]
     if metrics:
         argv.append("--metrics")
+    if added_latency_ms:
+        argv += ["--added-latency-ms", f"{added_latency_ms:g}"]
     with log_path.open("wb") as log, listener:
         child = ChildProcess(argv, stdout=log, stderr=log, pass_fds=[listener.fileno()])
         listener.close()  # the child holds its own copy

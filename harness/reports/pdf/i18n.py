@@ -115,6 +115,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "monitoring_not_measured": ("未测得：", "not measured: "),
     "monitoring_no_objective": ("无目标", "no objective"),
     "monitoring_window": ("时间窗口：{start} 至 {end}（{source}）", "Window: {start} to {end} ({source})"),
+    "kind_canary": ("灰度发布", "Canary"),
     "status_passed": ("通过", "passed"),
     "status_failed": ("失败", "failed"),
     "status_error": ("无法执行", "error"),

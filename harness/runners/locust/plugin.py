@@ -27,6 +27,11 @@ What it does, and why inside Locust rather than by polling Locust's web API:
   reports it. The profile's auth headers (``HARNESS_TARGET``) are removed from any request to an origin
   other than the one under load, so a redirect never carries them elsewhere.
 - **Stages** (``HARNESS_LOCUST_STAGES``): a LoadTestShape built from the profile's ``stages``.
+- **Per-request samples** (``HARNESS_LOCUST_SAMPLES``, a file; single-process runs only): a uniform random
+  sample of at most ``HARNESS_LOCUST_SAMPLES_MAX`` requests (reservoir sampling: bounded memory whatever the
+  run's length) with each one's time into the test, response time and outcome, plus exact per-second
+  request and failure counts, written to that file as JSON when Locust quits. The canary suite
+  (harness/runners/canary/) tests them; performance suites do not set it and record nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import signal
 import time
 from typing import Any
@@ -55,6 +61,8 @@ _CREDENTIALS = frozenset(
     name.lower() for name in json.loads(os.environ.get("HARNESS_TARGET", "{}")).get("headers", {})
 ) | {"authorization", "proxy-authorization"}
 _SCOPE_MESSAGE = "harness_scope_violation"
+_SAMPLES = os.environ.get("HARNESS_LOCUST_SAMPLES") or None
+_SAMPLES_MAX = max(1, int(os.environ.get("HARNESS_LOCUST_SAMPLES_MAX") or 20_000))
 
 
 class _State:
@@ -265,6 +273,69 @@ def _guard_clients(environment: Environment) -> None:
     LocustUserAgent._urlopen = guarded_urlopen  # type: ignore[method-assign]
     requests.Session.send = guarded_send  # type: ignore[method-assign]
     requests.Session.rebuild_auth = guarded_rebuild_auth  # type: ignore[method-assign,assignment]
+
+
+class _Samples:
+    """Per-request samples for the canary suite: a reservoir of requests and exact per-second counts."""
+
+    kept: list[tuple[float, float, int]] = []  # noqa: RUF012  (t, response time ms, failed)
+    seen = 0
+    failures = 0
+    seconds: dict[int, list[int]] = {}  # noqa: RUF012  whole second of the test -> [requests, failures]
+    chooser = random.Random(20_171)  # which requests the reservoir keeps; unrelated to what they measured
+
+
+def _record_sample(response_time: float | None = None, exception: object = None, **_: Any) -> None:
+    if _State.started is None or response_time is None:
+        return  # before the test started (nothing to compare) or a request Locust could not time
+    t = time.monotonic() - _State.started
+    failed = int(exception is not None)
+    _Samples.seen += 1
+    _Samples.failures += failed
+    bucket = _Samples.seconds.setdefault(int(t), [0, 0])
+    bucket[0] += 1
+    bucket[1] += failed
+    sample = (round(t, 3), round(float(response_time), 3), failed)
+    if len(_Samples.kept) < _SAMPLES_MAX:
+        _Samples.kept.append(sample)
+    else:  # Algorithm R: each request seen so far is kept with the same probability
+        slot = _Samples.chooser.randrange(_Samples.seen)
+        if slot < _SAMPLES_MAX:
+            _Samples.kept[slot] = sample
+
+
+def _write_samples(path: str) -> None:
+    document = {
+        "format": "harness-locust-samples/1",
+        "requests": _Samples.seen,
+        "failures": _Samples.failures,
+        "limit": _SAMPLES_MAX,
+        "samples": sorted(_Samples.kept),
+        "seconds": [[second, *counts] for second, counts in sorted(_Samples.seconds.items())],
+    }
+    partial = f"{path}.partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, separators=(",", ":"))
+    os.replace(partial, path)  # a reader never sees half a file
+
+
+@events.init.add_listener
+def _on_init_samples(environment: Environment, **_: Any) -> None:
+    path = _SAMPLES
+    if path is None:
+        return
+    if isinstance(environment.runner, MasterRunner | WorkerRunner):
+        log.warning("harness: per-request samples are recorded in single-process runs only")
+        return
+    environment.events.request.add_listener(_record_sample)
+
+    def write(**_: Any) -> None:
+        try:
+            _write_samples(path)
+        except OSError:
+            log.exception("harness: could not write the per-request samples")
+
+    environment.events.quitting.add_listener(write)
 
 
 @events.test_start.add_listener

@@ -1,0 +1,223 @@
+"""The canary judge: per metric a one-sided Mann-Whitney U test plus an effect-size threshold, then a score.
+
+Pure statistics on samples already collected (no I/O), after Kayenta's judge: each metric is classified on
+its own, and the classifications make the score. Why these choices (docs/canary.md):
+
+- **Mann-Whitney U** (Wilcoxon rank-sum): no assumption about the distributions' shape — latencies are
+  skewed with long tails — only that the samples are independent draws. One-sided, in the direction that
+  hurts (latency and error rate higher, throughput lower): a canary that is better is not a regression.
+- **Effect size**: with thousands of requests a test finds differences nobody would notice, so a
+  significant difference is a regression only when it is also large: the ratio of the medians for latency
+  and throughput (robust to the tail; reads as "+30 % slower"), the difference of the error rates for
+  errors (a ratio is undefined when the baseline has none). Cliff's delta (from U: 2U/(n·m) − 1, the
+  probability that a canary value beats a baseline value minus the reverse) is reported alongside.
+- **Not judged**: fewer samples than the metric's minimum on either side; never counted as a pass.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from scipy.stats import mannwhitneyu
+
+from harness.runners.canary.options import ErrorRateOptions, LatencyOptions, ThroughputOptions
+
+
+class Classification(StrEnum):
+    PASS = "pass"
+    MARGINAL = "marginal"
+    FAIL = "fail"
+    NOT_JUDGED = "not_judged"
+
+
+POINTS = {Classification.PASS: 1.0, Classification.MARGINAL: 0.5, Classification.FAIL: 0.0}
+"""What each classification contributes to the score (Kayenta counts pass only; marginal is half)."""
+
+
+class Why(StrEnum):
+    """Why a metric got its classification (rendered by the report in its language)."""
+
+    TOO_FEW = "too_few"  # fewer samples than min_samples on a side
+    NO_BASELINE = "no_baseline"  # the baseline's median is 0: no ratio to take
+    IDENTICAL = "identical"  # every value on both sides is the same
+    NOT_SIGNIFICANT = "not_significant"  # p >= alpha: no evidence the canary is worse
+    TRIVIAL = "trivial"  # significant, but the latency difference is under min_difference
+    SMALL = "small"  # significant, but the effect is under the marginal threshold
+    MARGINAL = "marginal"  # significant, effect between the marginal and the fail threshold
+    LARGE = "large"  # significant, effect beyond the fail threshold
+
+
+@dataclass(frozen=True)
+class Side:
+    """One deployment's figures for one metric: the sample size, its centre and its 95th percentile.
+
+    The centre is the median (latency, throughput) or the rate (error rate); ``p95`` is None for rates.
+    """
+
+    n: int
+    centre: float | None = None
+    p95: float | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    metric: str  # latency | error_rate | throughput
+    classification: Classification
+    why: Why
+    baseline: Side
+    canary: Side
+    weight: float
+    needed: int  # min_samples
+    p_value: float | None = None
+    effect: float | None = None  # ratio of medians (latency, throughput) or rate difference (error rate)
+    cliffs_delta: float | None = None
+
+    @property
+    def judged(self) -> bool:
+        return self.classification is not Classification.NOT_JUDGED
+
+    @property
+    def points(self) -> float | None:
+        """100 (pass), 50 (marginal), 0 (fail); None when not judged."""
+        value = POINTS.get(self.classification)
+        return None if value is None else value * 100
+
+
+@dataclass(frozen=True)
+class _Test:
+    p_value: float
+    cliffs_delta: float
+
+
+def _side(values: np.ndarray, rate: bool = False) -> Side:
+    if not len(values):
+        return Side(0)
+    if rate:
+        return Side(len(values), float(values.mean()))
+    return Side(len(values), float(np.median(values)), float(np.percentile(values, 95)))
+
+
+def _test(canary: np.ndarray, baseline: np.ndarray, worse: str) -> _Test | None:
+    """One-sided Mann-Whitney U: is the canary stochastically ``worse`` ("greater" or "less")?
+
+    None when every value on both sides is the same (the test has nothing to rank).
+    """
+    if np.all(canary == canary[0]) and np.all(baseline == canary[0]):
+        return None
+    result = mannwhitneyu(canary, baseline, alternative=worse, method="auto")
+    u = float(result.statistic)  # U of the canary: pairs where the canary value is larger (ties half)
+    delta = 2 * u / (len(canary) * len(baseline)) - 1
+    return _Test(float(result.pvalue), delta)
+
+
+def _enough(baseline: np.ndarray, canary: np.ndarray, needed: int) -> bool:
+    return len(baseline) >= needed and len(canary) >= needed
+
+
+def judge_latency(
+    baseline: Sequence[float], canary: Sequence[float], options: LatencyOptions, alpha: float
+) -> Judgement:
+    """Response times (seconds) of successful requests; the canary is worse when they are higher."""
+    b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
+    base = Judgement("latency", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b), _side(c), options.weight,
+                     options.min_samples)  # fmt: skip
+    if not _enough(b, c, options.min_samples):
+        return base
+    b_median, c_median = base.baseline.centre or 0.0, base.canary.centre or 0.0
+    if b_median <= 0:  # no ratio to take (a response time of 0 is a clock problem, not a fast server)
+        return _decided(base, Classification.NOT_JUDGED, Why.NO_BASELINE, None, None, None)
+    test = _test(c, b, "greater")
+    if test is None:
+        return _decided(base, Classification.PASS, Why.IDENTICAL, 1.0, 1.0, 0.0)
+    ratio = c_median / b_median
+    if test.p_value >= alpha:
+        return _decided(base, Classification.PASS, Why.NOT_SIGNIFICANT, test.p_value, ratio, test.cliffs_delta)
+    if c_median - b_median < options.min_difference:
+        return _decided(base, Classification.PASS, Why.TRIVIAL, test.p_value, ratio, test.cliffs_delta)
+    return _by_effect(base, test, ratio, ratio >= options.fail_ratio, ratio >= options.marginal_ratio)
+
+
+def judge_error_rate(
+    baseline: Sequence[int], canary: Sequence[int], options: ErrorRateOptions, alpha: float
+) -> Judgement:
+    """Outcomes of requests (1 failed, 0 succeeded); the canary is worse when more of them failed.
+
+    On 0/1 values the rank-sum test (with its correction for ties) compares the two proportions.
+    """
+    b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
+    base = Judgement("error_rate", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b, rate=True), _side(c, rate=True),
+                     options.weight, options.min_samples)  # fmt: skip
+    if not _enough(b, c, options.min_samples):
+        return base
+    increase = (base.canary.centre or 0.0) - (base.baseline.centre or 0.0)
+    test = _test(c, b, "greater")
+    if test is None:
+        return _decided(base, Classification.PASS, Why.IDENTICAL, 1.0, increase, 0.0)
+    if test.p_value >= alpha:
+        return _decided(base, Classification.PASS, Why.NOT_SIGNIFICANT, test.p_value, increase, test.cliffs_delta)
+    fail = increase >= options.fail_increase
+    return _by_effect(base, test, increase, fail, increase >= options.marginal_increase)
+
+
+def judge_throughput(
+    baseline: Sequence[float], canary: Sequence[float], options: ThroughputOptions, alpha: float
+) -> Judgement:
+    """Requests completed in each whole second of the test; the canary is worse when they are fewer."""
+    b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
+    base = Judgement("throughput", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b), _side(c), options.weight,
+                     options.min_samples)  # fmt: skip
+    if not _enough(b, c, options.min_samples):
+        return base
+    b_median, c_median = base.baseline.centre or 0.0, base.canary.centre or 0.0
+    if b_median <= 0:  # the baseline served nothing in most seconds: no standard to hold the canary to
+        return _decided(base, Classification.NOT_JUDGED, Why.NO_BASELINE, None, None, None)
+    test = _test(c, b, "less")
+    if test is None:
+        return _decided(base, Classification.PASS, Why.IDENTICAL, 1.0, 1.0, 0.0)
+    ratio = c_median / b_median
+    if test.p_value >= alpha:
+        return _decided(base, Classification.PASS, Why.NOT_SIGNIFICANT, test.p_value, ratio, test.cliffs_delta)
+    return _by_effect(base, test, ratio, ratio <= options.fail_ratio, ratio <= options.marginal_ratio)
+
+
+def _by_effect(base: Judgement, test: _Test, effect: float, fail: bool, marginal: bool) -> Judgement:
+    if fail:
+        return _decided(base, Classification.FAIL, Why.LARGE, test.p_value, effect, test.cliffs_delta)
+    if marginal:
+        return _decided(base, Classification.MARGINAL, Why.MARGINAL, test.p_value, effect, test.cliffs_delta)
+    return _decided(base, Classification.PASS, Why.SMALL, test.p_value, effect, test.cliffs_delta)
+
+
+def _decided(
+    base: Judgement,
+    classification: Classification,
+    why: Why,
+    p_value: float | None,
+    effect: float | None,
+    delta: float | None,
+) -> Judgement:
+    return Judgement(
+        base.metric, classification, why, base.baseline, base.canary, base.weight, base.needed,
+        p_value=p_value, effect=effect, cliffs_delta=delta,
+    )  # fmt: skip
+
+
+def score(judgements: Sequence[Judgement]) -> float | None:
+    """The weighted share of points over the judged metrics, 0-100 (pass 1, marginal 0.5, fail 0).
+
+    None — no score, so a criterion on it cannot pass — when half or more of the metrics (by count) were
+    not judged: a score resting on a minority of what was asked would read better than the evidence is
+    (Kayenta fails such an analysis for the same reason).
+    """
+    if not judgements:
+        return None
+    judged = [j for j in judgements if j.judged]
+    if 2 * (len(judgements) - len(judged)) >= len(judgements) or not judged:
+        return None
+    total = sum(j.weight for j in judged)
+    value = 100 * sum(j.weight * POINTS[j.classification] for j in judged) / total
+    return round(value, 2) if math.isfinite(value) else None
