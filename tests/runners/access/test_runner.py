@@ -126,15 +126,14 @@ def test_a_role_whose_login_fails_is_an_error_and_the_other_suites_run(
         f"""\
         extends: {repo}/profiles/go-live.yaml
         suites:
-          - name: access-control
-            options: {{roles: {{admin: {{auth: {{password: "${{ADMIN_PASSWORD}}"}}}}}}}}
           - {{name: quick, kind: unit, options: {{paths: [quick]}}}}
         report: {{language: en}}
         """
     )
+    # the matrix file reads the admin's password from ${DEMO_ADMIN_PASSWORD:-demo-admin-pw}
     result = run_cli(
         "run", str(profile), "--suite", "access-control", "--suite", "quick", "--json", "--quiet",
-        "--out", str(tmp_path / "reports"), env={"ADMIN_PASSWORD": "not-the-admins-password"},
+        "--out", str(tmp_path / "reports"), env={"DEMO_ADMIN_PASSWORD": "not-the-admins-password"},
     )  # fmt: skip
     assert result.code == 3, result.stderr
     run_dir = Path(result.json()["run_dir"])
