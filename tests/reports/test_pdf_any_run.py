@@ -6,7 +6,7 @@ CJK text, emoji, empty strings, thousands of findings and cases — and the real
 (:func:`render_report`: layout, fonts, signature fields, attachments) must write a PDF for each.
 
 The examples are derandomized (the same ones on every run, no example database), so CI never flakes on a
-newly found example, and split over five test items (``shard0`` ... ``shard4``, 500 examples in all) that
+newly found example, and split over five test items (``shard0`` ... ``shard4``, 250 examples in all) that
 xdist workers run side by side; a failure found while developing is added below as an explicit ``@example``.
 """
 
@@ -41,7 +41,7 @@ from harness.results.model import (
     Verdict,
 )
 
-EXAMPLES = 500
+EXAMPLES = 250
 SHARDS = 5  # the examples are split over items that xdist workers run side by side (each its own examples)
 T0 = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
 
