@@ -64,7 +64,7 @@ sign "$training/report.pdf" project
 step "close the training stage"
 "$HARNESS" stage close profiles/demo-training.yaml training --report "$training/report.pdf" --trust "$KEYS/ca.pem" --history "$HISTORY"
 
-step "上线 go-live: run profiles/demo-golive.yaml (smoke test, go-live checklist)"
+step "上线 go-live: run profiles/demo-golive.yaml (smoke test, go-live checklist, parallel run, monitoring SLOs, access control, canary)"
 golive=$(run_stage profiles/demo-golive.yaml)
 sign "$golive/report.pdf" supervision business project
 step "close the go-live stage"
