@@ -46,7 +46,7 @@ def test_commands_that_make_no_report_load_neither_the_exporters_nor_the_history
     assert done.returncode == 0, done.stderr[-2000:]
     assert names.isdisjoint({"reportlab", "sqlalchemy"}), sorted(names & {"reportlab", "sqlalchemy"})
     if args[0] == "validate":
-        assert "pyhanko" not in names
+        assert names.isdisjoint({"pyhanko", "scipy", "numpy"}), sorted(names & {"pyhanko", "scipy", "numpy"})
 
 
 def test_validate_loads_where_the_history_is_but_not_the_history_commands_nor_the_comparison(repo: Path) -> None:

@@ -20,11 +20,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-
-import numpy as np
-from scipy.stats import mannwhitneyu
+from typing import TYPE_CHECKING
 
 from harness.runners.canary.options import ErrorRateOptions, LatencyOptions, ThroughputOptions
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class Classification(StrEnum):
@@ -98,6 +99,8 @@ def _side(values: np.ndarray, rate: bool = False) -> Side:
         return Side(0)
     if rate:
         return Side(len(values), float(values.mean()))
+    import numpy as np  # numpy and scipy load when a canary is judged, not with the runner (harness validate)
+
     return Side(len(values), float(np.median(values)), float(np.percentile(values, 95)))
 
 
@@ -106,6 +109,9 @@ def _test(canary: np.ndarray, baseline: np.ndarray, worse: str) -> _Test | None:
 
     None when every value on both sides is the same (the test has nothing to rank).
     """
+    import numpy as np
+    from scipy.stats import mannwhitneyu
+
     if np.all(canary == canary[0]) and np.all(baseline == canary[0]):
         return None
     result = mannwhitneyu(canary, baseline, alternative=worse, method="auto")
@@ -122,6 +128,8 @@ def judge_latency(
     baseline: Sequence[float], canary: Sequence[float], options: LatencyOptions, alpha: float
 ) -> Judgement:
     """Response times (seconds) of successful requests; the canary is worse when they are higher."""
+    import numpy as np
+
     b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
     base = Judgement("latency", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b), _side(c), options.weight,
                      options.min_samples)  # fmt: skip
@@ -148,6 +156,8 @@ def judge_error_rate(
 
     On 0/1 values the rank-sum test (with its correction for ties) compares the two proportions.
     """
+    import numpy as np
+
     b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
     base = Judgement("error_rate", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b, rate=True), _side(c, rate=True),
                      options.weight, options.min_samples)  # fmt: skip
@@ -167,6 +177,8 @@ def judge_throughput(
     baseline: Sequence[float], canary: Sequence[float], options: ThroughputOptions, alpha: float
 ) -> Judgement:
     """Requests completed in each whole second of the test; the canary is worse when they are fewer."""
+    import numpy as np
+
     b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
     base = Judgement("throughput", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b), _side(c), options.weight,
                      options.min_samples)  # fmt: skip
