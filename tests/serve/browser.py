@@ -5,13 +5,15 @@ Selenium, so Selenium Manager never looks for (or downloads) a browser or a driv
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -70,6 +72,24 @@ def open_page(driver: webdriver.Chrome, url: str) -> None:
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def _replaced(old: WebElement) -> Callable[[webdriver.Chrome], bool]:
+    """Whether the page holding ``old`` has been replaced. Asked mid-navigation, chromedriver may answer "node
+    does not belong to the document" (an unknown error) instead of "stale element": both mean replaced."""
+
+    def check(_driver: webdriver.Chrome) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in (exc.msg or ""):
+                return True
+            raise
+        return False
+
+    return check
+
+
 def upload_in_browser(driver: webdriver.Chrome, url: str, report: Path, *, partial: bool = False) -> str:
     """Upload ``report`` on the verify page at ``url`` as a user would; return the bottom line shown."""
     open_page(driver, url + "verify")
@@ -78,6 +98,6 @@ def upload_in_browser(driver: webdriver.Chrome, url: str, report: Path, *, parti
         driver.find_element(By.CSS_SELECTOR, "input[name=partial]").click()
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "form[action='/verify'] button[type=submit]").click()
-    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 120).until(_replaced(old))
     line = WebDriverWait(driver, 120).until(expected_conditions.presence_of_element_located((By.ID, "bottom-line")))
     return " ".join(line.text.split())
