@@ -6,27 +6,28 @@
 - ``run_cli``        runs ``harness ...`` in a subprocess (the real console script) and returns the result
 - ``demo_run_dir``   a fresh copy of one real `harness run profiles/demo.yaml` (run once per test session,
                      shared by the xdist workers: the demo takes ~45 s), for tests that inspect or sign its results
+- ``demo_scans``     two real wapiti scans of the demo (all weaknesses, then none), once per session
+                     (tests/demo_scans.py)
 - ``postgres_server``, ``history_url``  a real PostgreSQL per session, and a test's history on SQLite and
                      on PostgreSQL (tests/pg_server.py)
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from demo_scans import demo_scan_history, demo_scans  # noqa: F401  (fixtures)
+from harness_cli import CliResult, harness
 from pg_server import history_url, postgres_server  # noqa: F401  (fixtures)
+from shared_once import once_per_session
 
 from harness.target.managed import demo_target
 
@@ -99,65 +100,30 @@ def write_profile(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-@dataclass(frozen=True)
-class CliResult:
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> dict[str, object]:
-        payload = json.loads(self.stdout)
-        assert isinstance(payload, dict)
-        return payload
-
-
 @pytest.fixture
 def run_cli(tmp_path: Path) -> Callable[..., CliResult]:
     """``run_cli("run", str(profile), "--json", env={...}, timeout=120)`` via the installed console script."""
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None) -> CliResult:
-        environment = {**os.environ, **(env or {})}
-        script = Path(sys.executable).with_name("harness")
-        completed = subprocess.run(
-            [str(script), *args],
-            capture_output=True,
-            text=True,
-            env=environment,
-            timeout=timeout,
-            cwd=cwd or tmp_path,
-        )
-        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+        return harness(*args, cwd=cwd or tmp_path, env=env, timeout=timeout)
 
     return run
 
 
 @pytest.fixture(scope="session")
 def _demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliResult, Path]:
-    """One real `harness run profiles/demo.yaml` for the whole test session, shared by the xdist workers:
-    the first worker that needs it runs it (under a lock in the session's common temporary directory), the
-    others wait for the lock and read its result. Tests only ever get copies (``demo_run_dir``)."""
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = tmp_path_factory.getbasetemp().parent / "shared-demo-run"
-        shared.mkdir(exist_ok=True)
-        with (shared / "lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this worker dies
-            record = shared / "result.json"
-            if not record.is_file():
-                record.write_text(json.dumps(asdict(_run_demo(shared))))
-            result = CliResult(**json.loads(record.read_text()))
-    else:
-        result = _run_demo(tmp_path_factory.mktemp("demo-run"))
+    """One real `harness run profiles/demo.yaml` for the whole test session, shared by the xdist workers
+    (tests/shared_once.py). Tests only ever get copies (``demo_run_dir``)."""
+
+    def run_demo(base: Path) -> dict[str, object]:
+        profile = str(REPO / "profiles" / "demo.yaml")
+        return asdict(
+            harness("run", profile, "--json", "--quiet", "--out", str(base / "reports"), cwd=base, timeout=600)
+        )
+
+    result = CliResult(**once_per_session(tmp_path_factory, "shared-demo-run", run_demo))
     assert result.code == 0, result.stdout + result.stderr
     return result, Path(str(result.json()["run_dir"]))
-
-
-def _run_demo(base: Path) -> CliResult:
-    completed = subprocess.run(
-        [str(Path(sys.executable).with_name("harness")), "run", str(REPO / "profiles" / "demo.yaml"), "--json",
-         "--quiet", "--out", str(base / "reports")],
-        capture_output=True, text=True, timeout=600, cwd=base,
-    )  # fmt: skip
-    return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
 
 @pytest.fixture

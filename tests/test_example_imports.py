@@ -9,10 +9,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from harness_cli import CliResult
 from lxml import etree
 from pypdf import PdfReader
-
-from tests.conftest import CliResult
 
 SCHEMAS = Path(__file__).resolve().parent / "data" / "schemas"
 

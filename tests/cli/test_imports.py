@@ -9,9 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from harness_cli import CliResult
 from lxml import etree
-
-from tests.conftest import CliResult
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 JUNIT = DATA / "junit"

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
+from harness_cli import CliResult
 from openpyxl import load_workbook
 
 from harness.uat.results import UatStatus, load_results
-from tests.conftest import CliResult
 from tests.uat import project
 from tests.uat.project import UatProject
 

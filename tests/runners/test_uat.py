@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from harness_cli import CliResult
 
 from harness.uat.checklist import load_checklist
 from harness.uat.results import UatStatus, load_results, make_record, save_results, with_record
-from tests.conftest import CliResult
 from tests.uat import project
 from tests.uat.project import UatProject
 

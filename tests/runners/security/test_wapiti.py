@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from demo_scans import NO_ZAP, DemoScans
 from pypdf import PdfReader
 
 from harness.demo.weaknesses import DETECTED_BY
@@ -28,35 +29,7 @@ from harness.runners.security.wapiti_report import read_report
 from tests.redirector import redirecting_target
 from tests.runners.security.conftest import NetGuard
 
-NO_ZAP = {"PATH": "/usr/bin:/bin"}  # engine auto must pick wapiti even where a ZAP is installed
 WAPITI_PYTHON = Path(sys.prefix) / "tools" / "wapiti" / "bin" / "python"
-
-
-def scan_demo(
-    write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path, guard: NetGuard, weaknesses: str
-) -> tuple[Any, Path, dict[str, Any]]:
-    profile = write_profile(
-        f"""
-        project: {{name: 演示项目}}
-        target:
-          start: demo
-          demo: {{weaknesses: {weaknesses}}}
-          auth: {{type: login, url: /api/auth/token, username: officer, password: demo-officer-pw}}
-        suites:
-          - name: security
-            kind: security
-            options:
-              engine: auto
-              mode: full
-              max_minutes: 10   # a budget, not a duration: the scan takes what it needs (~15 s idle)
-              rules: {{"wapiti:reflected-cross-site-scripting": FAIL}}
-        report: {{language: zh-CN}}
-        """
-    )
-    result = run_cli("run", str(profile), "--json", "--out", str(tmp_path / "runs"), env={**NO_ZAP, **guard.env})
-    run_dir = Path(str(result.json()["run_dir"]))
-    suite = json.loads((run_dir / "run.json").read_text())["suites"][0]
-    return result, run_dir, suite
 
 
 @pytest.mark.slow
@@ -68,10 +41,8 @@ def test_the_network_guard_catches_lookups_in_wapitis_interpreter(netguard: NetG
 
 
 @pytest.mark.slow
-def test_wapiti_finds_every_documented_weakness_of_the_demo_offline(
-    write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path, netguard: NetGuard
-) -> None:
-    result, run_dir, suite = scan_demo(write_profile, run_cli, tmp_path, netguard, "all")
+def test_wapiti_finds_every_documented_weakness_of_the_demo_offline(demo_scans: DemoScans) -> None:
+    result, run_dir, suite = demo_scans.weak.result, demo_scans.weak.run_dir, demo_scans.weak.suite
     assert suite["tool"]["name"] == "wapiti" and suite["tool"]["version"].startswith("3.2.")
     assert suite["status"] == "failed" and result.code == 1, suite.get("error") or suite.get("notes")
     found = {f["rule_id"]: f for f in suite["findings"]}
@@ -101,7 +72,7 @@ def test_wapiti_finds_every_documented_weakness_of_the_demo_offline(
     assert {item["name"] for item in coverage["rules_refused"]} >= {"nikto", "ssrf", "log4shell"}
     assert suite["metrics"]["scan.requests"] == coverage["requests"] and suite["stopped"] is None
     # nothing but 127.0.0.1: no lookup, no connection, no attempt to download a database
-    assert netguard.attempts() == []
+    assert demo_scans.weak.netguard_log == []
     log = (run_dir / "raw/security/wapiti.log").read_text(errors="replace")
     assert "Launching module wapp" in log and "Downloading" not in log and "Problem with local wapp" not in log
     # the login token: added by the scope proxy, wapiti never held it, so no file can contain it
@@ -115,14 +86,12 @@ def test_wapiti_finds_every_documented_weakness_of_the_demo_offline(
 
 
 @pytest.mark.slow
-def test_wapiti_finds_none_of_them_once_they_are_switched_off(
-    write_profile: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path, netguard: NetGuard
-) -> None:
-    result, _, suite = scan_demo(write_profile, run_cli, tmp_path, netguard, "none")
+def test_wapiti_finds_none_of_them_once_they_are_switched_off(demo_scans: DemoScans) -> None:
+    result, suite = demo_scans.fixed.result, demo_scans.fixed.suite
     assert suite["status"] == "passed" and result.code == 0, suite.get("error") or suite.get("notes")
     documented = {rule for detection in DETECTED_BY.values() for rule in detection.wapiti}
     assert documented.isdisjoint(f["rule_id"] for f in suite["findings"]), suite["findings"]
-    assert netguard.attempts() == []
+    assert demo_scans.fixed.netguard_log == []
 
 
 class _Banners(BaseHTTPRequestHandler):
