@@ -18,7 +18,7 @@ from harness.runners.locust.command import (
     stage_plan,
     worker_argv,
 )
-from harness.runners.locust.options import LocustOptions, parse_duration
+from harness.runners.locust.options import LOAD_DURATIONS, LocustOptions
 from harness.runners.locust.runner import check_watchable
 
 
@@ -26,12 +26,12 @@ from harness.runners.locust.runner import check_watchable
     ("text", "seconds"), [("30s", 30), ("2m", 120), ("1h30m", 5400), ("500ms", 0.5), (45, 45), ("90", 90)]
 )
 def test_durations(text: object, seconds: float) -> None:
-    assert parse_duration(text) == seconds
+    assert LOAD_DURATIONS.parse(text) == seconds
 
 
 def test_bad_durations_and_unbounded_runs_are_refused() -> None:
     with pytest.raises(ValueError, match="not a duration"):
-        parse_duration("soon")
+        LOAD_DURATIONS.parse("soon")
     with pytest.raises(ValidationError, match="run_time is required"):
         LocustOptions(locustfile="x.py")
     with pytest.raises(ValidationError, match="not both"):

@@ -2,48 +2,20 @@
 
 from __future__ import annotations
 
-import math
-import re
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from harness.profile.durations import DurationSyntax
 from harness.profile.paths import PathSpec
-
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|min|h|m|s)")
-_FACTORS = {"h": 3600.0, "min": 60.0, "m": 60.0, "s": 1.0, "ms": 0.001}
-
-
-def parse_duration(value: object) -> object:
-    """``30s``, ``2m``, ``1h30m``, ``500ms`` or a number of seconds -> seconds (float)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return value  # let pydantic report the type error
-    if isinstance(value, int | float):
-        if isinstance(value, float) and math.isnan(value):
-            return value  # pydantic's own bounds refuse it
-        return _bounded(float(value) if abs(value) < 1e300 else math.inf)
-    text = value.strip().lower().replace(" ", "")
-    if len(text) > 40:
-        raise ValueError(f"{value[:40]!r}... is not a duration such as 30s, 2m or 1h30m")
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return _bounded(float(text))
-    parts = _DURATION.findall(text)
-    if not parts or "".join(number + unit for number, unit in parts) != text:
-        raise ValueError(f"{value!r} is not a duration such as 30s, 2m or 1h30m")
-    return _bounded(sum(float(number) * _FACTORS[unit] for number, unit in parts))
-
 
 MAX_DURATION = 7 * 24 * 3600.0
 """A week: longer is a typo (and infinity would overflow the time limits computed from it)."""
 
-
-def _bounded(seconds: float) -> float:
-    if not math.isfinite(seconds) or seconds > MAX_DURATION:
-        raise ValueError(f"{seconds:g} s is longer than a week; give a duration such as 30s, 2m or 1h30m")
-    return seconds
-
-
-Duration = Annotated[float, BeforeValidator(parse_duration)]
+LOAD_DURATIONS = DurationSyntax(
+    {"h": 3600.0, "min": 60.0, "m": 60.0, "s": 1.0, "ms": 0.001}, MAX_DURATION, "a week", "30s, 2m or 1h30m"
+)
+Duration = Annotated[float, BeforeValidator(LOAD_DURATIONS.parse)]
 
 
 class _Strict(BaseModel):

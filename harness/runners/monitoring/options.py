@@ -5,44 +5,28 @@ docs/monitoring.md has a worked example.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from harness.profile.durations import DurationSyntax
 from harness.profile.model import Auth
 from harness.results.metrics import Dimension, dimension_of
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|w|d|h|min|m|s)")
-_FACTORS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "min": 60.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 MAX_WINDOW = 400 * 86400.0  # longer than any Prometheus keeps data for by default: a typo
 SLI_NAME = r"^[a-z][a-z0-9_]{0,62}$"
 WINDOW_PLACEHOLDER = "$window"
 
-
-def parse_duration(value: object) -> object:
-    """``7d``, ``1h30m``, ``90s``, ``500ms`` or a number of seconds -> seconds (float)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return value  # pydantic reports the type
-    if isinstance(value, int | float):
-        seconds = float(value)
-    else:
-        text = value.strip().lower().replace(" ", "")
-        if re.fullmatch(r"\d+(\.\d+)?", text[:40]):
-            seconds = float(text)
-        else:
-            parts = _DURATION.findall(text[:40])
-            if not parts or "".join(n + u for n, u in parts) != text:
-                raise ValueError(f"{value[:40]!r} is not a duration such as 7d, 24h, 30m or 90s")
-            seconds = sum(float(n) * _FACTORS[u] for n, u in parts)
-    if not math.isfinite(seconds) or seconds > MAX_WINDOW:
-        raise ValueError(f"{seconds:g} s is longer than 400 days; give a duration such as 7d or 24h")
-    return seconds
-
-
-Duration = Annotated[float, BeforeValidator(parse_duration)]
+MONITORING_DURATIONS = DurationSyntax(
+    {"w": 604800.0, "d": 86400.0, "h": 3600.0, "min": 60.0, "m": 60.0, "s": 1.0, "ms": 0.001},
+    MAX_WINDOW,
+    "400 days",
+    "7d, 24h, 30m or 90s",
+    longest_examples="7d or 24h",
+)
+Duration = Annotated[float, BeforeValidator(MONITORING_DURATIONS.parse)]
 
 
 class _Strict(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from pydantic import ValidationError
 
 from harness.criteria.syntax import CriterionSyntaxError, parse_criterion
 from harness.results.metrics import Dimension, dimension_of
-from harness.runners.monitoring.options import MonitoringOptions, parse_duration
+from harness.runners.monitoring.options import MONITORING_DURATIONS, MonitoringOptions
 from harness.runners.monitoring.runner import MonitoringRunner
 
 LOCAL: dict[str, Any] = {"start": "local"}
@@ -25,13 +26,13 @@ def options(**changes: Any) -> MonitoringOptions:
     [("7d", 604800.0), ("1h30m", 5400.0), ("90s", 90.0), ("500ms", 0.5), ("2w", 1209600.0), (30, 30.0)],
 )
 def test_durations(text: object, seconds: float) -> None:
-    assert parse_duration(text) == seconds
+    assert MONITORING_DURATIONS.parse(text) == seconds
 
 
 @pytest.mark.parametrize("text", ["7 days", "d7", "1y", "401d"])
 def test_bad_durations_say_what_is_wanted(text: str) -> None:
     with pytest.raises(ValueError, match=r"duration|400 days"):
-        parse_duration(text)
+        MONITORING_DURATIONS.parse(text)
 
 
 def test_a_plain_string_is_the_query_and_a_mapping_gives_more() -> None:
@@ -83,3 +84,16 @@ def test_the_metrics_the_suite_declares_and_when_it_needs_the_target() -> None:
     remote = options(prometheus={"url": "http://127.0.0.1:9090"})
     assert not runner.needs_target(remote)  # a running Prometheus answers even when the target is down
     assert runner.companion(remote, None) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("last", "message"),
+    [
+        (10**400, "inf s is longer than 400 days"),  # an int float() cannot hold: once an OverflowError
+        (float("nan"), "Input should be greater than 0"),
+        ("1" * 50, f"'{'1' * 40}'... is not a duration such as 7d"),
+    ],
+)
+def test_absurd_window_lengths_are_refused_as_profile_errors(last: object, message: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        options(window={"last": last})
