@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from harness.criteria import parse_criterion
 from harness.errors import RunnerSetupError
+from harness.runners.canary.options import LoadOptions
 from harness.runners.locust.command import (
     PLUGIN,
     Outputs,
@@ -121,3 +122,20 @@ def test_validate_refuses_a_host_outside_the_scope(write_profile, run_cli) -> No
     ]
     profile.write_text(profile.read_text().replace("127.0.0.2:8000", "127.0.0.1:8001"))
     assert run_cli("validate", str(profile)).code == 0
+
+
+@pytest.mark.parametrize(("users", "given", "rate"), [(30, None, 6.0), (3, None, 1.0), (30, 2.5, 2.5)])
+def test_performance_and_canary_loads_start_users_alike(users: int, given: float | None, rate: float) -> None:
+    load = {"locustfile": "x.py", "users": users, "spawn_rate": given, "run_time": "20s"}
+    assert LocustOptions.model_validate(load).effective_spawn_rate == rate
+    assert LoadOptions.model_validate(load).effective_spawn_rate == rate
+
+
+def test_performance_and_canary_loads_keep_their_own_bounds() -> None:
+    assert LocustOptions.model_validate({"locustfile": "x.py", "users": 5000, "run_time": "2h"}).users == 5000
+    with pytest.raises(ValidationError, match="less than or equal to 1000"):
+        LoadOptions.model_validate({"locustfile": "x.py", "users": 5000, "run_time": "20s"})
+    with pytest.raises(ValidationError, match="less than or equal to 3600"):
+        LoadOptions.model_validate({"locustfile": "x.py", "run_time": "2h"})
+    with pytest.raises(ValidationError, match="run_time\n  Field required"):
+        LoadOptions.model_validate({"locustfile": "x.py", "stages": [{"duration": "5s", "users": 1}]})

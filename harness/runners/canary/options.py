@@ -8,8 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from harness.profile.model import Target
-from harness.profile.paths import PathSpec
-from harness.runners.locust.options import Duration
+from harness.runners.locust.options import Duration, LocustLoad
 
 MAX_RUN_TIME = 3600.0
 """An hour of load per deployment: a canary comparison needs minutes, and the samples stay bounded."""
@@ -32,17 +31,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class LoadOptions(_Strict):
-    """The Locust load sent to both deployments at once (one single-process Locust run each)."""
+class LoadOptions(LocustLoad):
+    """The Locust load sent to both deployments at once (one single-process Locust run each, with the
+    deployment as its host)."""
 
-    locustfile: Annotated[str, PathSpec("locustfile")] = Field(
-        description="the locustfile, relative to the file that writes it; it gets each deployment as its host"
-    )
-    user_classes: list[str] = Field(default_factory=list, description="run only these User classes")
-    tags: list[str] = Field(default_factory=list, description="run only tasks with these tags")
-    exclude_tags: list[str] = Field(default_factory=list, description="skip tasks with these tags")
     users: int = Field(default=10, ge=1, le=1000, description="concurrent users against EACH deployment")
-    spawn_rate: float | None = Field(default=None, gt=0, description="users started per second (default: users/5)")
     run_time: Duration = Field(gt=0, le=MAX_RUN_TIME, description="load duration, e.g. 20s (at most 1h)")
     warmup: Duration | None = Field(
         default=None, ge=0, description="seconds at the start left out of the comparison (default: the ramp-up)"
@@ -60,10 +53,6 @@ class LoadOptions(_Strict):
                 "lengthen run_time, or set warmup (default: the ramp-up, users / spawn_rate)"
             )
         return self
-
-    @property
-    def effective_spawn_rate(self) -> float:
-        return self.spawn_rate if self.spawn_rate is not None else max(1.0, self.users / 5)
 
     @property
     def effective_warmup(self) -> float:

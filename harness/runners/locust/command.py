@@ -66,10 +66,6 @@ class Outputs:
         return {role: self.csv(suffix) for role, suffix in roles.items() if self.csv(suffix).is_file()}
 
 
-def spawn_rate(options: LocustOptions) -> float:
-    return options.spawn_rate if options.spawn_rate is not None else max(1.0, options.users / 5)
-
-
 def _files(locustfile: Path) -> str:
     return f"{locustfile},{PLUGIN}"
 
@@ -97,7 +93,7 @@ def main_argv(options: LocustOptions, locustfile: Path, out: Outputs, master_por
     if options.html:
         argv += ["--html", str(out.html)]
     if not options.stages:
-        argv += ["--users", str(options.users), "--spawn-rate", f"{spawn_rate(options):g}"]
+        argv += ["--users", str(options.users), "--spawn-rate", f"{options.effective_spawn_rate:g}"]
         argv += ["--run-time", f"{math.ceil(options.duration)}s"]
     if master_port is not None:
         bind = options.master.host if options.master else "127.0.0.1"

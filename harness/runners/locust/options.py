@@ -38,9 +38,17 @@ class MasterOptions(_Strict):
     remote_workers: int = Field(default=1, ge=1, le=1000, description="workers started elsewhere to wait for")
 
 
-class LocustOptions(_Strict):
+class LocustLoad(_Strict):
+    """What every Locust load the harness starts says: the locustfile, which of its User classes and tasks
+    run, how many users start how fast, and for how long. The performance suite (:class:`LocustOptions`)
+    and the canary (``LoadOptions``) subclass it, each with its own bounds, defaults and further keys.
+
+    pydantic lists a base's fields first, and errors in several keys come in field order: ``env``, which
+    both subclasses write after their own keys, is declared in each so that this order stays as it was.
+    """
+
     locustfile: Annotated[str, PathSpec("locustfile")] = Field(
-        description="the locustfile, relative to the file that writes it (suites/performance/...)"
+        description="the locustfile, relative to the file that writes it (e.g. suites/performance/...)"
     )
     user_classes: list[str] = Field(default_factory=list, description="run only these User classes")
     tags: list[str] = Field(default_factory=list, description="run only tasks with these tags")
@@ -48,6 +56,16 @@ class LocustOptions(_Strict):
     users: int = Field(default=10, ge=1, le=100_000, description="peak concurrent users")
     spawn_rate: float | None = Field(default=None, gt=0, description="users started per second (default: users/5)")
     run_time: Duration | None = Field(default=None, gt=0, description="test length, e.g. 30s or 5m")
+
+    @property
+    def effective_spawn_rate(self) -> float:
+        """Users started per second: as given, else a fifth of the users (at least one)."""
+        return self.spawn_rate if self.spawn_rate is not None else max(1.0, self.users / 5)
+
+
+class LocustOptions(LocustLoad):
+    """Options of a ``kind: performance`` suite: a run time or stages, one process or distributed."""
+
     stages: list[Stage] = Field(default_factory=list, description="a load profile instead of users/run_time")
     host: str | None = Field(default=None, description="base URL to load (default: the target's base_url)")
     workers: int = Field(default=0, ge=0, le=64, description="local worker processes (0: one process)")
