@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from harness.runners.canary.options import ErrorRateOptions, LatencyOptions, ThroughputOptions
 
@@ -104,7 +104,7 @@ def _side(values: np.ndarray, rate: bool = False) -> Side:
     return Side(len(values), float(np.median(values)), float(np.percentile(values, 95)))
 
 
-def _test(canary: np.ndarray, baseline: np.ndarray, worse: str) -> _Test | None:
+def _test(canary: np.ndarray, baseline: np.ndarray, worse: Literal["greater", "less"]) -> _Test | None:
     """One-sided Mann-Whitney U: is the canary stochastically ``worse`` ("greater" or "less")?
 
     None when every value on both sides is the same (the test has nothing to rank).
@@ -124,29 +124,31 @@ def _enough(baseline: np.ndarray, canary: np.ndarray, needed: int) -> bool:
     return len(baseline) >= needed and len(canary) >= needed
 
 
+def _unjudged(
+    metric: str, baseline: Sequence[float], canary: Sequence[float], weight: float, needed: int, rate: bool = False
+) -> tuple[Judgement, np.ndarray, np.ndarray]:
+    """Both sides as arrays, and the judgement as it stands before any test: their figures, not judged for
+    too few samples (what every judge returns when a side has fewer than ``needed``)."""
+    import numpy as np
+
+    b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
+    base = Judgement(metric, Classification.NOT_JUDGED, Why.TOO_FEW, _side(b, rate), _side(c, rate), weight, needed)
+    return base, b, c
+
+
 def judge_latency(
     baseline: Sequence[float], canary: Sequence[float], options: LatencyOptions, alpha: float
 ) -> Judgement:
     """Response times (seconds) of successful requests; the canary is worse when they are higher."""
-    import numpy as np
-
-    b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
-    base = Judgement("latency", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b), _side(c), options.weight,
-                     options.min_samples)  # fmt: skip
+    base, b, c = _unjudged("latency", baseline, canary, options.weight, options.min_samples)
     if not _enough(b, c, options.min_samples):
         return base
     b_median, c_median = base.baseline.centre or 0.0, base.canary.centre or 0.0
     if b_median <= 0:  # no ratio to take (a response time of 0 is a clock problem, not a fast server)
         return _decided(base, Classification.NOT_JUDGED, Why.NO_BASELINE, None, None, None)
-    test = _test(c, b, "greater")
-    if test is None:
-        return _decided(base, Classification.PASS, Why.IDENTICAL, 1.0, 1.0, 0.0)
-    ratio = c_median / b_median
-    if test.p_value >= alpha:
-        return _decided(base, Classification.PASS, Why.NOT_SIGNIFICANT, test.p_value, ratio, test.cliffs_delta)
-    if c_median - b_median < options.min_difference:
-        return _decided(base, Classification.PASS, Why.TRIVIAL, test.p_value, ratio, test.cliffs_delta)
-    return _by_effect(base, test, ratio, ratio >= options.fail_ratio, ratio >= options.marginal_ratio)
+    ratio = _Effect("greater", c_median / b_median, identical=1.0, marginal_at=options.marginal_ratio,
+                    fail_at=options.fail_ratio)  # fmt: skip
+    return _classified(base, b, c, alpha, ratio, trivial=c_median - b_median < options.min_difference)
 
 
 def judge_error_rate(
@@ -156,52 +158,68 @@ def judge_error_rate(
 
     On 0/1 values the rank-sum test (with its correction for ties) compares the two proportions.
     """
-    import numpy as np
-
-    b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
-    base = Judgement("error_rate", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b, rate=True), _side(c, rate=True),
-                     options.weight, options.min_samples)  # fmt: skip
+    base, b, c = _unjudged("error_rate", baseline, canary, options.weight, options.min_samples, rate=True)
     if not _enough(b, c, options.min_samples):
         return base
-    increase = (base.canary.centre or 0.0) - (base.baseline.centre or 0.0)
-    test = _test(c, b, "greater")
-    if test is None:
-        return _decided(base, Classification.PASS, Why.IDENTICAL, 1.0, increase, 0.0)
-    if test.p_value >= alpha:
-        return _decided(base, Classification.PASS, Why.NOT_SIGNIFICANT, test.p_value, increase, test.cliffs_delta)
-    fail = increase >= options.fail_increase
-    return _by_effect(base, test, increase, fail, increase >= options.marginal_increase)
+    difference = (base.canary.centre or 0.0) - (base.baseline.centre or 0.0)
+    increase = _Effect("greater", difference, identical=difference, marginal_at=options.marginal_increase,
+                       fail_at=options.fail_increase)  # fmt: skip
+    return _classified(base, b, c, alpha, increase)
 
 
 def judge_throughput(
     baseline: Sequence[float], canary: Sequence[float], options: ThroughputOptions, alpha: float
 ) -> Judgement:
     """Requests completed in each whole second of the test; the canary is worse when they are fewer."""
-    import numpy as np
-
-    b, c = np.asarray(baseline, dtype=float), np.asarray(canary, dtype=float)
-    base = Judgement("throughput", Classification.NOT_JUDGED, Why.TOO_FEW, _side(b), _side(c), options.weight,
-                     options.min_samples)  # fmt: skip
+    base, b, c = _unjudged("throughput", baseline, canary, options.weight, options.min_samples)
     if not _enough(b, c, options.min_samples):
         return base
     b_median, c_median = base.baseline.centre or 0.0, base.canary.centre or 0.0
     if b_median <= 0:  # the baseline served nothing in most seconds: no standard to hold the canary to
         return _decided(base, Classification.NOT_JUDGED, Why.NO_BASELINE, None, None, None)
-    test = _test(c, b, "less")
+    ratio = _Effect("less", c_median / b_median, identical=1.0, marginal_at=options.marginal_ratio,
+                    fail_at=options.fail_ratio)  # fmt: skip
+    return _classified(base, b, c, alpha, ratio)
+
+
+@dataclass(frozen=True)
+class _Effect:
+    """How far the canary is from the baseline on one metric, and the thresholds that make it a regression.
+
+    ``worse`` is the direction that hurts: "greater" (latency, error rate: the thresholds are reached from
+    below) or "less" (throughput: from above). ``identical`` is the effect reported when every value on both
+    sides is the same (a ratio of 1; the error rates' difference, 0).
+    """
+
+    worse: Literal["greater", "less"]
+    size: float
+    identical: float
+    marginal_at: float
+    fail_at: float
+
+    def reaches(self, threshold: float) -> bool:
+        """Whether the effect is at or beyond ``threshold`` in the direction that hurts."""
+        return self.size >= threshold if self.worse == "greater" else self.size <= threshold
+
+
+def _classified(
+    base: Judgement, b: np.ndarray, c: np.ndarray, alpha: float, effect: _Effect, trivial: bool = False
+) -> Judgement:
+    """The steps every metric with enough samples (and a baseline to compare with) goes through: the
+    one-sided test in the direction that hurts, then the effect against the thresholds. ``trivial``: a
+    difference too small to matter however significant (latency's ``min_difference``)."""
+    test = _test(c, b, effect.worse)
     if test is None:
-        return _decided(base, Classification.PASS, Why.IDENTICAL, 1.0, 1.0, 0.0)
-    ratio = c_median / b_median
+        return _decided(base, Classification.PASS, Why.IDENTICAL, 1.0, effect.identical, 0.0)
     if test.p_value >= alpha:
-        return _decided(base, Classification.PASS, Why.NOT_SIGNIFICANT, test.p_value, ratio, test.cliffs_delta)
-    return _by_effect(base, test, ratio, ratio <= options.fail_ratio, ratio <= options.marginal_ratio)
-
-
-def _by_effect(base: Judgement, test: _Test, effect: float, fail: bool, marginal: bool) -> Judgement:
-    if fail:
-        return _decided(base, Classification.FAIL, Why.LARGE, test.p_value, effect, test.cliffs_delta)
-    if marginal:
-        return _decided(base, Classification.MARGINAL, Why.MARGINAL, test.p_value, effect, test.cliffs_delta)
-    return _decided(base, Classification.PASS, Why.SMALL, test.p_value, effect, test.cliffs_delta)
+        return _decided(base, Classification.PASS, Why.NOT_SIGNIFICANT, test.p_value, effect.size, test.cliffs_delta)
+    if trivial:
+        return _decided(base, Classification.PASS, Why.TRIVIAL, test.p_value, effect.size, test.cliffs_delta)
+    if effect.reaches(effect.fail_at):
+        return _decided(base, Classification.FAIL, Why.LARGE, test.p_value, effect.size, test.cliffs_delta)
+    if effect.reaches(effect.marginal_at):
+        return _decided(base, Classification.MARGINAL, Why.MARGINAL, test.p_value, effect.size, test.cliffs_delta)
+    return _decided(base, Classification.PASS, Why.SMALL, test.p_value, effect.size, test.cliffs_delta)
 
 
 def _decided(
