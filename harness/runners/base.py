@@ -18,7 +18,7 @@ Contract:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +35,7 @@ from harness.results.model import SuiteResult
 from harness.target.handle import TargetHandle
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
+ItemT = TypeVar("ItemT")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,16 @@ class RunContext:
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)  # for subprocesses
     earlier: tuple[SuiteResult, ...] = ()  # the suites that ran before this one in the run (their times: windows)
     companion: object | None = None  # what the runner's ``companion`` yielded for this suite, if it has one
+
+    def steps(self, items: Sequence[ItemT], detail: Callable[[ItemT], str]) -> Iterator[ItemT]:
+        """``items`` one at a time, each shown on the progress display (``detail(item)``), until the run is
+        cancelled: a loop over it stops between two steps, and fewer results than items tell it was cut short.
+        """
+        for index, item in enumerate(items):
+            if self.cancel.cancelled:
+                return
+            self.progress.update(completed=index, total=len(items), detail=detail(item))
+            yield item
 
 
 @dataclass(frozen=True)

@@ -88,12 +88,10 @@ class AccessControlRunner(RunnerBase):
             redactor = ctx.redactor.with_secrets(secrets)
             variables = _setup(options, sessions)
             planned, unlisted = cells(options)
-            calls: list[Call] = []
-            for index, cell in enumerate(planned):
-                if ctx.cancel.cancelled:
-                    break
-                ctx.progress.update(completed=index, total=len(planned), detail=cell.id)
-                calls.append(_call(cell, sessions[cell.role], variables, options, redactor))
+            calls = [
+                _call(cell, sessions[cell.role], variables, options, redactor)
+                for cell in ctx.steps(planned, lambda cell: cell.id)
+            ]
         result = tally(calls, unlisted, len(planned), options.fail_on, options.rules, len(options.endpoints))
         (ctx.raw_dir / "access-matrix.json").write_text(
             redactor.redact(json.dumps([_evidence(c) for c in calls], ensure_ascii=False, indent=1)),

@@ -110,12 +110,7 @@ class MonitoringRunner(RunnerBase):
             notes.insert(0, _window_note(api.url, span, padding))
             readings: dict[str, Reading] = {}
             records: list[dict[str, Any]] = []
-            cancelled = False
-            for index, (name, sli) in enumerate(options.slis.items()):
-                if ctx.cancel.cancelled:
-                    cancelled = True
-                    break
-                ctx.progress.update(completed=index, total=len(options.slis), detail=name)
+            for name, sli in ctx.steps(list(options.slis.items()), lambda named: named[0]):
                 reading, record = _measure(api, sli, span, options.prometheus.scrape_interval)
                 readings[name] = reading
                 records.append({"sli": name, **record})
@@ -128,6 +123,7 @@ class MonitoringRunner(RunnerBase):
         (ctx.raw_dir / EVIDENCE).write_text(
             redactor.redact(json.dumps(evidence, ensure_ascii=False, indent=1)), encoding="utf-8"
         )
+        cancelled = len(readings) < len(options.slis)
         return _result(suite, self.kind, options, span, readings, notes, cancelled, version)
 
     @contextmanager

@@ -108,12 +108,10 @@ class ParallelRunRunner(RunnerBase):
                 )
                 for name, handle in systems.items()
             }
-            exchanges: list[Exchange] = []
-            for index, replay in enumerate(replays):
-                if ctx.cancel.cancelled:
-                    break
-                ctx.progress.update(completed=index, total=len(replays), detail=replay.label)
-                exchanges.append(_exchange(index, replay, sessions, options, redactor))
+            exchanges = [
+                _exchange(index, replay, sessions, options, redactor)
+                for index, replay in enumerate(ctx.steps(replays, lambda replay: replay.label))
+            ]
             tables: list[TableOutcome] = []
             if options.data is not None and not ctx.cancel.cancelled:
                 tables = _data_checks(options, workdirs, redactor)
