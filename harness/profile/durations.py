@@ -44,13 +44,17 @@ class DurationSyntax:
     def parse(self, value: object) -> object:
         """A pydantic ``BeforeValidator``: a duration -> seconds (float), bounded by ``longest``.
 
-        Values of other types (and booleans) go through untouched for pydantic to judge, and so does a NaN:
-        the field's own bounds (``gt=0``, ``ge=0``) refuse it.
+        Values of other types go through untouched for pydantic to judge, and so does a NaN: the field's
+        own bounds (``gt=0``, ``ge=0``) refuse it. A boolean is refused here: pydantic would read ``true``
+        (or YAML's ``yes``) as one second.
 
         Raises:
-            ValueError: the text is no duration in these units, or it is longer than ``longest``.
+            ValueError: the value is a boolean, the text is no duration in these units, or it is longer
+                than ``longest``.
         """
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if isinstance(value, bool):
+            raise ValueError(f"{str(value).lower()} (a yes/no value) is not a duration such as {self.examples}")
+        if not isinstance(value, int | float | str):
             return value
         if isinstance(value, int | float):
             if isinstance(value, float) and math.isnan(value):
