@@ -8,7 +8,7 @@ located at FILE:LINE: key.path like any other profile error.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,7 +52,7 @@ class Plan:
     suites: tuple[PlannedSuite, ...]
 
 
-def load_plan(path: Path, runners: dict[str, Runner]) -> Plan:
+def load_plan(path: Path, runners: Mapping[str, Runner]) -> Plan:
     """Load a profile and plan it; a ProfileError lists every problem of every layer, in file order."""
     try:
         loaded = load_profile(path)
@@ -65,7 +65,7 @@ def load_plan(path: Path, runners: dict[str, Runner]) -> Plan:
     return make_plan(loaded, runners)
 
 
-def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
+def make_plan(loaded: LoadedProfile, runners: Mapping[str, Runner]) -> Plan:
     """Raises ProfileError with every problem in the suites (unknown kinds, options, criteria)."""
     planned, issues = plan_suites(loaded.source, list(enumerate(loaded.profile.suites)), runners)
     issues += history_issues(loaded.profile, loaded.source)  # schedule, notify, baseline
@@ -76,7 +76,7 @@ def make_plan(loaded: LoadedProfile, runners: dict[str, Runner]) -> Plan:
 
 
 def plan_suites(
-    source: Source, suites: list[tuple[int, Suite]], runners: dict[str, Runner]
+    source: Source, suites: list[tuple[int, Suite]], runners: Mapping[str, Runner]
 ) -> tuple[list[PlannedSuite], list[ProfileIssue]]:
     issues: list[ProfileIssue] = []
     planned: list[PlannedSuite] = []

@@ -55,3 +55,18 @@ def test_validate_loads_where_the_history_is_but_not_the_history_commands_nor_th
     assert "harness.history.location" in modules  # validate names the history a run would record in
     unneeded = {"harness.cli.history", "harness.history.compare", "harness.history.gate", "harness.history.runs"}
     assert modules.isdisjoint(unneeded), sorted(modules & unneeded)
+
+
+def test_validate_imports_the_runners_of_the_profiles_kinds_only(repo: Path) -> None:
+    """profiles/demo.yaml has unit, integration, performance, security and uat suites: the go-live kinds'
+    runners (and what they import) stay unloaded."""
+    done, modules = imported_modules("validate", "profiles/demo.yaml", cwd=repo)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {"harness.runners.locust.runner", "harness.runners.security.runner"} <= modules  # the control
+    others = (
+        "harness.runners.canary",
+        "harness.runners.parallel",
+        "harness.runners.monitoring",
+        "harness.runners.access",
+    )
+    assert not {m for m in modules if m.startswith(others)}, sorted(m for m in modules if m.startswith(others))

@@ -12,7 +12,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from harness.errors import ExportError
-from harness.plugins import REPORT_SECTIONS, load_plugins
+from harness.plugins import REPORT_SECTIONS, PluginsByName
 from harness.reports.pdf.context import ReportContext, SuiteSection
 from harness.reports.pdf.document import build_pdf, page_decorator
 from harness.reports.pdf.embedding import finish_pdf
@@ -27,9 +27,10 @@ from harness.results.rundir import RunDirectory, write_atomic
 REPORT_FILE = "report.pdf"
 
 
-def load_sections() -> dict[str, SuiteSection]:
-    """The suite sections registered under ``harness.report_sections``, by the kind of results they draw."""
-    return load_plugins(REPORT_SECTIONS, lambda _, build: build, _is_section, "a section (suite, ctx) -> flowables")
+def load_sections() -> Mapping[str, SuiteSection]:
+    """The suite sections registered under ``harness.report_sections``, by the kind of results they draw
+    (each imported when a suite of its kind is drawn)."""
+    return PluginsByName(REPORT_SECTIONS, lambda _, build: build, _is_section, "a section (suite, ctx) -> flowables")
 
 
 def _is_section(plugin: object) -> TypeGuard[SuiteSection]:
