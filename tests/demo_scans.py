@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 from harness_cli import CliResult, harness
+from net_guard import NetGuard
 from shared_once import once_per_session
 
-NETGUARD = Path(__file__).parent / "runners" / "security" / "netguard"
 NO_ZAP = {"PATH": "/usr/bin:/bin"}  # engine auto must pick wapiti even where a ZAP is installed
 
 _PROFILE = """\
@@ -64,14 +64,12 @@ class DemoScans:
 def _scan(base: Path, name: str, weaknesses: str, language: str, history: Path) -> dict[str, Any]:
     profile = base / "demo-scan.yaml"  # one profile (the history's baselines are per profile), rewritten
     profile.write_text(_PROFILE.format(weaknesses=weaknesses, language=language), encoding="utf-8")
-    log = base / f"{name}-netguard.log"
-    guard = {"PYTHONPATH": str(NETGUARD), "NETGUARD_LOG": str(log)}
+    guard = NetGuard.logging_to(base / f"{name}-netguard.log")
     result = harness(
         "run", str(profile), "--json", "--out", str(base / "runs"), "--history", str(history),
-        cwd=base, env={**NO_ZAP, **guard}, timeout=900,
+        cwd=base, env={**NO_ZAP, **guard.env}, timeout=900,
     )  # fmt: skip
-    attempts = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
-    return {"code": result.code, "stdout": result.stdout, "stderr": result.stderr, "netguard_log": attempts}
+    return {"code": result.code, "stdout": result.stdout, "stderr": result.stderr, "netguard_log": guard.attempts()}
 
 
 def _scan_pair(base: Path) -> dict[str, Any]:

@@ -6,30 +6,19 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from net_guard import NetGuard
 
 API_KEY = "double-api-key-5f1c"
-NETGUARD = Path(__file__).with_name("netguard")
-
-
-@dataclass(frozen=True)
-class NetGuard:
-    env: dict[str, str]  # for run_cli: every Python process of the run loads the guard
-    log: Path  # one line per refused lookup or connection
-
-    def attempts(self) -> list[str]:
-        return self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
 
 
 @pytest.fixture
 def netguard(tmp_path: Path) -> NetGuard:
     """Environment under which any Python process's lookup of or connection to a non-loopback host is
     refused and logged (tests/runners/security/netguard/sitecustomize.py)."""
-    log = tmp_path / "netguard.log"
-    return NetGuard({"PYTHONPATH": str(NETGUARD), "NETGUARD_LOG": str(log)}, log)
+    return NetGuard.logging_to(tmp_path / "netguard.log")
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from demo_scans import NO_ZAP, DemoScans
+from net_guard import NetGuard
 from pypdf import PdfReader
 
 from harness.demo.weaknesses import DETECTED_BY
@@ -27,7 +28,6 @@ from harness.results.model import Risk, ToolInfo
 from harness.runners.security.engine import ScanOutcome
 from harness.runners.security.wapiti_report import read_report
 from tests.redirector import redirecting_target
-from tests.runners.security.conftest import NetGuard
 
 WAPITI_PYTHON = Path(sys.prefix) / "tools" / "wapiti" / "bin" / "python"
 
