@@ -31,6 +31,7 @@ from lxml import etree
 from pydantic import TypeAdapter
 
 from harness.errors import ImportFormatError
+from harness.results.bulk import collector_paused
 from harness.results.importers.encoding import ends_mid_character
 from harness.results.importers.prologue import check_prologue, declared_encoding
 from harness.results.importers.sources import DirectoryContents, collect, examples, xml_roots
@@ -97,30 +98,35 @@ class _Target:
         self.outside: list[dict[str, object]] = []  # cases not inside any testsuite
         self.ready: list[dict[str, object]] = []  # cases whose suite is complete, in file order
         self.case: dict[str, object] | None = None
-        self.stdout: list[str] = []
-        self.stderr: list[str] = []
+        self.stdout: list[str] | None = None  # the current case's output, once it has some
+        self.stderr: list[str] | None = None
         self.problem: tuple[CaseStatus, dict[str, str]] | None = None
         self.reruns = 0
         self.text: _Text | None = None
         self.text_attrib: dict[str, str] = {}
         self.skip_depth = 0  # > 0 inside a rerun element, whose output is not the case's
-        self.elements = 0
+        self.nested = False  # an element inside the root was seen
         self.wrong_root = ""
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         name = tag.rpartition("}")[2] if tag[0] == "{" else tag
-        parent = self.stack[-1] if self.stack else ""
-        self.stack.append(name)
-        self.elements += 1
-        if self.elements == 1 and name not in _ROOTS:
-            self.wrong_root = name  # only when the prologue check could not see the root (64 KB of comments)
+        stack = self.stack
+        if stack:
+            parent = stack[-1]
+            self.nested = True
+        else:
+            parent = ""
+            if name not in _ROOTS and not self.wrong_root:
+                self.wrong_root = name  # only when the prologue check could not see the root (64 KB of comments)
+        stack.append(name)
         if self.skip_depth:
             self.skip_depth += 1
         elif name == "testcase":
             # pytest writes a bare <testcase/> for the test a Ctrl-C interrupted: it names nothing.
             named = attrib.get("name") or attrib.get("classname")
             self.case = self.reader._case(attrib, self.suites[-1].name if self.suites else "") if named else None
-            self.stdout, self.stderr, self.problem, self.reruns = [], [], None, 0
+            self.stdout = self.stderr = self.problem = None
+            self.reruns = 0
         elif name == "testsuite":
             if self.suites and self.suites[-1].pending:  # keep file order across nested suites
                 self.ready.extend(self.suites[-1].pending)
@@ -135,16 +141,14 @@ class _Target:
 
     def end(self, tag: str) -> None:
         name = self.stack.pop()
-        parent = self.stack[-1] if self.stack else ""
         if self.skip_depth:
             self.skip_depth -= 1
-            return
-        if name == "testcase":
+        elif name == "testcase":
             self._end_case()
         elif name == "testsuite":
             self._end_suite()
         elif self.text is not None and name in _TEXT_TAGS:
-            self._end_text(name, parent)
+            self._end_text(name, self.stack[-1] if self.stack else "")
 
     def data(self, data: str) -> None:
         if self.text is not None and not self.skip_depth:
@@ -174,9 +178,9 @@ class _Target:
                         {"text": text, "message": attrib.get("message", ""), "type": attrib.get("type", "")},
                     )
             elif name in ("system-out", "stdout") and text:
-                self.stdout.append(text)
+                self.stdout = [*(self.stdout or ()), text]
             elif name in ("system-err", "stderr") and text:
-                self.stderr.append(text)
+                self.stderr = [*(self.stderr or ()), text]
         elif parent == "testsuite" and self.suites:
             if name == "system-out":
                 self.suites[-1].stdout = text
@@ -270,7 +274,7 @@ class JUnitReader:
         except LookupError as exc:  # an encoding Python and libxml2 do not know
             raise ImportFormatError(f"{path}:1: {exc}") from None
         yield from self._validated(target)
-        if target.elements == 1 and root.name == "testsuite":
+        if not target.nested and root.name == "testsuite":
             self.notes.append(message("note.junit.empty_suite", file=path.name))
 
     def _validated(self, target: _Target) -> list[TestCase]:
@@ -296,36 +300,38 @@ class JUnitReader:
         if declared is not None and declared != counted:
             self._mismatches.append(f"{name or '(unnamed)'!r}: tests={declared} ≠ {counted}")
 
-    def _intern(self, value: str) -> str:
-        """One string object per distinct class name or file: 100k cases share a handful of them."""
-        return self._strings.setdefault(value, value)
-
     def _case(self, attrib: dict[str, str], suite_name: str) -> dict[str, object]:
-        name = attrib.get("name") or "(unnamed)"
-        classname = self._intern(attrib.get("classname") or attrib.get("class") or suite_name)
+        """One case's fields from its attributes; the hot path of a 100k-case import, so written flat."""
+        get = attrib.get
+        strings = self._strings
+        name = get("name") or "(unnamed)"
+        classname = get("classname") or get("class") or suite_name
+        classname = strings.setdefault(classname, classname)  # 100k cases share a handful of class names
         case: dict[str, object] = {"name": name, "classname": classname, "status": CaseStatus.PASSED}
-        duration = _seconds(attrib.get("time"))
-        if duration:
-            case["duration"] = duration
-        source_file = attrib.get("file")
+        time = get("time")
+        if time:
+            duration = _seconds(time)
+            if duration:
+                case["duration"] = duration
+        source_file = get("file")
         if source_file:
-            case["file"] = self._intern(source_file)
-        if attrib.get("status", "").lower() in _SKIPPED_STATUS:
+            case["file"] = strings.setdefault(source_file, source_file)
+        status = get("status")
+        if status and status.lower() in _SKIPPED_STATUS:
             case["status"] = CaseStatus.SKIPPED
-        line = attrib.get("line")
+        line = get("line")
         if line:
             case["properties"] = {"line": line}
-        case["id"] = self._unique(f"{classname}::{name}" if classname else name)
-        return case
-
-    def _unique(self, base: str) -> str:
+        base = f"{classname}::{name}" if classname else name
         count = self._seen.get(base, 0) + 1
         self._seen[base] = count
         if count == 1:
-            return base
-        if count == 2:
-            self._duplicates.append(base)
-        return f"{base}#{count}"
+            case["id"] = base
+        else:
+            if count == 2:
+                self._duplicates.append(base)
+            case["id"] = f"{base}#{count}"  # repeats, also across the files of one suite
+        return case
 
 
 def _inherit(suite: _Suite) -> None:
@@ -391,7 +397,8 @@ def _syntax_reason(exc: etree.XMLSyntaxError, path: Path) -> str:
 
 def parse_junit(path: Path) -> list[TestCase]:
     """Every test case of one file (the pytest runner's own results)."""
-    return list(JUnitReader().read(path))
+    with collector_paused():
+        return list(JUnitReader().read(path))
 
 
 def suite_from_cases(
@@ -424,6 +431,7 @@ class JUnitImporter:
         paths, notes = collect(files, self.contents, "JUnit XML")
         reader = JUnitReader()
         cases: list[TestCase] = []
-        for path in paths:
-            cases.extend(reader.read(path))
+        with collector_paused():
+            for path in paths:
+                cases.extend(reader.read(path))
         return suite_from_cases(cases, suite, kind, ToolInfo(name="JUnit XML"), [*notes, *reader.finish()])
