@@ -3,7 +3,8 @@
 - ``repo``           the repository root
 - ``demo_url``       a real demo target (uvicorn + SQLite) on 127.0.0.1, one per test session
 - ``write_profile``  writes a profile YAML into tmp_path and returns its path
-- ``run_cli``        runs ``harness ...`` in a subprocess (the real console script) and returns the result
+- ``run_cli``        runs ``harness ...`` in a process of its own (the console script's entry point, forked from a
+                     server that imported the harness once: tests/harness_cli.py) and returns the result
 - ``demo_run_dir``   a fresh copy of one real `harness run profiles/demo.yaml` (run once per test session,
                      shared by the xdist workers: the demo takes ~45 s), for tests that inspect or sign its results
 - ``demo_scans``     two real wapiti scans of the demo (all weaknesses, then none), once per session
@@ -43,6 +44,16 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return info.st_mtime_ns, info.st_size
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The pytest processes the tests start — the harness's unit and integration suites, several hundred of
+    them — load every installed pytest plugin, and Hypothesis's, a dependency of this suite alone (users of
+    the harness do not install it), imports Hypothesis: about a second each. They go without it. Set where
+    tests run (an xdist worker, or a run without workers), after this process read its own options."""
+    if session.config.pluginmanager.hasplugin("dsession"):  # the xdist controller: its workers use Hypothesis
+        return
+    os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, ["-p no:hypothesispytest", os.environ.get("PYTEST_ADDOPTS")]))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -102,7 +113,8 @@ def write_profile(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def run_cli(tmp_path: Path) -> Callable[..., CliResult]:
-    """``run_cli("run", str(profile), "--json", env={...}, timeout=120)`` via the installed console script."""
+    """``run_cli("run", str(profile), "--json", env={...}, timeout=120)``: the console script, as
+    tests/harness_cli.py runs it."""
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None) -> CliResult:
         return harness(*args, cwd=cwd or tmp_path, env=env, timeout=timeout)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from harness_cli import harness
 from typer.testing import CliRunner
 
 from harness.cli import app
@@ -81,9 +82,8 @@ def mount(tmp_path: Path) -> Iterator[Callable[..., Path]]:
 
 def test_out_on_a_read_only_file_system_exits_2_with_one_line(profile: Path, mount: Callable[..., Path]) -> None:
     read_only = mount("size=1m,ro")
-    done = subprocess.run([HARNESS, "run", str(profile), "--quiet", "--out", str(read_only / "reports")],
-                          capture_output=True, text=True, cwd=profile.parent)  # fmt: skip
-    assert done.returncode == 2
+    done = harness("run", str(profile), "--quiet", "--out", str(read_only / "reports"), cwd=profile.parent)
+    assert done.code == 2
     line = one_error_line(done.stderr)
     assert "Read-only file system" in line and "--out" in line
 
@@ -91,9 +91,8 @@ def test_out_on_a_read_only_file_system_exits_2_with_one_line(profile: Path, mou
 def test_out_pointing_at_a_file_exits_2_with_one_line(profile: Path) -> None:
     a_file = profile.parent / "not-a-directory"
     a_file.write_text("x")
-    done = subprocess.run([HARNESS, "run", str(profile), "--quiet", "--out", str(a_file)],
-                          capture_output=True, text=True, cwd=profile.parent)  # fmt: skip
-    assert done.returncode == 2
+    done = harness("run", str(profile), "--quiet", "--out", str(a_file), cwd=profile.parent)
+    assert done.code == 2
     assert "is a file, not a directory: pass --out" in one_error_line(done.stderr)
     assert a_file.read_text() == "x"
 
@@ -140,11 +139,9 @@ def test_a_disk_that_fills_during_the_run_ends_incomplete_with_one_line(
     small = mount("size=4m")
     (profile.parent / "checks" / "test_ok.py").write_text(FILLING_TEST)
     history = profile.parent / "history.sqlite"
-    done = subprocess.run(
-        [HARNESS, "run", str(profile), "--quiet", "--json", "--out", str(small), "--history", str(history)],
-        capture_output=True, text=True, cwd=profile.parent,
-    )  # fmt: skip
-    assert done.returncode == 3, done.stderr
+    done = harness("run", str(profile), "--quiet", "--json", "--out", str(small), "--history", str(history),
+                   cwd=profile.parent)  # fmt: skip
+    assert done.code == 3, done.stderr
     line = one_error_line(done.stderr)
     assert "No space left on device" in line and "the run's evidence is incomplete" in line
     summary = json.loads(done.stdout)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from harness_cli import CliResult, harness
 
 from harness.errors import HistoryError
 from harness.history.location import DEFAULT_HISTORY, HistoryLocation, choose_history, profile_history
@@ -35,8 +35,8 @@ def _profile(path: Path, extra: str = "") -> Path:
     return path
 
 
-def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([HARNESS, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+def _cli(cwd: Path, *args: str) -> CliResult:
+    return harness(*args, cwd=cwd)
 
 
 def test_the_rule(tmp_path: Path) -> None:
@@ -62,15 +62,15 @@ def test_run_with_out_and_the_history_commands_without_flags(tmp_path: Path) -> 
     """`harness run --out X` moves the run directory only; `history list` finds the run unasked."""
     profile = _profile(tmp_path / "profiles" / "p.yaml")
     done = _cli(tmp_path, "run", str(profile), "--out", str(tmp_path / "elsewhere"), "--json", "--quiet")
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.stderr
     run_id = json.loads(done.stdout)["run_id"]
     assert (tmp_path / "elsewhere" / run_id).is_dir() and not (tmp_path / "elsewhere" / "history.sqlite").exists()
     listed = _cli(tmp_path, "history", "list", "--json")
-    assert listed.returncode == 0, listed.stderr
+    assert listed.code == 0, listed.stderr
     assert [r["run_id"] for r in json.loads(listed.stdout)["runs"]] == [run_id]
     assert json.loads(listed.stdout)["history"] == str(tmp_path / "reports" / "history.sqlite")
     tagged = _cli(tmp_path, "history", "tag", run_id[:8], "--as", "accepted")
-    assert tagged.returncode == 0 and "for profile p" in tagged.stdout
+    assert tagged.code == 0 and "for profile p" in tagged.stdout
 
 
 @pytest.mark.slow
@@ -79,14 +79,14 @@ def test_a_profiles_own_history_is_found_with_profile(tmp_path: Path) -> None:
     other = _profile(tmp_path / "conf" / "q.yaml", "history: {path: ../shared/runs.sqlite}\n")
     for path in (profile, other):
         done = _cli(tmp_path, "run", str(path), "--quiet")
-        assert done.returncode == 0, done.stderr
+        assert done.code == 0, done.stderr
     assert (tmp_path / "shared" / "runs.sqlite").is_file() and not (tmp_path / "reports" / "history.sqlite").exists()
     mine = _cli(tmp_path, "history", "list", "--profile", str(profile), "--json")
-    assert mine.returncode == 0, mine.stderr
+    assert mine.code == 0, mine.stderr
     assert [r["profile"] for r in json.loads(mine.stdout)["runs"]] == ["p"]  # its runs only
     both = _cli(tmp_path, "history", "list", "--profile", str(profile), "--profile-name", "q", "--json")
     assert [r["profile"] for r in json.loads(both.stdout)["runs"]] == ["q"]
     nothing = _cli(tmp_path, "history", "list")
-    assert nothing.returncode == 2 and "no run history at" in nothing.stderr and "--profile FILE" in nothing.stderr
+    assert nothing.code == 2 and "no run history at" in nothing.stderr and "--profile FILE" in nothing.stderr
     listed = _cli(tmp_path, "schedule", "list", str(profile), str(other), "--json")
-    assert listed.returncode == 0 and json.loads(listed.stdout)["history"].endswith("shared/runs.sqlite")
+    assert listed.code == 0 and json.loads(listed.stdout)["history"].endswith("shared/runs.sqlite")

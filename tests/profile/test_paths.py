@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from harness_cli import CliResult, harness
 
 from harness.errors import ProfileError
 from harness.plan import load_plan, select
@@ -71,9 +70,8 @@ def test_a_relative_extends_chain_keeps_each_files_folder(tmp_path: Path) -> Non
     assert where is not None and where.path == tmp_path / "shared" / "db" / "history.sqlite"
 
 
-def _validate(profile: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    harness = str(Path(sys.executable).with_name("harness"))
-    return subprocess.run([harness, "validate", str(profile)], capture_output=True, text=True, cwd=cwd, timeout=120)
+def _validate(profile: Path, cwd: Path) -> CliResult:
+    return harness("validate", str(profile), cwd=cwd, timeout=120)
 
 
 def test_validate_refuses_every_missing_file_the_run_needs(tmp_path: Path) -> None:
@@ -92,7 +90,7 @@ def test_validate_refuses_every_missing_file_the_run_needs(tmp_path: Path) -> No
         """)  # fmt: skip
     mine = _write(tmp_path / "elsewhere" / "mine.yaml", "extends: ../base/base.yaml\n")
     done = _validate(mine, tmp_path)
-    assert done.returncode == 2, done.stdout
+    assert done.code == 2, done.stdout
     lines = done.stderr.splitlines()
     expected = [
         (4, "suites[0].options.paths[0]: test path not found"),
@@ -116,11 +114,11 @@ def test_validate_refuses_every_missing_file_the_run_needs(tmp_path: Path) -> No
         cases: [{id: C-1, title: t, steps: [s], expected: e, check: ../tests/missing.py::test_x}]
         """)  # fmt: skip
     done = _validate(mine, tmp_path)
-    assert done.returncode == 2
+    assert done.code == 2
     assert "suites[4].options.checklist: case C-1 of" in done.stderr and "automated check file not found" in done.stderr
     _write(tmp_path / "base" / "tests" / "missing.py", "def test_x():\n    pass\n")
     done = _validate(mine, tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.stderr
     assert "(7 suites: unit, load, scan, api, uat, imported, api2; disabled: later)" in done.stdout
     plan = load_plan(mine, load_runners())
     openapi = {p.suite.name: p.suite.options.openapi for p in plan.suites if p.suite.kind == "security"}  # type: ignore[attr-defined]
@@ -142,7 +140,7 @@ def test_a_rule_file_or_checklist_that_does_not_parse(tmp_path: Path) -> None:
           - {name: uat, kind: uat, options: {checklist: c.yaml, run_checks: false}}
         """)  # fmt: skip
     done = _validate(profile, tmp_path)
-    assert done.returncode == 2
+    assert done.code == 2
     assert f"{profile}:4: suites[0].options.rules_file: bad rule file: {tmp_path / 'rules.tsv'}:1" in done.stderr
     assert f"{profile}:5: suites[1].options.checklist: the checklist cannot be used: {tmp_path / 'c.yaml'}" in done.stderr
 
@@ -151,10 +149,8 @@ def test_a_rule_file_or_checklist_that_does_not_parse(tmp_path: Path) -> None:
 def test_running_a_demo_extension_from_another_folder(tmp_path: Path) -> None:
     """The new user's path: my.yaml elsewhere extends the demo, and the demo's suites really run."""
     mine = _write(tmp_path / "x" / "my.yaml", f"extends: {DEMO}\nreport: {{language: en}}\n")
-    harness = str(Path(sys.executable).with_name("harness"))
-    done = subprocess.run([harness, "run", str(mine), "--suite", "unit", "--json", "--quiet"], capture_output=True,
-                          text=True, cwd=tmp_path, timeout=300)  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = harness("run", str(mine), "--suite", "unit", "--json", "--quiet", cwd=tmp_path)
+    assert done.code == 0, done.stdout + done.stderr
     summary = json.loads(done.stdout)
     unit = next(s for s in summary["suites"] if s["name"] == "unit")
     assert unit["status"] == "passed" and unit["tests"]["total"] > 20

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import PLAN, PROJECT, MakeReport
+from harness_cli import CliResult, harness
 
 from harness.stages.chain import verify_chain
 from harness.stages.close import close_stage
@@ -32,9 +31,8 @@ def chain(make_report: MakeReport, stage_keys: dict[str, Path], tmp_path: Path) 
     return reports
 
 
-def _harness(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(Path(sys.executable).with_name("harness")), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+def _harness(*args: str) -> CliResult:
+    return harness(*args, cwd=Path.cwd())
 
 
 def test_the_whole_chain_verifies_offline_in_any_order(chain: list[Path], stage_keys: dict[str, Path]) -> None:
@@ -43,7 +41,7 @@ def test_the_whole_chain_verifies_offline_in_any_order(chain: list[Path], stage_
     assert [r.statement.stage.id for r in result.reports if r.statement] == ["testing", "training", "go-live"]
     assert result.ok
     done = _harness("verify", "--chain", *map(str, chain), "--trust", str(stage_keys["ca"]))
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.code == 0, done.stdout + done.stderr
     assert "OK: chain testing -> training -> go-live holds" in done.stdout
 
 
@@ -57,7 +55,7 @@ def test_tampering_with_any_report_breaks_the_chain(
     data[digit : digit + 1] = b"0" if data[digit : digit + 1] != b"0" else b"1"
     middle.write_bytes(bytes(data))
     done = _harness("verify", "--chain", str(middle.parent), "--trust", str(stage_keys["ca"]), "--json")
-    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.code == 1, done.stdout + done.stderr
     payload = json.loads(done.stdout)
     assert not payload["ok"]
     broken = [r for r in payload["reports"] if not r["ok"]]
@@ -118,5 +116,5 @@ def test_a_two_party_report_in_the_chain_is_refused(
 
 def test_nothing_to_verify_is_a_usage_error(tmp_path: Path) -> None:
     done = _harness("verify", "--chain", str(tmp_path))
-    assert done.returncode == 2
+    assert done.code == 2
     assert "no PDF found in" in done.stderr
