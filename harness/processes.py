@@ -35,6 +35,7 @@ from typing import IO, Protocol
 OWNER_VARIABLE = "HARNESS_OWNER"
 CHILD_UMASK = 0o077
 _PR_SET_PDEATHSIG = 1
+GROUP_DRAIN_SECONDS = 2.0  # the most a stop waits for killed group members to be gone
 log = logging.getLogger(__name__)
 
 
@@ -130,6 +131,21 @@ def _running(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def _group_alive(group: int) -> bool:
+    """Whether a process of process group ``group`` is alive (not a zombie)."""
+    proc = Path("/proc")
+    for entry in proc.iterdir() if proc.is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 2 and fields[2] == str(group) and fields[0] not in ("Z", "X"):
+            return True
+    return False
+
+
 def _signal(pid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.kill(pid, sig)
@@ -210,7 +226,16 @@ class ChildProcess:
         # Grandchildren that left the group early are not ours to chase; those still in it get the last word.
         self._signal_group(signal.SIGKILL)
         code = self._popen.wait()
+        self._wait_for_group(GROUP_DRAIN_SECONDS)
         return code
+
+    def _wait_for_group(self, timeout: float) -> None:
+        """Until no member of the killed group is alive: SIGKILL is delivered, not awaited, so without this
+        the run could end while a member is still exiting, and the next run to start would stop it as an
+        orphan. Zombies count as gone (whoever inherited them reaps them in its own time)."""
+        deadline = time.monotonic() + timeout
+        while _group_alive(self._popen.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def _signal_group(self, sig: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):

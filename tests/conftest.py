@@ -46,16 +46,6 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """The pytest processes the tests start — the harness's unit and integration suites, several hundred of
-    them — load every installed pytest plugin, and Hypothesis's, a dependency of this suite alone (users of
-    the harness do not install it), imports Hypothesis: about a second each. They go without it. Set where
-    tests run (an xdist worker, or a run without workers), after this process read its own options."""
-    if session.config.pluginmanager.hasplugin("dsession"):  # the xdist controller: its workers use Hypothesis
-        return
-    os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, ["-p no:hypothesispytest", os.environ.get("PYTEST_ADDOPTS")]))
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """Each test runs in an empty working directory of its own: a run that keeps its history in the working

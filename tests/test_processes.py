@@ -139,3 +139,15 @@ def test_an_orphan_that_ignores_sigterm_is_killed_by_the_next_run() -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
+
+
+def test_a_stopped_group_is_gone_when_stop_returns(tmp_path: Path) -> None:
+    """The leader ended by itself and left members running: stop() kills them and returns once none is
+    alive, so a run ends with nothing of its own running for the next run to reap as an orphan."""
+    pid_file = tmp_path / "members.pid"
+    child = ChildProcess(["bash", "-c", f"sleep 60 & echo $! > {pid_file}; sleep 60 & exit 0"])
+    assert child.wait(timeout=30) == 0
+    member = int(pid_file.read_text())
+    assert alive(member)
+    child.stop(grace=1.0)
+    assert not alive(member)
