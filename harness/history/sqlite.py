@@ -86,11 +86,14 @@ def engine(path: Path) -> Engine:
 
 
 def identity(connection: Connection) -> tuple[int, int, bool]:
-    """(schema version, application id, whether the file holds anything at all)."""
-    version = int(connection.exec_driver_sql("PRAGMA user_version").scalar_one())
-    application = int(connection.exec_driver_sql("PRAGMA application_id").scalar_one())
-    objects = int(connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one())
-    return version, application, objects > 0
+    """(schema version, application id, whether the file holds anything at all), read in one statement:
+    three reads outside a transaction could straddle another process's migration and see its tables
+    but not yet its stamp (a fresh history taken for another application's database)."""
+    version, application, objects = connection.exec_driver_sql(
+        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).one()
+    return int(version), int(application), int(objects) > 0
 
 
 def enable_wal(connection: Connection) -> None:

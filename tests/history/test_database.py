@@ -16,10 +16,10 @@ import psycopg
 import pytest
 from history_builders import T0, make_run, perf_suite
 from pg_server import PASSWORD, PostgresServer
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from harness.errors import HistoryError
-from harness.history import RunStore
+from harness.history import RunStore, sqlite
 from harness.history.database import Database
 from harness.history.schema import APPLICATION_ID, SCHEMA_VERSION, findings, metrics, runs, suites
 
@@ -287,3 +287,17 @@ def test_a_full_disk_is_reported_as_such_not_as_a_failed_rollback(tmp_path: Path
         assert "--history" in message
     finally:
         subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def test_a_history_is_identified_in_one_read(tmp_path: Path) -> None:
+    """Version, application id and whether tables exist come from one statement, so one snapshot: read
+    apart, they could straddle another process's first migration (its tables seen, its stamp not yet) and
+    a fresh history shared by two runs starting together was refused as another application's database."""
+    path = tmp_path / "history.sqlite"
+    RunStore.open(path)
+    engine = sqlite.engine(path)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with engine.connect().execution_options(**{sqlite.BEGIN: "none"}) as connection:  # as Database.open reads it
+        assert sqlite.identity(connection) == (SCHEMA_VERSION, APPLICATION_ID, True)
+    assert len(statements) == 1, statements
