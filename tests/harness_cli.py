@@ -35,6 +35,7 @@ _CONSOLE_VARIABLES = r"TERM$|COLORTERM$|FORCE_COLOR$|NO_COLOR$|TTY_"
 _STARTUP_VARIABLES = re.compile(rf"PYTHON|LC_|LANG$|LANGUAGE$|{_CONSOLE_VARIABLES}")
 _FORKS = multiprocessing.get_context("forkserver")
 _FORKS.set_forkserver_preload(["harness_preload", "harness_cli"])
+_server_started = False
 
 
 @dataclass(frozen=True)
@@ -79,14 +80,18 @@ def _read(path: Path) -> str:
 
 
 def _start_server() -> None:
-    """Start this worker's fork server where its consoles cannot see a terminal or a colour setting.
+    """Start this worker's fork server (once) where its consoles cannot see a terminal or a colour setting.
 
     The harness's rich Consoles are made when their module is imported, in the server, and fix their
     colour system then: pytest run with ``-s`` in a terminal, or ``FORCE_COLOR`` in CI, would otherwise
     colour every forked command's output.
     """
+    global _server_started
+    if _server_started:
+        return
     with _streams_to_devnull(), _server_environment():
         multiprocessing.forkserver.ensure_running()
+    _server_started = True
 
 
 @contextmanager

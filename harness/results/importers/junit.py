@@ -116,7 +116,7 @@ class _Target:
             self.nested = True
         else:
             parent = ""
-            if name not in _ROOTS and not self.wrong_root:
+            if name not in _ROOTS:
                 self.wrong_root = name  # only when the prologue check could not see the root (64 KB of comments)
         stack.append(name)
         if self.skip_depth:
