@@ -39,14 +39,20 @@ GROUP_DRAIN_SECONDS = 2.0  # the most a stop waits for killed group members to b
 log = logging.getLogger(__name__)
 
 
+def _stat_fields(pid: int | str) -> list[str]:
+    """/proc/PID/stat from field 3 on (state, ppid, process group, ...), [] for a process that is gone.
+    Split after the command name, which may hold spaces and parentheses."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return []
+
+
 def _start_ticks(pid: int) -> str:
     """The process's start time in clock ticks since boot (/proc/PID/stat field 22), "" if unknown.
     With the pid it names one process: pids are reused, (pid, start time) pairs are not."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    return stat.rpartition(")")[2].split()[19]  # fields after the command name start at field 3
+    fields = _stat_fields(pid)
+    return fields[19] if len(fields) > 19 else ""
 
 
 def owner_token(pid: int | None = None) -> str:
@@ -124,23 +130,15 @@ def _orphans() -> list[tuple[int, str]]:
 
 def _running(pid: int) -> bool:
     """Alive and not a zombie waiting for its parent (which will never reap it: it is gone)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
+    fields = _stat_fields(pid)
+    return bool(fields) and fields[0] not in ("Z", "X")
 
 
 def _group_alive(group: int) -> bool:
     """Whether a process of process group ``group`` is alive (not a zombie)."""
     proc = Path("/proc")
     for entry in proc.iterdir() if proc.is_dir() else ():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
+        fields = _stat_fields(entry.name) if entry.name.isdigit() else []
         if len(fields) > 2 and fields[2] == str(group) and fields[0] not in ("Z", "X"):
             return True
     return False
