@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from harness.history.location import DEFAULT_HISTORY, HistoryLocation, choose_hi
 from harness.profile import load_profile
 
 REPO = Path(__file__).resolve().parents[2]
-HARNESS = str(Path(sys.executable).with_name("harness"))
 
 
 def _profile(path: Path, extra: str = "") -> Path:

@@ -178,9 +178,13 @@ class _Target:
                         {"text": text, "message": attrib.get("message", ""), "type": attrib.get("type", "")},
                     )
             elif name in ("system-out", "stdout") and text:
-                self.stdout = [*(self.stdout or ()), text]
+                if self.stdout is None:
+                    self.stdout = []
+                self.stdout.append(text)
             elif name in ("system-err", "stderr") and text:
-                self.stderr = [*(self.stderr or ()), text]
+                if self.stderr is None:
+                    self.stderr = []
+                self.stderr.append(text)
         elif parent == "testsuite" and self.suites:
             if name == "system-out":
                 self.suites[-1].stdout = text
