@@ -90,7 +90,7 @@ class MonitoringRunner(RunnerBase):
         local_start = options.prometheus.start == "local"
         padding = options.window.padding
         padding = (options.prometheus.scrape_interval if local_start else 0.0) if padding is None else padding
-        span = span.padded(padding)
+        span = span.padded(padding).on_millisecond_grid()
         with self._api(options, ctx) as (api, local):
             _check_ready(api)
             if local is not None:
@@ -99,7 +99,9 @@ class MonitoringRunner(RunnerBase):
                     reason = message("monitoring.window_before_local", first=first.isoformat(timespec="seconds"))
                     raise RunnerSetupError(message("setup.monitoring.window", reason=reason))
                 if first is not None and span.start < first:  # it has no data before: that is the window
-                    span = Span(first, span.end, span.source)
+                    # on the millisecond grid that is the first sample's own time: a range starting there
+                    # holds it (Prometheus 2 ranges include their start) and an offset to there finds it
+                    span = Span(first, span.end, span.source).on_millisecond_grid()
                     notes.append(message("note.monitoring.clamped", first=first.isoformat(timespec="milliseconds")))
                 _save_local_files(local, ctx.raw_dir)
                 _wait_for_scrape_after(local, span.end, options.prometheus.scrape_interval)

@@ -7,6 +7,7 @@ stage), or a fixed start and end.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,14 @@ class Span:
     @property
     def seconds(self) -> float:
         return (self.end - self.start).total_seconds()
+
+    def on_millisecond_grid(self) -> Span:
+        """The span widened to whole milliseconds (start down, end up). Prometheus reads times and ranges in
+        milliseconds: a range rounded from a finer span could start just after a sample the window holds."""
+        start = self.start - timedelta(microseconds=self.start.microsecond % 1000)
+        end_rest = self.end.microsecond % 1000
+        end = self.end + timedelta(microseconds=(1000 - end_rest) % 1000)
+        return Span(start, end, self.source)
 
     def padded(self, seconds: float) -> Span:
         """The span widened by ``seconds`` at both ends: a counter's increase over a window needs the samples
@@ -71,8 +80,9 @@ def resolve(window: Window, earlier: Sequence[SuiteResult], now: datetime) -> Sp
 
 
 def range_text(seconds: float) -> str:
-    """A PromQL range duration for ``seconds``, in milliseconds so that no part of the window is lost."""
-    return f"{max(1, round(seconds * 1000))}ms"
+    """A PromQL range duration for ``seconds``, in milliseconds, rounded up so that no part of the window is
+    lost (the tolerance absorbs a float's error on a span already on the millisecond grid)."""
+    return f"{max(1, math.ceil(seconds * 1000 - 1e-6))}ms"
 
 
 def fill(query: str, span: Span) -> str:

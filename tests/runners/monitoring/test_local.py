@@ -70,7 +70,10 @@ def test_a_local_prometheus_sees_the_earlier_suites_traffic_and_stops_with_the_t
 ) -> None:
     smoke = {"name": "smoke", "kind": "integration",
              "options": {"paths": [str(repo / "suites" / "integration" / "test_service.py")]}}  # fmt: skip
-    code, run_json = run(run_cli, write_profile(profile(repo, True, [smoke, SUITE])), tmp_path)
+    # scrapes 3 s apart: the smoke suite's requests all fall between the first scrape and the next, so the
+    # window clamped to the first scrape must still hold that first sample (a range rounded past it read NaN)
+    slo_suite = {**SUITE, "options": {**SUITE["options"], "prometheus": {"start": "local", "scrape_interval": 3}}}
+    code, run_json = run(run_cli, write_profile(profile(repo, True, [smoke, slo_suite])), tmp_path)
     suites = {s["name"]: s for s in run_json["suites"]}
     assert code == 0, (suites["slo"]["error"], run_json["verdict_reasons"])
     slo = suites["slo"]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harness.results.model import SuiteResult, SuiteStatus
 from harness.runners.monitoring.options import Window
+from harness.runners.monitoring.prometheus import timestamp
 from harness.runners.monitoring.window import Span, WindowProblem, fill, range_text, resolve, step_for
 
 T0 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -78,3 +82,19 @@ def test_range_steps_stay_within_what_prometheus_accepts() -> None:
     assert step_for(week, None, 1.0) == 7 * 86400 / 200
     assert step_for(week, 1.0, 1.0) == 7 * 86400 / 10_000  # never more than 10,000 points
     assert step_for(Span(T0, T0 + timedelta(seconds=10), ""), None, 1.0) == 1.0  # not below the scrape interval
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)),
+    length=st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(days=8)),
+)
+def test_the_range_as_sent_reaches_back_to_the_windows_start(start: datetime, length: timedelta) -> None:
+    """Prometheus evaluates ``[range]`` at the time as sent, both in milliseconds: a range rounded down from a
+    finer span started just after the local Prometheus's first sample (seen: a p95 of NaN)."""
+    span = Span(start, start + length, "suite smoke").on_millisecond_grid()
+    evaluated_at = Decimal(timestamp(span.end))
+    milliseconds = int(range_text(span.seconds).removesuffix("ms"))
+    assert evaluated_at >= Decimal(str((start + length).timestamp())) - Decimal("0.000001")
+    assert evaluated_at - Decimal(milliseconds) / 1000 <= Decimal(str(start.timestamp())) + Decimal("0.000001")
+    assert evaluated_at - Decimal(milliseconds) / 1000 > Decimal(str(start.timestamp())) - Decimal("0.002")
