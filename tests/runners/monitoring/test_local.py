@@ -19,7 +19,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("prometheus") is None, reason="Debian's prometheus package is not installed"),
 ]
 
-SUITE = {
+SUITE: dict[str, Any] = {
     "name": "slo",
     "kind": "monitoring",
     "options": {
@@ -89,7 +89,7 @@ def test_a_local_prometheus_sees_the_earlier_suites_traffic_and_stops_with_the_t
 def test_a_target_without_metrics_makes_the_suite_error_with_the_scrape_error(
     demo_url: str, write_profile: Callable[..., Path], tmp_path: Path
 ) -> None:
-    suite = {**SUITE, "options": {**SUITE["options"], "window": {"last": "1m"}}}  # type: ignore[dict-item]
+    suite = {**SUITE, "options": {**SUITE["options"], "window": {"last": "1m"}}}
     text = json.dumps({
         "project": {"name": "p", "system": "permit-service", "version": "1.4.2", "stage": "go-live"},
         "target": {"base_url": demo_url, "scope": ["127.0.0.1"]},  # the session's demo, without /metrics
