@@ -8,11 +8,13 @@ This module imports nothing else of the harness, so every stage of the pipeline 
 
 from __future__ import annotations
 
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.dataclasses import dataclass
 
 SCHEMA_VERSION = 3
 """Bumped on every change to run.json that an older reader cannot take; readers refuse newer versions.
@@ -120,7 +122,13 @@ class ToolInfo(_Frozen):
     version: str = ""
 
 
-class TestCase(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class TestCase:
+    """One test's outcome. A slotted pydantic dataclass, not a model: a run may hold a million of these, and
+    a model's per-instance dict and set of given fields cost four times the memory (1.5 kB vs 0.36 kB a case)
+    and validate 1.6x slower. Validated like the models; copy with :func:`dataclasses.replace`.
+    """
+
     __test__ = False  # keep pytest from collecting this class when a test imports it
 
     id: str
@@ -133,7 +141,7 @@ class TestCase(_Frozen):
     details: str = ""
     stdout: str = ""
     stderr: str = ""
-    properties: dict[str, str] = Field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 class Instance(_Frozen):

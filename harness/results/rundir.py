@@ -122,21 +122,32 @@ class RunDirectory:
         write_atomic(self.run_file, (run.model_dump_json(indent=2) + "\n").encode())
 
     def read_run(self) -> RunResult:
-        """Raises RunDirectoryError for an unreadable run.json or one written by a newer harness."""
+        """Raises RunDirectoryError for an unreadable run.json or one written by a newer harness.
+
+        The JSON is validated as it is parsed: a 100k-case run never exists as a tree of dicts beside the
+        model (that tree was most of ``harness report``'s memory).
+        """
         try:
-            raw = json.loads(self.run_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            data = self.run_file.read_bytes()
+        except OSError as exc:
             raise RunDirectoryError(f"{self.run_file}: cannot read: {exc}") from None
-        version = raw.get("schema_version") if isinstance(raw, dict) else None
+        try:
+            run = RunResult.model_validate_json(data)
+        except ValidationError as exc:
+            self._refuse_newer(_schema_version(data))  # a newer harness's run.json is refused as such
+            error = exc.errors()[0]
+            if error["type"] == "json_invalid":
+                raise RunDirectoryError(f"{self.run_file}: cannot read: {error['msg']}") from None
+            raise RunDirectoryError(f"{self.run_file}: not a valid run result: {error['msg']}") from None
+        self._refuse_newer(run.schema_version if "schema_version" in run.model_fields_set else None)
+        return run
+
+    def _refuse_newer(self, version: object) -> None:
         if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise RunDirectoryError(
                 f"{self.run_file}: schema_version {version!r} is newer than this harness understands "
                 f"({SCHEMA_VERSION}); upgrade the harness"
             )
-        try:
-            return RunResult.model_validate(raw)
-        except ValidationError as exc:
-            raise RunDirectoryError(f"{self.run_file}: not a valid run result: {exc.errors()[0]['msg']}") from None
 
     def artifacts(self, under: Path) -> tuple[Artifact, ...]:
         """Every file below ``under`` (a path inside the run directory), sorted, hashed.
@@ -225,3 +236,13 @@ def _redact_in_place(path: Path, redactor: Redactor) -> None:
             if len(window) < _CHUNK + overlap:
                 return
             position += _CHUNK
+
+
+def _schema_version(data: bytes) -> object:
+    """``schema_version`` of a run.json that did not validate (None when it is not a JSON object); the
+    version, when there is one that is readable, says more than the first validation error."""
+    try:
+        raw = json.loads(data)
+    except ValueError:
+        return SCHEMA_VERSION  # not JSON at all: the caller says so
+    return raw.get("schema_version") if isinstance(raw, dict) else None

@@ -12,6 +12,7 @@ xdist workers run side by side; a failure found while developing is added below 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -126,9 +127,7 @@ def _suite(draw: st.DrawFn, index: int) -> SuiteResult:
     cases = tuple(_case(i, draw) for i in range(min(many, 8)))
     if many > 8:  # thousands of entries, cheaply: one drawn entry repeated
         cases += tuple(
-            cases[0].model_copy(
-                update={"id": f"bulk::{i}", "status": CaseStatus.PASSED if i % 50 else CaseStatus.FAILED}
-            )
+            dataclasses.replace(cases[0], id=f"bulk::{i}", status=CaseStatus.PASSED if i % 50 else CaseStatus.FAILED)
             for i in range(many)
         )
     findings = tuple(_finding(i, draw) for i in range(min(many, 6))) if kind == "security" else ()
