@@ -47,6 +47,7 @@ _ROOTS = ("testsuites", "testsuite")
 _MAX_TEXT = 64 * 1024  # failure details and captured output are kept up to this size per case
 _MAX_MESSAGE = 2000
 _NOTE_EXAMPLES = 3
+_INFINITY = float("inf")
 
 _CASES = TypeAdapter(list[TestCase])
 
@@ -111,31 +112,25 @@ class _Target:
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         name = tag.rpartition("}")[2] if tag[0] == "{" else tag
         stack = self.stack
-        if stack:
-            parent = stack[-1]
-            self.nested = True
-        else:
-            parent = ""
+        if not stack:
             if name not in _ROOTS:
                 self.wrong_root = name  # only when the prologue check could not see the root (64 KB of comments)
+        elif not self.nested:
+            self.nested = True
         stack.append(name)
         if self.skip_depth:
             self.skip_depth += 1
         elif name == "testcase":
-            # pytest writes a bare <testcase/> for the test a Ctrl-C interrupted: it names nothing.
-            named = attrib.get("name") or attrib.get("classname")
-            self.case = self.reader._case(attrib, self.suites[-1].name if self.suites else "") if named else None
-            self.stdout = self.stderr = self.problem = None
-            self.reruns = 0
+            self.case = self.reader._case(attrib, self.suites[-1].name if self.suites else "")
         elif name == "testsuite":
             if self.suites and self.suites[-1].pending:  # keep file order across nested suites
                 self.ready.extend(self.suites[-1].pending)
                 self.suites[-1].pending.clear()
             self.suites.append(_Suite(attrib.get("name", ""), _declared(attrib.get("tests"))))
-        elif name in _RERUN_TAGS and parent == "testcase":
+        elif name in _RERUN_TAGS and len(stack) > 1 and stack[-2] == "testcase":
             self.reruns += 1
             self.skip_depth = 1
-        elif name in _TEXT_TAGS and parent in ("testcase", "testsuite", "properties"):
+        elif name in _TEXT_TAGS and len(stack) > 1 and stack[-2] in ("testcase", "testsuite", "properties"):
             self.text = _Text()
             self.text_attrib = dict(attrib)
 
@@ -200,8 +195,20 @@ class _Target:
 
     def _end_case(self) -> None:
         case, self.case = self.case, None
-        if case is None:
-            return
+        if case is not None:
+            if self.problem is not None or self.reruns or self.stdout or self.stderr:
+                self._give_outcome(case)
+            suites = self.suites
+            if suites:
+                suites[-1].pending.append(case)
+                suites[-1].counted += 1
+            else:
+                self.outside.append(case)
+        self.stdout = self.stderr = self.problem = None  # the next case starts without any
+        self.reruns = 0
+
+    def _give_outcome(self, case: dict[str, object]) -> None:
+        """The case's failure, error or skip (the worst one), rerun count and output."""
         if self.problem is not None:
             status, problem = self.problem
             case["status"] = status
@@ -215,11 +222,6 @@ class _Target:
             case["stdout"] = "\n".join(self.stdout)
         if self.stderr:
             case["stderr"] = "\n".join(self.stderr)
-        if self.suites:
-            self.suites[-1].pending.append(case)
-            self.suites[-1].counted += 1
-        else:
-            self.outside.append(case)
 
     def _end_suite(self) -> None:
         suite = self.suites.pop()
@@ -304,28 +306,41 @@ class JUnitReader:
         if declared is not None and declared != counted:
             self._mismatches.append(f"{name or '(unnamed)'!r}: tests={declared} ≠ {counted}")
 
-    def _case(self, attrib: dict[str, str], suite_name: str) -> dict[str, object]:
-        """One case's fields from its attributes; the hot path of a 100k-case import, so written flat."""
+    def _case(self, attrib: dict[str, str], suite_name: str) -> dict[str, object] | None:
+        """One case's fields from its attributes, None for a case that names nothing (pytest writes a bare
+        ``<testcase/>`` for the test a Ctrl-C interrupted). The hot path of a 100k-case import, so written
+        flat: the attributes most tools write are read first, the rarer ones only when there are more."""
         get = attrib.get
         strings = self._strings
-        name = get("name") or "(unnamed)"
-        classname = get("classname") or get("class") or suite_name
+        given_name = get("name")
+        given_classname = get("classname")
+        time = get("time")
+        found = (given_name is not None) + (given_classname is not None) + (time is not None)
+        extra = len(attrib) > found  # class=, file=, line=, status= (or anything else)
+        classname = given_classname or (get("class") if extra else None)
+        if not (given_name or classname):
+            return None
+        name = given_name or "(unnamed)"
+        classname = classname or suite_name
         classname = strings.setdefault(classname, classname)  # 100k cases share a handful of class names
         case: dict[str, object] = {"name": name, "classname": classname, "status": CaseStatus.PASSED}
-        time = get("time")
         if time:
-            duration = _seconds(time)
-            if duration:
+            try:
+                duration = float(time)
+            except ValueError:
+                duration = _seconds(time)
+            if 0 < duration < _INFINITY:  # neither negative, nan nor inf
                 case["duration"] = duration
-        source_file = get("file")
-        if source_file:
-            case["file"] = strings.setdefault(source_file, source_file)
-        status = get("status")
-        if status and status.lower() in _SKIPPED_STATUS:
-            case["status"] = CaseStatus.SKIPPED
-        line = get("line")
-        if line:
-            case["properties"] = {"line": line}
+        if extra:
+            source_file = get("file")
+            if source_file:
+                case["file"] = strings.setdefault(source_file, source_file)
+            status = get("status")
+            if status and status.lower() in _SKIPPED_STATUS:
+                case["status"] = CaseStatus.SKIPPED
+            line = get("line")
+            if line:
+                case["properties"] = {"line": line}
         base = f"{classname}::{name}" if classname else name
         count = self._seen.get(base, 0) + 1
         self._seen[base] = count
