@@ -354,8 +354,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- monitoring (harness/runners/monitoring/) ---
     "note.monitoring.window": (
         "SLI 由 Prometheus（{url}）在 {start} 至 {end}（{length}，{source}，两端各加 {padding}）的时间窗口内测得",
-        "SLIs measured by Prometheus at {url} over {start} to {end} ({length}: {source}, {padding} added at "
-        "each end)",
+        "SLIs measured by Prometheus at {url} over {start} to {end} ({length}: {source}, {padding} added at each end)",
     ),
     "note.monitoring.local": (
         "Prometheus 由本工具在本机启动，自被测系统启动起每 {interval} 抓取 {scrape_url}",
@@ -363,7 +362,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "target started",
     ),
     "note.monitoring.not_measured": ("SLI {name} 未测得：{reason}", "SLI {name} not measured: {reason}"),
-    "note.monitoring.warning": ("Prometheus 对 SLI {name} 的警告：{warning}（原文）", "Prometheus warned about SLI {name}: {warning}"),
+    "note.monitoring.warning": (
+        "Prometheus 对 SLI {name} 的警告：{warning}（原文）",
+        "Prometheus warned about SLI {name}: {warning}",
+    ),
     "setup.monitoring.outside_scope": (
         "Prometheus 地址 {url} 不在被测系统的测试范围（target.scope）内：把它的主机加入 scope，或换用范围内的地址",
         "Prometheus at {url} is outside the target's scope: add its host to target.scope or use one inside it",
@@ -452,7 +454,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "monitoring.string_result": ("查询返回的是字符串，不是数值", "the query returned a string, not a number"),
     "monitoring.not_a_number": ("查询返回的取值不是数值", "the query returned a value that is not a number"),
-    "monitoring.unexpected_answer": ("Prometheus 的应答类型 {kind} 无法用作 SLI", "Prometheus answered a {kind}, not a value"),
+    "monitoring.unexpected_answer": (
+        "Prometheus 的应答类型 {kind} 无法用作 SLI",
+        "Prometheus answered a {kind}, not a value",
+    ),
     "monitoring.query_error": (
         "Prometheus 拒绝了该查询（HTTP {status}，{type}）：{error}（原文）",
         "Prometheus refused the query (HTTP {status}, {type}): {error}",

@@ -97,6 +97,7 @@ def rule_mismatches(
             missing.append(f"{key}={wanted}")
     return missing
 
+
 STAGE_KEY = "/HarnessStage"
 """Key in the report's document catalog of the stage statement: UTF-8 JSON ``{project, run_id, verdict,
 stage}`` (``stage`` a ``results.model.StageRecord``), written in the first revision so every signature
