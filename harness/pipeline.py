@@ -82,7 +82,6 @@ def execute(
     progress = progress or QuietProgress()
     cancel = cancel or CancelToken()
     child_environ = process_environment() if environ is None else dict(environ)
-    reaped = reap_orphans()  # what a run that died (SIGKILL, OOM) left running
     base = out_dir if out_dir is not None else loaded.output_dir
     base_existed = base.exists()
     rundir = RunDirectory.create(base, new_run_id(loaded.name))
@@ -102,6 +101,9 @@ def execute(
         raise
     with _run_log(rundir.log_file, writer) as log_filter, cancel_on_signals(cancel, second_interrupt_aborts=True):
         log.info("run %s of %s (harness %s)", run.run_id, loaded.path, __version__)
+        # what a run that died (SIGKILL, OOM) left running; once this run has started, so a command refused
+        # for its arguments changes nothing, and each stop is written to this run's harness.log
+        reaped = reap_orphans()
         if reaped:
             log.warning("stopped %d process(es) left running by an earlier harness run that died", reaped)
         recorder.begin(writer.redact(run), rundir.path)

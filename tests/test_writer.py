@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import sqlite3
 import subprocess
@@ -95,6 +96,31 @@ def test_out_pointing_at_a_file_exits_2_with_one_line(profile: Path) -> None:
     assert done.code == 2
     assert "is a file, not a directory: pass --out" in one_error_line(done.stderr)
     assert a_file.read_text() == "x"
+
+
+def test_orphans_are_stopped_once_the_run_has_started_and_written_to_its_log(
+    profile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run refused for its --out stops nothing; a run that starts records each stop in its harness.log, not
+    as a stray line among the CLI's output (seen: another test's orphan broke a one-line error)."""
+    stopped: list[int] = []
+
+    def reap(grace: float = 3.0) -> int:
+        stopped.append(4242)
+        logging.getLogger("harness.processes").warning("stopping process 4242 left behind by a harness run that died")
+        return 1
+
+    monkeypatch.setattr("harness.pipeline.reap_orphans", reap)
+    a_file = profile.parent / "not-a-directory"
+    a_file.write_text("x")
+    refused = CliRunner().invoke(app, ["run", str(profile), "--quiet", "--out", str(a_file)])
+    assert refused.exit_code == 2 and stopped == []
+    code, stdout, stderr = _run_in_process(profile, profile.parent / "history.sqlite")
+    assert code == 0, stderr
+    assert stopped == [4242] and "4242" not in stderr
+    log_text = (Path(json.loads(stdout)["run_dir"]) / "harness.log").read_text(encoding="utf-8")
+    assert "stopping process 4242 left behind" in log_text
+    assert "stopped 1 process(es) left running by an earlier harness run that died" in log_text
 
 
 def test_a_directory_the_user_may_not_write_exits_2_with_one_line() -> None:
