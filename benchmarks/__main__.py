@@ -21,7 +21,7 @@ from benchmarks._figures import PREFIX
 
 # cheap and quick first; the correctness check of Locust's figures and the history's growth are extra figures
 ORDER = ("cli_startup", "pytest_overhead", "sign_verify", "junit_ingest", "jtl_ingest", "report_build",
-         "locust_overhead", "locust_aggregation", "history")  # fmt: skip
+         "scope_proxy", "locust_overhead", "locust_aggregation", "history")  # fmt: skip
 # sign_verify's own goal lines: "  sign / floor   1.234 x  (goal <= 1.2 x: met)"
 _SIGN_GOAL = re.compile(r"^\s+(?P<name>.+?)\s+(?P<value>[\d.]+) (?P<unit>\S+)\s+\(goal (?P<op><=|>=) (?P<goal>[\d.]+) \S+: (?P<verdict>\w+)\)")
 

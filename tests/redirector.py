@@ -49,11 +49,10 @@ class RedirectingSite:
     front_requests: list[ReceivedRequest] = field(default_factory=list)
 
 
-def _handler(
-    record: list[ReceivedRequest], lock: threading.Lock, respond: object
-) -> type[BaseHTTPRequestHandler]:
+def _handler(record: list[ReceivedRequest], lock: threading.Lock, respond: object) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # head and body are two writes: no delayed-ACK wait between them
 
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -771,6 +771,7 @@ class _Die(Exception):
 def _handler(double: ZapDouble) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # head and body are two writes: no delayed-ACK wait between them
 
         def log_message(self, format: str, *args: object) -> None:
             pass

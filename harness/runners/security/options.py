@@ -81,8 +81,22 @@ class WapitiOptions(_Strict):
     level: Literal[1, 2] = Field(default=1, description="attack level (2 = more payloads)")
     request_timeout: float = Field(default=10.0, gt=0, le=300)
     exclude_urls: list[str] = Field(
-        default_factory=list, description="URLs (with * wildcards) wapiti must not request; wapiti takes no regexes"
+        default_factory=list,
+        description="URLs (with * wildcards) wapiti must not request: http(s):// URLs, or paths starting with / "
+        "taken under the target's base URL; wapiti takes no regexes",
     )
+
+    @field_validator("exclude_urls")
+    @classmethod
+    def _absolute_or_path(cls, value: list[str]) -> list[str]:
+        # wapiti refuses anything else only once the scan has started ("Invalid argument for option -x")
+        for url in value:
+            if not url.startswith(("http://", "https://", "/")):
+                raise ValueError(
+                    f"{url!r} is neither an http(s):// URL nor a path starting with / (taken under the target's "
+                    "base URL)"
+                )
+        return value
 
     @field_validator("modules")
     @classmethod

@@ -185,6 +185,10 @@ def _handler(proxy: ScopeProxy) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         timeout = proxy.timeout
+        # a response goes out as two writes (head, then body): with Nagle's algorithm on, the body waits for
+        # the client's delayed ACK of the head, ~40 ms per request on Linux, which made a scan through the
+        # proxy four to six times slower than without it
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: object) -> None:
             pass

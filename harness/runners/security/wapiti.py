@@ -135,7 +135,7 @@ class WapitiEngine:
             "-v", "1",
         ]  # fmt: skip
         for url in options.wapiti.exclude_urls:
-            argv += ["-x", url]
+            argv += ["-x", plan.base_url + url if url.startswith("/") else url]
         if plan.openapi_file:
             argv += ["--swagger", str(plan.openapi_file)]
         if "wapp" in modules:

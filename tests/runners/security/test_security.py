@@ -1,7 +1,12 @@
 """The security runner's own judgement of coverage: a scan of nothing, or an API scan of no operation,
-is an error; coverage metrics exist only for what the engine measured."""
+is an error; coverage metrics exist only for what the engine measured. And the wapiti options it hands on."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
 
 from harness.results.messages import render
 from harness.results.model import ScanCoverage
@@ -14,6 +19,7 @@ from harness.runners.security import (
 )
 from harness.runners.security.engine import Operation, ScanPlan
 from harness.runners.security.options import SecurityOptions
+from harness.runners.security.wapiti import WapitiEngine
 
 
 def plan(mode: str = "full", **options: object) -> ScanPlan:
@@ -52,3 +58,14 @@ def test_coverage_metrics_only_for_what_was_measured_and_all_known_to_validate()
     metrics = coverage_metrics(ScanCoverage(urls_found=4, requests=50, rules_run=("xss", "sql")))
     assert metrics == {"scan.urls": 4.0, "scan.requests": 50.0, "scan.rules": 2.0}
     assert SecurityRunner("security").metric_names(SecurityOptions()) >= SCAN_METRICS
+
+
+def test_wapiti_exclude_urls_are_urls_or_paths_under_the_target() -> None:
+    # wapiti itself refuses anything but an http(s) URL for -x, and only once the scan has begun
+    with pytest.raises(ValidationError, match=r"'\*/delay/\*' is neither an http\(s\):// URL nor a path"):
+        SecurityOptions(wapiti={"exclude_urls": ["*/delay/*"]})  # type: ignore[arg-type]
+    options = SecurityOptions(wapiti={"exclude_urls": ["/delay/*", "http://127.0.0.1:8000/drip*"]})  # type: ignore[arg-type]
+    scan = plan(**options.model_dump(include={"wapiti"}))
+    argv = WapitiEngine().argv(scan, Path("/work"), Path("/work/report.json"))
+    excluded = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-x"]
+    assert excluded == ["http://127.0.0.1:8000/delay/*", "http://127.0.0.1:8000/drip*"]
