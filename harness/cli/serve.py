@@ -130,25 +130,24 @@ def serve(
     stderr.print("dashboard stopped", highlight=False)
 
 
-class _Stopped(Exception):
-    """SIGTERM, after uvicorn has shut down gracefully and handed the signal back."""
-
-
 def _run_until_stopped(server: uvicorn.Server, sock: socket.socket, announce: str) -> None:
     """Serve until Ctrl-C or SIGTERM: both are the ordinary way to stop the dashboard, so both end in exit 0.
 
-    uvicorn shuts down gracefully on either signal, then raises it again for the embedding program: Ctrl-C
-    as KeyboardInterrupt, SIGTERM through the handler installed here (instead of dying by the signal).
+    uvicorn listens for both signals only while it serves, then shuts down gracefully and raises the signal
+    again for the embedding program: Ctrl-C as KeyboardInterrupt, SIGTERM through the handler installed here.
+    That handler only asks the server to exit, and never raises: a SIGTERM that arrives before uvicorn
+    listens (the address is already announced) lands in asyncio's machinery, where an exception raised by a
+    handler can be swallowed and the signal lost, leaving a server that ignores SIGTERM until Ctrl-C.
     """
 
-    def stopped(signum: int, frame: object) -> None:
-        raise _Stopped
+    def stop(signum: int, frame: object) -> None:
+        server.should_exit = True  # uvicorn checks it after starting, and before it serves
 
-    previous = signal.signal(signal.SIGTERM, stopped)  # before the address is announced: a test may stop it at once
+    previous = signal.signal(signal.SIGTERM, stop)  # before the address is announced: a test may stop it at once
     try:
         stderr.print(announce, soft_wrap=True, markup=False, highlight=False)
         server.run(sockets=[sock])
-    except (KeyboardInterrupt, _Stopped):
+    except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)

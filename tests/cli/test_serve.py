@@ -1,10 +1,12 @@
 """``harness serve`` as a real process: it starts on loopback, demands credentials beyond it (and refuses
-to start without them, with one line), and stops on Ctrl-C."""
+to start without them, with one line), and stops on Ctrl-C or SIGTERM, even one sent the moment it announces its address."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +14,8 @@ import pytest
 import requests
 from serve.dashboard_data import DashboardData, build
 from serve.server import serving
+
+from harness.cli.serve import _run_until_stopped
 
 pytestmark = pytest.mark.slow
 
@@ -107,3 +111,28 @@ def test_sigterm_stops_it_too(dashboard_data: DashboardData) -> None:
     with serving(["--reports", str(dashboard_data.reports)]) as server:
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(30) == 0
+
+
+class _EarlyServer:
+    """Stands in for uvicorn between the announced address and its own signal handlers: an event loop is
+    running, and SIGTERM arrives inside one of its callbacks (where asyncio logs and drops exceptions)."""
+
+    should_exit = False
+
+    def run(self, sockets: list[socket.socket]) -> None:
+        async def serve() -> None:
+            asyncio.get_running_loop().call_soon(signal.raise_signal, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while not self.should_exit and time.monotonic() < deadline:  # uvicorn's own check, bounded here
+                await asyncio.sleep(0.01)
+
+        asyncio.run(serve())
+
+
+def test_a_sigterm_before_uvicorn_listens_is_not_lost() -> None:
+    server = _EarlyServer()
+    before = signal.getsignal(signal.SIGTERM)
+    with socket.socket() as sock:
+        _run_until_stopped(server, sock, "serving the dashboard at http://127.0.0.1:0/")  # type: ignore[arg-type]
+    assert server.should_exit
+    assert signal.getsignal(signal.SIGTERM) == before
