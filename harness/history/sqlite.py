@@ -9,10 +9,12 @@ the harness says where every transaction begins (SQLAlchemy's documented recipe 
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from harness.errors import HistoryError
@@ -97,7 +99,23 @@ def identity(connection: Connection) -> tuple[int, int, bool]:
 
 
 def enable_wal(connection: Connection) -> None:
-    connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # outside a transaction: it cannot change inside one
+    """Switch the file to WAL (outside a transaction: the mode cannot change inside one).
+
+    The switch takes an exclusive lock. When several processes open one fresh file together, SQLite answers
+    some of them "database is locked" at once instead of calling the busy handler (their lock upgrades
+    would deadlock), so the switch is tried again, within ``BUSY_TIMEOUT``, until one of them has made it.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.005
+    while True:
+        try:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)  # a retry's back-off: the lock is another process's, nothing here to wait on
+        pause = min(pause * 2, 0.25)
 
 
 def stamp(connection: Connection, version: int) -> None:

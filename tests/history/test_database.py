@@ -11,6 +11,7 @@ import time
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import pytest
@@ -264,6 +265,43 @@ def test_four_processes_recording_at_once_lose_nothing(history_url: str, tmp_pat
     if not history_url.startswith("postgresql"):
         with sqlite3.connect(history_url) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_fresh_file_another_process_is_writing_is_switched_to_wal_once_it_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Switching a fresh file to WAL takes an exclusive lock. While another connection holds a write lock,
+    SQLite refuses the switch at once ("database is locked") instead of waiting: several processes opening one
+    fresh history together met that (seen in a full test run). The switch is now tried again within
+    BUSY_TIMEOUT; here the other writer finishes during the first back-off."""
+    path = tmp_path / "history.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a writer of the fresh file (as a process that is creating it)
+    backoffs: list[float] = []
+
+    def back_off(seconds: float) -> None:
+        if not backoffs:
+            other.execute("COMMIT")
+        backoffs.append(seconds)
+
+    monkeypatch.setattr(sqlite, "time", SimpleNamespace(monotonic=time.monotonic, sleep=back_off))
+    Database.open(path)
+    assert backoffs, "the other writer's lock was never met"
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    other.close()
+
+
+def test_a_fresh_file_locked_beyond_the_busy_timeout_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "history.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT", 0.2)
+    with pytest.raises(HistoryError, match="database is locked: another process kept the database busy"):
+        Database.open(path)
+    other.close()
 
 
 def test_a_full_disk_is_reported_as_such_not_as_a_failed_rollback(tmp_path: Path) -> None:
