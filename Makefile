@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PROFILE ?= profiles/demo.yaml
 RUN ?= $(shell ls -1dt reports/*/ 2>/dev/null | head -n 1)
 TRUST ?=
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 4
 PARTIAL ?=
 
 .PHONY: setup acceptance test test-loaded report verify bench lint clean stage-demo

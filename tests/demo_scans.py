@@ -5,7 +5,7 @@ tests that need them (tests/runners/security/test_wapiti.py, tests/history/test_
 - ``fixed``: then the same demo with every weakness switched off, report in English, its baseline the first.
 
 Both run under the network guard (tests/runners/security/netguard), each with its own log, and record into
-one run history, in that order. A scan of the demo takes about a minute on a busy machine: one pair for
+one run history, in that order. A scan of the demo takes 15-20 s on a busy machine: one pair for
 the session instead of one per test."""
 
 from __future__ import annotations
