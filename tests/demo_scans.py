@@ -35,7 +35,7 @@ suites:
     options:
       engine: auto
       mode: full
-      max_minutes: 10   # a budget, not a duration: the scan takes what it needs (~15 s idle)
+      max_minutes: 10   # a budget, not a duration: the scan takes what it needs (10-15 s)
       rules: {{"wapiti:reflected-cross-site-scripting": FAIL}}
 baseline: previous
 report: {{language: {language}}}
