@@ -112,7 +112,7 @@ def enable_wal(connection: Connection) -> None:
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
             return
         except OperationalError as exc:
-            if "locked" not in str(exc.orig) or time.monotonic() + pause > deadline:
+            if not _locked(exc.orig) or time.monotonic() + pause > deadline:
                 raise
         time.sleep(pause)  # a retry's back-off: the lock is another process's, nothing here to wait on
         pause = min(pause * 2, 0.25)
@@ -139,6 +139,11 @@ def explain(error: BaseException) -> str:
         return f"{message}: the file or its directory is read-only; pass --history with a writable path"
     if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in message:
         return f"{message}: check that the directory exists and is writable, or pass --history with another path"
-    if isinstance(error, sqlite3.OperationalError) and "locked" in message:
+    if _locked(error):
         return f"{message}: another process kept the database busy for {BUSY_TIMEOUT:g} s; try again"
     return message
+
+
+def _locked(error: BaseException | None) -> bool:
+    """SQLite's "database is locked" (or "database table is locked"): another connection holds the lock."""
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)

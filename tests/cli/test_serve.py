@@ -1,5 +1,6 @@
 """``harness serve`` as a real process: it starts on loopback, demands credentials beyond it (and refuses
-to start without them, with one line), and stops on Ctrl-C or SIGTERM, even one sent the moment it announces its address."""
+to start without them, with one line), and stops on Ctrl-C or SIGTERM, even a SIGTERM sent the moment it
+announces its address."""
 
 from __future__ import annotations
 
