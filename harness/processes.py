@@ -23,11 +23,12 @@ import contextlib
 import ctypes
 import logging
 import os
+import select
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Protocol
@@ -134,6 +135,26 @@ def _running(pid: int) -> bool:
     return bool(fields) and fields[0] not in ("Z", "X")
 
 
+@contextlib.contextmanager
+def _exit_watch(pid: int) -> Iterator[Callable[[float], None]]:
+    """A function that sleeps up to N seconds or until process ``pid`` (a child not yet reaped) exits."""
+    try:
+        descriptor = os.pidfd_open(pid)
+    except OSError:  # a kernel without pidfds: plain sleeps
+        yield time.sleep
+        return
+    watch = select.poll()
+    watch.register(descriptor, select.POLLIN)
+
+    def sleep(seconds: float) -> None:
+        watch.poll(seconds * 1000)
+
+    try:
+        yield sleep
+    finally:
+        os.close(descriptor)
+
+
 def _group_alive(group: int) -> bool:
     """Whether a process of process group ``group`` is alive (not a zombie)."""
     proc = Path("/proc")
@@ -199,17 +220,26 @@ class ChildProcess:
         return self._popen.poll()
 
     def wait(self, timeout: float | None = None, cancel: Cancellable | None = None, poll: float = 0.1) -> int | None:
-        """Wait for exit; None if ``timeout`` passed or ``cancel`` was set first (the process still runs)."""
+        """Wait for exit; None if ``timeout`` passed or ``cancel`` was set first (the process still runs).
+
+        The exit itself wakes the wait (a pidfd, Linux 5.3+), so a tool's end is seen at once; ``cancel`` is
+        looked at every ``poll`` seconds.
+        """
         deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            code = self._popen.poll()
-            if code is not None:
-                return code
-            if cancel is not None and cancel.cancelled:
-                return None
-            if deadline is not None and time.monotonic() >= deadline:
-                return None
-            time.sleep(poll)
+        code = self._popen.poll()
+        if code is not None:
+            return code  # reaped: the pid may already be another process's
+        with _exit_watch(self._popen.pid) as exited:
+            while True:
+                code = self._popen.poll()
+                if code is not None:
+                    return code
+                if cancel is not None and cancel.cancelled:
+                    return None
+                if deadline is not None and time.monotonic() >= deadline:
+                    return None
+                pause = poll if deadline is None else min(poll, max(0.0, deadline - time.monotonic()))
+                exited(pause)
 
     def stop(self, grace: float = 5.0, first_signal: int = signal.SIGINT) -> int:
         """Stop the whole process group: ``first_signal``, then SIGTERM, then SIGKILL, each after ``grace``."""

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from harness.cancel import CancelToken
 from harness.processes import OWNER_VARIABLE, ChildProcess, owner_token, reap_orphans
 
@@ -63,6 +65,22 @@ def test_wait_returns_on_cancel_and_on_timeout() -> None:
 def test_wait_returns_the_exit_code() -> None:
     with ChildProcess([sys.executable, "-c", "raise SystemExit(7)"]) as child:
         assert child.wait(timeout=10) == 7
+
+
+def test_the_exit_wakes_a_wait_without_waiting_for_the_next_look_at_cancel() -> None:
+    with ChildProcess([sys.executable, "-c", "raise SystemExit(3)"]) as child:
+        started = time.monotonic()
+        assert child.wait(timeout=300, cancel=CancelToken(), poll=120) == 3
+        assert time.monotonic() - started < 60  # the exit, not the 120 s between looks at the token
+
+
+def test_without_pidfds_a_wait_still_sees_the_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pidfds(pid: int) -> int:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "pidfd_open", no_pidfds)
+    with ChildProcess([sys.executable, "-c", "raise SystemExit(4)"]) as child:
+        assert child.wait(timeout=60, poll=0.05) == 4
 
 
 # A harness stand-in: starts a child through ChildProcess (which starts a grandchild of its own in a new
