@@ -38,7 +38,7 @@ from harness.results.rundir import RAW_DIR, RunDirectory, new_run_id
 from harness.results.severity import FailOn
 from harness.runners.base import PreflightContext, PreparedSuite
 from harness.runners.imports import ImportOptions, ImportRunner
-from harness.target import TargetHandle
+from harness.target.handle import TargetHandle
 from harness.writer import EvidenceWriter
 
 IMPORT_KIND = "import"

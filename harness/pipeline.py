@@ -47,8 +47,9 @@ from harness.results.model import (
 from harness.results.rundir import RunDirectory, new_run_id
 from harness.runners.base import RunContext
 from harness.stages.runtime import judged_record, opening_record
-from harness.target import OpenTarget, TargetHandle, open_target
-from harness.target.connect import unreachable_reason
+from harness.target.handle import TargetHandle
+from harness.target.opening import OpenTarget, open_target
+from harness.target.reachable import unreachable_reason
 from harness.writer import EvidenceWriter, redacted_model
 
 log = logging.getLogger("harness")

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from harness.criteria import Criterion, CriterionSyntaxError, parse_criterion
 from harness.criteria.names import NO_BASELINE_HINT, criterion_problem
+from harness.demo.weaknesses import unknown_weaknesses
 from harness.errors import ProfileError, ProfileIssue
 from harness.profile import LoadedProfile, load_profile, validation_issues
 from harness.profile.loader import valid_suites
@@ -26,7 +27,6 @@ from harness.profile.scope import Scope
 from harness.profile.source import Source
 from harness.results.model import CriterionAction
 from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, Runner
-from harness.target.managed import unknown_weaknesses
 
 
 @dataclass(frozen=True)

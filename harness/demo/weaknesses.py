@@ -17,6 +17,26 @@ WEAKNESSES: dict[str, str] = {
 }
 
 
+def demo_weaknesses(chosen: list[str] | str) -> tuple[str, ...]:
+    """The demo's weaknesses a profile switches on: ``all``, ``none`` or a list of names."""
+    if chosen == "all":
+        return tuple(WEAKNESSES)
+    if chosen == "none" or isinstance(chosen, str):
+        return ()
+    return tuple(chosen)
+
+
+def unknown_weaknesses(chosen: list[str] | str) -> list[tuple[int, str]]:
+    """``(position, message)`` for every name in ``chosen`` the demo does not have."""
+    if isinstance(chosen, str):
+        return []
+    return [
+        (index, f"unknown weakness {name!r}; known: {', '.join(WEAKNESSES)}")
+        for index, name in enumerate(chosen)
+        if name not in WEAKNESSES
+    ]
+
+
 @dataclass(frozen=True)
 class Detection:
     """Which scanner rules report a weakness: ZAP plugin ids and the harness's ``wapiti:<category>`` ids."""

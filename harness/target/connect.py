@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
-import socket
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 
@@ -16,17 +15,6 @@ from harness.profile.scope import Scope, shown
 from harness.target.http import ScopedSession
 
 log = logging.getLogger(__name__)
-
-
-def unreachable_reason(base_url: str, timeout: float) -> str:
-    """Why a TCP connection to the target's host and port fails, or "" when it succeeds."""
-    parts = urlsplit(base_url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
-            return ""
-    except OSError as exc:
-        return f"{shown(base_url)} is unreachable: {exc.strerror or exc}"
 
 
 def auth_headers(auth: Auth | None, base_url: str, scope: Scope, timeout: float, verify_tls: bool) -> dict[str, str]:

@@ -12,29 +12,8 @@ from pathlib import Path
 
 import requests
 
-from harness.demo.weaknesses import WEAKNESSES
 from harness.errors import TargetError
 from harness.processes import ChildProcess
-
-
-def demo_weaknesses(chosen: list[str] | str) -> tuple[str, ...]:
-    """The demo's weaknesses a profile switches on: ``all``, ``none`` or a list of names."""
-    if chosen == "all":
-        return tuple(WEAKNESSES)
-    if chosen == "none" or isinstance(chosen, str):
-        return ()
-    return tuple(chosen)
-
-
-def unknown_weaknesses(chosen: list[str] | str) -> list[tuple[int, str]]:
-    """``(position, message)`` for every name in ``chosen`` the demo does not have."""
-    if isinstance(chosen, str):
-        return []
-    return [
-        (index, f"unknown weakness {name!r}; known: {', '.join(WEAKNESSES)}")
-        for index, name in enumerate(chosen)
-        if name not in WEAKNESSES
-    ]
 
 
 def demo_database(workdir: Path) -> Path:

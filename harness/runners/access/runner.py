@@ -29,8 +29,9 @@ from harness.runners.access.matrix import (
 from harness.runners.access.matrix_file import effective, load_matrix
 from harness.runners.access.verdicts import ACCESS_METRICS, Call, tally
 from harness.runners.base import OptionIssue, PreflightContext, PreparedSuite, RunContext, RunnerBase
-from harness.target.connect import auth_headers, unreachable_reason
+from harness.target.connect import auth_headers
 from harness.target.http import ScopedSession
+from harness.target.reachable import unreachable_reason
 
 EXCERPT = 300  # characters of an answer kept as evidence
 

@@ -25,8 +25,9 @@ from harness.runners.canary.options import CanaryOptions
 from harness.runners.canary.samples import Samples, SamplesError, read_samples
 from harness.runners.canary.verdicts import case, metric_names, notes, ordered, suite_metrics
 from harness.runners.locust.results import RunFacts, build_result
-from harness.target import TargetHandle, open_target
-from harness.target.connect import unreachable_reason
+from harness.target.handle import TargetHandle
+from harness.target.opening import open_target
+from harness.target.reachable import unreachable_reason
 
 ROLES = ("baseline", "canary")
 JUDGEMENT_FILE = "canary-judgement.json"

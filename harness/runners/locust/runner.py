@@ -36,7 +36,7 @@ from harness.runners.locust.options import LocustOptions
 from harness.runners.locust.results import RunFacts, build_result
 from harness.runners.locust.session import Launch, free_port, run_session
 from harness.runners.locust.watch import LiveWatch, describe
-from harness.target.connect import unreachable_reason
+from harness.target.reachable import unreachable_reason
 
 SOFT_MARGIN = 10.0
 """Seconds past the planned load duration before the harness asks Locust to stop (a shape overrunning)."""

@@ -34,10 +34,10 @@ from harness.runners.parallel.data import (
 from harness.runners.parallel.options import DEMO_DATABASE, ParallelOptions
 from harness.runners.parallel.requestset import Replay, RequestSet, RequestSetError, load_request_set
 from harness.runners.parallel.verdicts import DATA_METRICS, PARALLEL_METRICS, Exchange, tally
-from harness.target import open_target
 from harness.target.handle import TargetHandle
 from harness.target.http import ScopedSession
 from harness.target.managed import demo_database
+from harness.target.opening import open_target
 
 BODY_KEPT = 2_000_000  # characters of an answer read for comparison
 

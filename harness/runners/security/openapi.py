@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import requests
 import yaml
 
 from harness.errors import RunnerSetupError, ScopeError
@@ -54,6 +53,8 @@ def fetch_spec(url: str, scope: Scope, headers: dict[str, str], timeout: float) 
     Raises:
         RunnerSetupError: out of scope, unreachable, not 200, or too large.
     """
+    import requests  # loaded when a spec is fetched, not with the runner (harness validate)
+
     for _ in range(6):
         try:
             scope.check_url(url)
