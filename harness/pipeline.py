@@ -27,6 +27,7 @@ from harness.profile.scope import Scope
 from harness.profile.source import secret_environment
 from harness.progress import QuietProgress, SuiteProgress
 from harness.redaction import RedactingFilter, Redactor
+from harness.reports.preload import preload_report_libraries
 from harness.results.messages import message
 from harness.results.metrics import headline
 from harness.results.model import (
@@ -111,6 +112,7 @@ def execute(
         environment = SuiteEnvironment(
             loaded.base_dir, _declared_target(loaded), None, rundir, cancel, progress, writer, child_environ, recorder
         )
+        preload_report_libraries()  # while the suites run: the report at the end need not wait for them
         stopped_for_evidence = False
         try:
             for current in _suite_runs(plan, selected, run, environment):
