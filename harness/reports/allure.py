@@ -1,4 +1,4 @@
-"""``allure-results/``: every suite of the run as Allure results, written with allure-python-commons.
+"""``allure-results/``: every suite of the run as Allure results, built with allure-python-commons' model.
 
 - pytest suites that produced their own allure-results (raw/<suite>/allure-results) contribute those
   files as they are: they carry the steps and attachments allure-pytest recorded.
@@ -14,14 +14,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import mimetypes
 import os
+import shutil
 import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from allure_commons.logger import AllureFileLogger
 from allure_commons.model2 import (
     Attachment,
     Label,
@@ -31,6 +32,7 @@ from allure_commons.model2 import (
     TestResult,
     TestStepResult,
 )
+from attr import asdict
 
 from harness.gates.verdict import suite_stop
 from harness.results.metrics import format_metric
@@ -60,6 +62,33 @@ _CASE_STATUS = {
 _SEVERITY = {"critical": "blocker", "high": "critical", "medium": "normal", "low": "minor", "info": "trivial"}
 
 
+class _ResultFiles:
+    """Writes results and attachments into ``allure-results/`` in the layout of allure-python-commons'
+    ``AllureFileLogger`` (``<random uuid>-result.json``, the fields that are set, attachments beside them).
+
+    The library's logger streams every result through json's pure-Python encoder into a temporary file,
+    then renames it: with one result per test case, that was most of what a run added per test. Here a
+    result is encoded by json's C encoder and written at once; no temporary file is needed, since the
+    directory is the run's own and is read only once the run has ended.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        shutil.rmtree(directory, ignore_errors=True)  # `harness report` regenerates it from run.json
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+
+    def report_result(self, result: TestResult) -> None:
+        fields = asdict(result, filter=lambda _, value: value or value is False)
+        name = result.file_pattern.format(prefix=uuid.uuid4())
+        (self.directory / name).write_bytes(json.dumps(fields, ensure_ascii=False).encode())
+
+    def report_attached_data(self, body: str, file_name: str) -> None:
+        (self.directory / file_name).write_bytes(body.encode())
+
+    def report_attached_file(self, source: Path, file_name: str) -> None:
+        shutil.copy2(source, self.directory / file_name)
+
+
 def _millis(moment: datetime | None) -> int | None:
     return int(moment.timestamp() * 1000) if moment else None
 
@@ -67,7 +96,7 @@ def _millis(moment: datetime | None) -> int | None:
 class _Writer:
     """Builds results for one run with stable uuids (re-exporting the same run gives the same results)."""
 
-    def __init__(self, run: RunResult, rundir: RunDirectory, logger: AllureFileLogger) -> None:
+    def __init__(self, run: RunResult, rundir: RunDirectory, logger: _ResultFiles) -> None:
         self.run = run
         self.rundir = rundir
         self.logger = logger
@@ -333,7 +362,7 @@ class AllureExporter:
 
     def export(self, run: RunResult, rundir: RunDirectory) -> list[Path]:
         directory = rundir.path / DIRECTORY
-        logger = AllureFileLogger(str(directory), clean=True)
+        logger = _ResultFiles(directory)
         writer = _Writer(run, rundir, logger)
         for suite in run.suites:
             if suite.status is not SuiteStatus.SKIPPED:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from allure_commons.logger import AllureFileLogger
+
+from harness.reports import allure
 from harness.reports.allure import AllureExporter
 from harness.results.importers.allure import AllureImporter
 from harness.results.model import CaseStatus
@@ -70,3 +74,26 @@ def test_regenerating_replaces_and_reads_back(tmp_path: Path) -> None:
     by_id = {c.id: c for c in imported.cases}
     assert by_id["api.api::fee"].status is CaseStatus.FAILED
     assert by_id["api.api::fee"].message == "expected 385.61"
+
+
+def test_the_files_are_those_allure_python_commons_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exporter writes its files itself (json's C encoder, one write each) for speed: what it writes
+    must be what the library's own file logger writes from the same results, byte for byte once parsed."""
+    ours = _export(tmp_path / "ours")
+
+    class LibraryLogger(AllureFileLogger):
+        def __init__(self, directory: Path) -> None:
+            super().__init__(str(directory), clean=True)
+
+    monkeypatch.setattr(allure, "_ResultFiles", LibraryLogger)
+    theirs = _export(tmp_path / "theirs")
+
+    def contents(directory: Path) -> tuple[list[str], dict[str, bytes]]:
+        results = sorted(
+            json.dumps(json.loads(p.read_bytes()), sort_keys=True) for p in directory.glob("*-result.json")
+        )
+        others = {p.name: p.read_bytes() for p in directory.iterdir() if not p.name.endswith("-result.json")}
+        return results, others
+
+    assert len(contents(ours)[0]) >= 10  # the control: the sample run has results to compare
+    assert contents(ours) == contents(theirs)
